@@ -1,0 +1,263 @@
+//! `config.toml`: the site settings, with defaults filled in and unknown
+//! keys rejected (a typo must never silently change what is published).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+
+/// The file name looked for at the site root.
+pub const CONFIG_FILE: &str = "config.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    members_url: Option<String>,
+    #[serde(default)]
+    description: String,
+    language: Option<String>,
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    paywall: RawPaywall,
+    #[serde(default)]
+    subscribe: RawSubscribe,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaywall {
+    free_blocks: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSubscribe {
+    action: Option<String>,
+    pitch: Option<String>,
+    #[serde(default)]
+    plans: Vec<Plan>,
+}
+
+/// A subscription plan offered on teaser and subscribe pages.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// The value posted with the form (`plan=<id>`).
+    pub id: String,
+    /// What the reader sees ("Monthly").
+    pub name: String,
+    /// The price as the publication writes it ("$12 a month").
+    #[serde(default)]
+    pub price: String,
+    /// An optional line under the price.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Validated site settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The publication's name.
+    pub title: String,
+    /// Where `dist/public` is deployed, without a trailing slash.
+    pub base_url: String,
+    /// Where `dist/members` is deployed, without a trailing slash.
+    pub members_url: String,
+    /// One line about the publication.
+    pub description: String,
+    /// The `lang` of every page.
+    pub language: String,
+    /// Articles per listing page.
+    pub paginate_by: usize,
+    /// Free blocks for articles that name no cutoff (`None`: such articles are free).
+    pub default_free_blocks: Option<usize>,
+    /// Where the subscribe form posts.
+    pub subscribe_action: String,
+    /// The sentence that sells the subscription.
+    pub pitch: String,
+    /// The plans, in the order the config lists them.
+    pub plans: Vec<Plan>,
+}
+
+impl Config {
+    /// Reads and validates `config.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|e| vec![Diagnostic::file(CONFIG_FILE, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))])?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(vec![Diagnostic::file(
+                    CONFIG_FILE,
+                    format!("no {CONFIG_FILE} in {}: is this a lede site? (use --root to point at one)", root.display()),
+                )]);
+            }
+            Err(e) => return Err(vec![Diagnostic::io(Path::new(CONFIG_FILE), "read the file", &e)]),
+        };
+        Config::parse(&text)
+    }
+
+    /// Parses the text of a `config.toml`.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_diagnostic(CONFIG_FILE, text, 0, &e)])?;
+        let mut problems = Vec::new();
+        let locate = |key: &str| key_offset(text, key);
+        let mut problem = |key: &str, message: String| {
+            problems.push(Diagnostic::at_offset(CONFIG_FILE, text, locate(key), message));
+        };
+
+        let base_url = normalise_url(&raw.base_url);
+        if !is_http_url(&base_url) {
+            problem("base_url", format!("base_url must be an absolute http(s) URL, not {:?}", raw.base_url));
+        }
+        let members_url = match &raw.members_url {
+            Some(u) => {
+                let u = normalise_url(u);
+                if !is_http_url(&u) {
+                    problem("members_url", format!("members_url must be an absolute http(s) URL, not {u:?}"));
+                }
+                if u == base_url {
+                    problem("members_url", "members_url must differ from base_url: the two trees are deployed apart".into());
+                }
+                u
+            }
+            None => format!("{base_url}/members"),
+        };
+        if raw.title.trim().is_empty() {
+            problem("title", "title must not be empty".into());
+        }
+        let default_free_blocks = match raw.paywall.free_blocks {
+            None => None,
+            Some(n) if n >= 1 => Some(n as usize),
+            Some(n) => {
+                problem("free_blocks", format!("[paywall] free_blocks must be 1 or more, not {n} (leave it out to make articles free by default)"));
+                None
+            }
+        };
+        let paginate_by = match raw.paginate_by {
+            Some(0) => {
+                problem("paginate_by", "paginate_by must be 1 or more".into());
+                10
+            }
+            Some(n) => n,
+            None => 10,
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for plan in &raw.subscribe.plans {
+            if plan.id.trim().is_empty() || plan.name.trim().is_empty() {
+                problem("plans", "every [[subscribe.plans]] needs a non-empty id and name".into());
+            } else if !seen.insert(plan.id.as_str()) {
+                problem("plans", format!("two subscribe plans share the id {:?}", plan.id));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let subscribe_action = raw.subscribe.action.unwrap_or_else(|| format!("{base_url}/subscribe/"));
+        let pitch = raw.subscribe.pitch.unwrap_or_else(|| {
+            format!("Subscribe to {} for every analysis in full, and the whole archive.", raw.title)
+        });
+        Ok(Config {
+            title: raw.title,
+            base_url,
+            members_url,
+            description: raw.description,
+            language: raw.language.unwrap_or_else(|| "en".into()),
+            paginate_by,
+            default_free_blocks,
+            subscribe_action,
+            pitch,
+            plans: raw.subscribe.plans,
+        })
+    }
+}
+
+fn normalise_url(url: &str) -> String {
+    url.trim().trim_end_matches('/').to_string()
+}
+
+fn is_http_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
+}
+
+/// Byte offset of the first line that sets `key`, to point a message at it.
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(key) && trimmed[key.len()..].trim_start().starts_with(['=', ']']) {
+            return offset + (line.len() - trimmed.len());
+        }
+        if trimmed.starts_with(&format!("[[subscribe.{key}")) || trimmed.starts_with(&format!("[{key}")) {
+            return offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
+/// A TOML error as a diagnostic, its span moved by `base` bytes within `file_text`.
+pub fn toml_diagnostic(file: impl Into<std::path::PathBuf>, file_text: &str, base: usize, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    match err.span() {
+        Some(span) => Diagnostic::at_offset(file, file_text, base + span.start, message),
+        None => Diagnostic::file(file, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"The Brief\"\nbase_url = \"https://example.org/\"\n";
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(MINIMAL).unwrap();
+        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.members_url, "https://example.org/members");
+        assert_eq!(c.default_free_blocks, None);
+        assert_eq!(c.subscribe_action, "https://example.org/subscribe/");
+        assert_eq!(c.paginate_by, 10);
+        assert!(c.plans.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let text = format!("{MINIMAL}\n[paywall]\nfree_block = 3\n");
+        let errs = Config::parse(&text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, Some(5), "{errs:?}");
+        assert!(errs[0].message.contains("free_block"), "{errs:?}");
+    }
+
+    #[test]
+    fn missing_base_url_is_named() {
+        let errs = Config::parse("title = \"x\"\n").unwrap_err();
+        assert!(errs[0].message.contains("base_url"), "{errs:?}");
+    }
+
+    #[test]
+    fn zero_free_blocks_and_bad_urls_are_all_reported() {
+        let text = "title = \"x\"\nbase_url = \"example.org\"\n[paywall]\nfree_blocks = 0\n";
+        let errs = Config::parse(text).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].line, Some(2));
+        assert_eq!(errs[1].line, Some(4));
+    }
+
+    #[test]
+    fn plans_keep_their_order() {
+        let text = format!(
+            "{MINIMAL}[subscribe]\naction = \"https://n.example/s\"\n[[subscribe.plans]]\nid = \"m\"\nname = \"Monthly\"\nprice = \"$12\"\n[[subscribe.plans]]\nid = \"y\"\nname = \"Yearly\"\n"
+        );
+        let c = Config::parse(&text).unwrap();
+        let ids: Vec<_> = c.plans.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["m", "y"]);
+        assert_eq!(c.subscribe_action, "https://n.example/s");
+    }
+}

@@ -1,0 +1,317 @@
+//! Content loading: every Markdown file under `content/` read, split,
+//! validated, cut at its paywall and rendered to HTML on both sides, then
+//! gathered into the library of articles and pages a build works from.
+
+pub mod frontmatter;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::dates::PubDate;
+use crate::diagnostics::{line_col, Diagnostic};
+use crate::markdown::{slugify, summarize, Document, Part};
+use crate::paywall::{self, Cut};
+use frontmatter::Kind;
+
+/// The folder holding the Markdown.
+pub const CONTENT_DIR: &str = "content";
+
+/// How long a derived teaser may be, in characters.
+const TEASER_CHARS: usize = 200;
+
+/// Which articles a build includes.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection {
+    /// Include `draft = true` articles.
+    pub drafts: bool,
+    /// Include articles dated after `today`.
+    pub future: bool,
+    /// The day the build publishes as of.
+    pub today: Date,
+}
+
+/// Everything about an article that any reader may see: it holds no paid text.
+#[derive(Debug, Clone)]
+pub struct ArticleMeta {
+    /// The Markdown file, relative to the site root.
+    pub source: PathBuf,
+    /// The last URL segment (`/articles/<slug>/`).
+    pub slug: String,
+    /// The headline.
+    pub title: String,
+    /// Publication date.
+    pub date: PubDate,
+    /// Revision date, if any.
+    pub updated: Option<PubDate>,
+    /// The series.
+    pub column: Option<String>,
+    /// Bylines.
+    pub authors: Vec<String>,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// The summary: the front matter's, or one derived from the free part.
+    pub teaser: String,
+    /// Whether part of it is for subscribers only.
+    pub paywalled: bool,
+    /// Whether it is a draft (only built with `--drafts`).
+    pub draft: bool,
+    /// Words in the whole article (a count reveals no text).
+    pub words: usize,
+}
+
+/// An article: its public metadata, the part anyone may read, and the full text.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Public metadata.
+    pub meta: ArticleMeta,
+    /// The free blocks (the whole article when it is free).
+    pub public: Part,
+    /// The whole article; `None` when it is free.
+    pub members: Option<Part>,
+}
+
+/// A plain page such as `about.md`: never paywalled.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The Markdown file, relative to the site root.
+    pub source: PathBuf,
+    /// The URL path without slashes at either end (`about`, `legal/terms`).
+    pub path: String,
+    /// The heading.
+    pub title: String,
+    /// Optional date.
+    pub date: Option<PubDate>,
+    /// Optional summary.
+    pub teaser: String,
+    /// The whole page.
+    pub body: Part,
+}
+
+/// A bio from `content/authors/<slug>.md`.
+#[derive(Debug, Clone)]
+pub struct AuthorBio {
+    /// The file, relative to the site root.
+    pub source: PathBuf,
+    /// The file stem, matched against slugged author names.
+    pub slug: String,
+    /// The bio as HTML.
+    pub html: String,
+}
+
+/// All content of a site, articles newest first.
+#[derive(Debug, Default)]
+pub struct Library {
+    /// Published articles, newest first (ties broken by slug).
+    pub articles: Vec<Article>,
+    /// Plain pages, by path.
+    pub pages: Vec<Page>,
+    /// Author bios by slug.
+    pub bios: BTreeMap<String, AuthorBio>,
+    /// Articles left out as drafts or scheduled for later.
+    pub held_back: usize,
+}
+
+enum Item {
+    Article(Article),
+    Page(Page),
+    Bio(AuthorBio),
+    HeldBack,
+}
+
+/// Reads every Markdown file under `root/content` (in parallel).
+pub fn load(root: &Path, config: &Config, selection: Selection) -> Result<Library, Vec<Diagnostic>> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        return Err(vec![Diagnostic::file(CONTENT_DIR, "no content/ folder: articles go in content/articles/*.md")]);
+    }
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
+                files.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                problems.push(Diagnostic::file(path, format!("could not read: {e}")));
+            }
+        }
+    }
+    let results: Vec<Result<Item, Vec<Diagnostic>>> =
+        files.par_iter().map(|path| load_file(root, path, config, selection)).collect();
+    let mut library = Library::default();
+    for result in results {
+        match result {
+            Ok(Item::Article(a)) => library.articles.push(a),
+            Ok(Item::Page(p)) => library.pages.push(p),
+            Ok(Item::Bio(b)) => {
+                library.bios.insert(b.slug.clone(), b);
+            }
+            Ok(Item::HeldBack) => library.held_back += 1,
+            Err(mut d) => problems.append(&mut d),
+        }
+    }
+    problems.extend(duplicate_slugs(&library));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    library
+        .articles
+        .sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.slug.cmp(&b.meta.slug)));
+    library.pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(library)
+}
+
+/// URLs the build itself writes, which no page may take.
+const RESERVED: &[&str] = &["articles", "subscribe", "tags", "columns", "authors", "archive", "page", "404", "feeds"];
+
+fn duplicate_slugs(library: &Library) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for a in &library.articles {
+        if let Some(first) = seen.insert(&a.meta.slug, &a.meta.source) {
+            let (x, y) = if first < a.meta.source.as_path() { (first, a.meta.source.as_path()) } else { (a.meta.source.as_path(), first) };
+            problems.push(Diagnostic::file(
+                y,
+                format!("two articles have the slug {:?}: {} and {} (rename one or set `slug`)", a.meta.slug, x.display(), y.display()),
+            ));
+        }
+    }
+    let mut pages: BTreeMap<&str, &Path> = BTreeMap::new();
+    for p in &library.pages {
+        let top = p.path.split('/').next().unwrap_or_default();
+        if RESERVED.contains(&top) {
+            problems.push(Diagnostic::file(&p.source, format!("the page path /{}/ is used by lede itself; move or rename the file", p.path)));
+        }
+        if let Some(first) = pages.insert(&p.path, &p.source) {
+            problems.push(Diagnostic::file(
+                &p.source,
+                format!("two pages would be written to /{}/: {} and {}", p.path, first.display(), p.source.display()),
+            ));
+        }
+    }
+    problems
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
+    let rel = relative(root, path);
+    let bytes = std::fs::read(path).map_err(|e| vec![Diagnostic::io(&rel, "read the file", &e)])?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let good = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let (line, column) = line_col(&good, valid);
+            return Err(vec![Diagnostic::at(&rel, line, column, "not valid UTF-8 text: save the file as UTF-8")]);
+        }
+    };
+    let under_content = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
+    let mut parts = under_content.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let first = parts.next().unwrap_or_default();
+    let is_dir = under_content.components().count() > 1;
+    match (first.as_str(), is_dir) {
+        ("articles", true) => load_article(&rel, &text, config, selection),
+        ("authors", true) => load_bio(&rel, &text),
+        _ => load_page(&rel, under_content, &text),
+    }
+}
+
+fn split_and_parse(rel: &Path, text: &str, kind: Kind) -> Result<(frontmatter::FrontMatter, usize), Vec<Diagnostic>> {
+    let split = frontmatter::split(text).map_err(|(offset, message)| vec![Diagnostic::at_offset(rel, text, offset, message)])?;
+    let fm = frontmatter::parse(rel, text, &split, kind)?;
+    Ok((fm, split.body_offset))
+}
+
+fn file_slug(rel: &Path) -> String {
+    slugify(&rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
+}
+
+fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
+    let (fm, body_offset) = split_and_parse(rel, text, Kind::Article)?;
+    let body = &text[body_offset..];
+    let doc = Document::parse(body);
+    let at_body = |offset: usize, message: &str| Diagnostic::at_offset(rel, text, body_offset + offset, message);
+    let mut problems: Vec<Diagnostic> = doc
+        .misplaced_markers
+        .iter()
+        .map(|&o| at_body(o, "a <!-- paywall --> marker must stand alone on its own line, outside lists, quotes and paragraphs"))
+        .collect();
+    let cut = match paywall::decide(fm.paywall, &doc.markers, config.default_free_blocks, doc.block_count()) {
+        Ok(cut) => cut,
+        Err(e) => {
+            let d = match (e.marker_offset, fm.paywall_offset) {
+                (Some(o), _) => at_body(o, &e.message),
+                (None, Some(o)) => Diagnostic::at_offset(rel, text, o, e.message),
+                (None, None) => Diagnostic::file(rel, e.message),
+            };
+            problems.push(d);
+            Cut::Free
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let Some(date) = fm.date else {
+        return Err(vec![Diagnostic::file(rel, "missing `date` in the front matter")]);
+    };
+    if (fm.draft && !selection.drafts) || (date.date() > selection.today && !selection.future) {
+        return Ok(Item::HeldBack);
+    }
+    let rendered = doc.render(cut);
+    let teaser = fm.teaser.clone().unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
+    let meta = ArticleMeta {
+        source: rel.to_path_buf(),
+        slug: fm.slug.clone().unwrap_or_else(|| file_slug(rel)),
+        title: fm.title,
+        date,
+        updated: fm.updated,
+        column: fm.column,
+        authors: fm.authors,
+        tags: fm.tags,
+        teaser,
+        paywalled: rendered.members.is_some(),
+        draft: fm.draft,
+        words: rendered.words,
+    };
+    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members }))
+}
+
+fn load_page(rel: &Path, under_content: &Path, text: &str) -> Result<Item, Vec<Diagnostic>> {
+    let (fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
+    if fm.draft {
+        return Ok(Item::HeldBack);
+    }
+    let body = &text[body_offset..];
+    let doc = Document::parse(body);
+    if let Some(&o) = doc.markers.first().map(|m| &m.offset).or(doc.misplaced_markers.first()) {
+        return Err(vec![Diagnostic::at_offset(rel, text, body_offset + o, "pages are not paywalled: move this article to content/articles/ or remove the <!-- paywall --> marker")]);
+    }
+    let rendered = doc.render(Cut::Free);
+    let parent: Vec<String> = under_content
+        .parent()
+        .map(|p| p.components().map(|c| slugify(&c.as_os_str().to_string_lossy())).collect())
+        .unwrap_or_default();
+    let mut segments = parent;
+    segments.push(fm.slug.clone().unwrap_or_else(|| file_slug(rel)));
+    let path = segments.join("/");
+    if path == "index" || path == "_index" {
+        return Err(vec![Diagnostic::file(rel, "content/index.md would replace the home page; the home page lists articles (override templates/index.html to change it)")]);
+    }
+    let teaser = fm.teaser.unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
+    Ok(Item::Page(Page { source: rel.to_path_buf(), path, title: fm.title, date: fm.date, teaser, body: rendered.public }))
+}
+
+fn load_bio(rel: &Path, text: &str) -> Result<Item, Vec<Diagnostic>> {
+    let (_fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
+    let rendered = Document::parse(&text[body_offset..]).render(Cut::Free);
+    Ok(Item::Bio(AuthorBio { source: rel.to_path_buf(), slug: file_slug(rel), html: rendered.public.html }))
+}

@@ -1,0 +1,130 @@
+//! Publication dates: what front matter may say, and how pages print it
+//! (AP style, "Tuesday, Dec. 22, 2009") and how feeds print it (RFC 3339).
+
+use jiff::civil::{Date, DateTime, Time};
+
+/// A date from front matter, with the time and UTC offset if it gave them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PubDate {
+    /// The civil date and time (midnight when only a date was given).
+    pub datetime: DateTime,
+    /// Offset from UTC in seconds, when the source named one.
+    pub offset_seconds: Option<i32>,
+}
+
+impl PubDate {
+    /// Midnight of a date, with no offset.
+    pub fn from_date(date: Date) -> Self {
+        PubDate { datetime: date.to_datetime(Time::midnight()), offset_seconds: None }
+    }
+
+    /// The calendar day.
+    pub fn date(&self) -> Date {
+        self.datetime.date()
+    }
+
+    /// "Tuesday, Dec. 22, 2009".
+    pub fn long(&self) -> String {
+        ap_long_date(self.date())
+    }
+
+    /// "2009-12-22".
+    pub fn iso_date(&self) -> String {
+        self.date().strftime("%Y-%m-%d").to_string()
+    }
+
+    /// RFC 3339 with an offset (UTC when the source gave none), for feeds and JSON-LD.
+    pub fn rfc3339(&self) -> String {
+        let offset = self.offset_seconds.unwrap_or(0);
+        let base = self.datetime.strftime("%Y-%m-%dT%H:%M:%S");
+        if offset == 0 {
+            format!("{base}Z")
+        } else {
+            let sign = if offset < 0 { '-' } else { '+' };
+            let abs = offset.unsigned_abs();
+            format!("{base}{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60)
+        }
+    }
+}
+
+/// AP style: May, June and July spelled out with March and April; the
+/// long months abbreviated with a period ("Sept." keeps four letters).
+const AP_MONTHS: [&str; 12] = [
+    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
+];
+
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// The reference page's date line: weekday, AP month, day, year.
+pub fn ap_long_date(date: Date) -> String {
+    let weekday = WEEKDAYS[date.weekday().to_monday_zero_offset() as usize];
+    let month = AP_MONTHS[(date.month() - 1) as usize];
+    format!("{weekday}, {month} {}, {}", date.day(), date.year())
+}
+
+/// Parses "2026-03-17" or "2026-03-17T09:30:00Z"-style text, for dates
+/// written as quoted strings in front matter.
+pub fn parse_date_text(text: &str) -> Option<PubDate> {
+    text.trim().parse::<toml::value::Datetime>().ok().and_then(|dt| from_toml(&dt).ok())
+}
+
+/// A TOML date or date-time as a publication date; the error says what is wrong.
+pub fn from_toml(dt: &toml::value::Datetime) -> Result<PubDate, String> {
+    let Some(d) = dt.date else {
+        return Err("a time alone is not a date: write YYYY-MM-DD".into());
+    };
+    let day = Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|_| format!("{dt} is not a real calendar date"))?;
+    let time = match dt.time {
+        Some(t) => Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0)
+            .map_err(|_| format!("{dt} has an impossible time"))?,
+        None => Time::midnight(),
+    };
+    let offset_seconds = dt.offset.map(|o| match o {
+        toml::value::Offset::Custom { minutes } => i32::from(minutes) * 60,
+        _ => 0,
+    });
+    Ok(PubDate { datetime: day.to_datetime(time), offset_seconds })
+}
+
+/// Today's date on this machine's clock, for holding back future articles.
+pub fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn long_date_matches_the_reference_style() {
+        assert_eq!(ap_long_date(date(2009, 12, 22)), "Tuesday, Dec. 22, 2009");
+        assert_eq!(ap_long_date(date(2026, 9, 1)), "Tuesday, Sept. 1, 2026");
+        assert_eq!(ap_long_date(date(2026, 3, 17)), "Tuesday, March 17, 2026");
+        assert_eq!(ap_long_date(date(2026, 6, 7)), "Sunday, June 7, 2026");
+        assert_eq!(ap_long_date(date(2026, 2, 28)), "Saturday, Feb. 28, 2026");
+        assert_eq!(ap_long_date(date(2026, 8, 3)), "Monday, Aug. 3, 2026");
+        assert_eq!(ap_long_date(date(2026, 11, 6)), "Friday, Nov. 6, 2026");
+        assert_eq!(ap_long_date(date(2026, 1, 1)), "Thursday, Jan. 1, 2026");
+        assert_eq!(ap_long_date(date(2026, 10, 10)), "Saturday, Oct. 10, 2026");
+        assert_eq!(ap_long_date(date(2026, 4, 4)), "Saturday, April 4, 2026");
+        assert_eq!(ap_long_date(date(2026, 5, 5)), "Tuesday, May 5, 2026");
+        assert_eq!(ap_long_date(date(2026, 7, 14)), "Tuesday, July 14, 2026");
+    }
+
+    #[test]
+    fn rfc3339_keeps_offsets_and_defaults_to_utc() {
+        let d = PubDate::from_date(date(2026, 3, 17));
+        assert_eq!(d.rfc3339(), "2026-03-17T00:00:00Z");
+        let t = parse_date_text("2026-04-02T09:30:00-05:00").unwrap();
+        assert_eq!(t.rfc3339(), "2026-04-02T09:30:00-05:00");
+        assert_eq!(t.iso_date(), "2026-04-02");
+    }
+
+    #[test]
+    fn date_text_rejects_impossible_days() {
+        assert!(parse_date_text("2026-02-30").is_none());
+        assert!(parse_date_text("yesterday").is_none());
+        assert_eq!(parse_date_text("2026-02-28").unwrap().iso_date(), "2026-02-28");
+    }
+}

@@ -1,0 +1,16 @@
+//! lede: a static-site generator for subscription publications. It builds
+//! a public tree (teasers and subscribe boxes, never paid text) and a
+//! members tree (everything) from Markdown articles.
+
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod paywall;
+pub mod render;
+pub mod site;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use site::{build, BuildOptions, Summary};

@@ -1,0 +1,127 @@
+//! Templates: the Tera instance (built-in theme, then the site's own
+//! `templates/` over it), compiled once per build, and the functions that
+//! turn views into HTML with template errors located in their files.
+
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Tera};
+
+use crate::diagnostics::Diagnostic;
+
+/// The folder of a site's own templates.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Compiled templates and where each came from.
+pub struct Renderer {
+    tera: Tera,
+    /// Template name to the file it was read from (site templates only).
+    sources: BTreeMap<String, PathBuf>,
+}
+
+impl Renderer {
+    /// Loads the built-in theme and, over it, every `.html`/`.xml`/`.txt` under `root/templates`.
+    pub fn load(root: &Path) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut sources = BTreeMap::new();
+        let mut texts: BTreeMap<String, String> =
+            theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut problems = Vec::new();
+        let dir = root.join(TEMPLATES_DIR);
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        problems.push(Diagnostic::file(TEMPLATES_DIR, format!("could not read: {e}")));
+                        continue;
+                    }
+                };
+                let path = entry.path();
+                if !entry.file_type().is_file() || !path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt") {
+                    continue;
+                }
+                let rel = path.strip_prefix(&dir).unwrap_or(path);
+                let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let file = Path::new(TEMPLATES_DIR).join(rel);
+                match std::fs::read_to_string(path) {
+                    Ok(text) => {
+                        texts.insert(name.clone(), text);
+                        sources.insert(name, file);
+                    }
+                    Err(e) => problems.push(Diagnostic::io(&file, "read the template", &e)),
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut renderer = Renderer { tera: Tera::new(), sources };
+        renderer.tera.autoescape_on([".html", ".xml"]);
+        if let Err(e) = renderer.tera.add_raw_templates(texts.iter()) {
+            // Tera stops at the first error; check each template alone to name them all.
+            let mut problems = vec![renderer.diagnostic(&e)];
+            for (name, text) in &texts {
+                let mut single = Tera::new();
+                if let Err(e) = single.add_raw_template(name, text) {
+                    if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                        problems.push(renderer.diagnostic(&e));
+                    }
+                }
+            }
+            problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            problems.dedup();
+            return Err(problems);
+        }
+        Ok(renderer)
+    }
+
+    /// Whether a template of that name exists (built in or the site's).
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders `template` with `context`.
+    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| self.diagnostic(&e))
+    }
+
+    /// Where a template lives, as a user would look for it.
+    fn file_of(&self, name: &str) -> PathBuf {
+        match self.sources.get(name) {
+            Some(p) => p.clone(),
+            None if name.is_empty() => PathBuf::from(TEMPLATES_DIR),
+            None => PathBuf::from(format!("(built-in theme) templates/{name}")),
+        }
+    }
+
+    /// A Tera error as a diagnostic naming the template file, line and column.
+    fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
+        let mut message = match e.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                let span = r.span();
+                let mut d = Diagnostic::at(self.file_of(r.filename()), span.start_line, span.start_col + 1, r.message());
+                if let Some(source) = std::error::Error::source(e) {
+                    d.message = format!("{}: {source}", d.message);
+                }
+                return d;
+            }
+            ErrorKind::MissingParent { current, parent } => {
+                return Diagnostic::file(self.file_of(current), format!("extends {parent:?}, which does not exist"));
+            }
+            ErrorKind::CircularExtend { tpl, inheritance_chain } => {
+                return Diagnostic::file(self.file_of(tpl), format!("circular extends: {}", inheritance_chain.join(" -> ")));
+            }
+            ErrorKind::TemplateNotFound(name) => format!("template {name:?} not found"),
+            other => other.to_string(),
+        };
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        Diagnostic::file(TEMPLATES_DIR, message)
+    }
+}

@@ -1,0 +1,18 @@
+//! The built-in theme: the example site's `templates/` and `static/`,
+//! compiled into the binary so a site with only content builds.
+
+/// Built-in templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("partials/header.html", include_str!("../../templates/partials/header.html")),
+    ("partials/footer.html", include_str!("../../templates/partials/footer.html")),
+    ("partials/card.html", include_str!("../../templates/partials/card.html")),
+    ("partials/byline.html", include_str!("../../templates/partials/byline.html")),
+    ("partials/subscribe_box.html", include_str!("../../templates/partials/subscribe_box.html")),
+];
+
+/// Built-in static files, by path under `static/`.
+pub const STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];

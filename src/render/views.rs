@@ -1,0 +1,232 @@
+//! The small, borrowed structs templates receive. A public view is built
+//! from an article's metadata and its public part only: it has no field
+//! that could carry paid text.
+
+use serde::Serialize;
+
+use crate::config::{Config, Plan};
+use crate::content::{ArticleMeta, Page};
+use crate::dates::PubDate;
+use crate::markdown::{slugify, Part, TocEntry};
+use crate::output::Target;
+
+/// Site-wide values, one per target (`site` in templates).
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// Publication name.
+    pub title: &'a str,
+    /// One line about it.
+    pub description: &'a str,
+    /// `lang` attribute.
+    pub language: &'a str,
+    /// The root of the tree being rendered (no trailing slash).
+    pub url: &'a str,
+    /// Where the public tree lives.
+    pub public_url: &'a str,
+    /// Where the members tree lives.
+    pub members_url: &'a str,
+    /// "public" or "members".
+    pub target: &'static str,
+    /// The subscribe form.
+    pub subscribe: SubscribeView<'a>,
+}
+
+/// What the subscribe box needs.
+#[derive(Debug, Serialize)]
+pub struct SubscribeView<'a> {
+    /// The form's `action`.
+    pub action: &'a str,
+    /// The sales line.
+    pub pitch: &'a str,
+    /// The plans to choose from.
+    pub plans: &'a [Plan],
+}
+
+impl<'a> SiteView<'a> {
+    /// The site as seen from `target`'s tree.
+    pub fn new(config: &'a Config, target: Target) -> Self {
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            url: match target {
+                Target::Public => &config.base_url,
+                Target::Members => &config.members_url,
+            },
+            public_url: &config.base_url,
+            members_url: &config.members_url,
+            target: target.dir(),
+            subscribe: SubscribeView { action: &config.subscribe_action, pitch: &config.pitch, plans: &config.plans },
+        }
+    }
+}
+
+/// A date in the forms templates print.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// "2026-03-17", for `<time datetime>`.
+    pub iso: String,
+    /// "Tuesday, March 17, 2026".
+    pub long: String,
+    /// RFC 3339, for feeds and structured data.
+    pub rfc3339: String,
+    /// The year, for archives.
+    pub year: i16,
+}
+
+impl From<&PubDate> for DateView {
+    fn from(d: &PubDate) -> Self {
+        DateView { iso: d.iso_date(), long: d.long(), rfc3339: d.rfc3339(), year: d.date().year() }
+    }
+}
+
+/// A column, tag or author with the URL of its listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term<'a> {
+    /// As written in front matter.
+    pub name: &'a str,
+    /// URL segment.
+    pub slug: String,
+    /// Absolute URL of its listing in this tree.
+    pub url: String,
+}
+
+impl<'a> Term<'a> {
+    /// A term of `kind` ("columns", "tags", "authors") under `base`.
+    pub fn new(base: &str, kind: &str, name: &'a str) -> Self {
+        let slug = slugify(name);
+        Term { url: format!("{base}/{kind}/{slug}/"), name, slug }
+    }
+}
+
+/// What an index card shows of an article: public metadata only.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// URL segment.
+    pub slug: &'a str,
+    /// Absolute URL in this tree.
+    pub url: String,
+    /// Absolute URL in the public tree.
+    pub public_url: String,
+    /// Absolute URL in the members tree.
+    pub members_url: String,
+    /// The series.
+    pub column: Option<Term<'a>>,
+    /// Bylines.
+    pub authors: Vec<Term<'a>>,
+    /// Tags.
+    pub tags: Vec<Term<'a>>,
+    /// Published.
+    pub date: DateView,
+    /// Revised.
+    pub updated: Option<DateView>,
+    /// The public summary.
+    pub teaser: &'a str,
+    /// Part of it is for subscribers.
+    pub paywalled: bool,
+    /// Minutes to read the whole article.
+    pub reading_minutes: usize,
+}
+
+/// Words a reader gets through in a minute, for the reading-time estimate.
+const WORDS_PER_MINUTE: usize = 230;
+
+impl<'a> CardView<'a> {
+    /// The card for `meta` in the tree rooted at `site.url`.
+    pub fn new(site: &SiteView<'_>, meta: &'a ArticleMeta) -> Self {
+        let path = format!("/articles/{}/", meta.slug);
+        CardView {
+            title: &meta.title,
+            slug: &meta.slug,
+            url: format!("{}{path}", site.url),
+            public_url: format!("{}{path}", site.public_url),
+            members_url: format!("{}{path}", site.members_url),
+            column: meta.column.as_deref().map(|c| Term::new(site.url, "columns", c)),
+            authors: meta.authors.iter().map(|a| Term::new(site.url, "authors", a)).collect(),
+            tags: meta.tags.iter().map(|t| Term::new(site.url, "tags", t)).collect(),
+            date: DateView::from(&meta.date),
+            updated: meta.updated.as_ref().map(DateView::from),
+            teaser: &meta.teaser,
+            paywalled: meta.paywalled,
+            reading_minutes: meta.words.div_ceil(WORDS_PER_MINUTE).max(1),
+        }
+    }
+}
+
+/// An article page (`page` in `article.html`).
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    /// The card fields (title, url, column, authors, …).
+    #[serde(flatten)]
+    pub card: CardView<'a>,
+    /// The body this view may show.
+    pub body: &'a str,
+    /// Headings within `body`.
+    pub toc: &'a [TocEntry],
+    /// `<li>` footnotes referenced from `body`.
+    pub footnotes: &'a str,
+    /// True on the public page of a paywalled article: show the subscribe box.
+    pub locked: bool,
+}
+
+impl<'a> ArticleView<'a> {
+    /// A view showing `part`; `locked` when that part is the free side of a paywalled article.
+    pub fn new(site: &SiteView<'_>, meta: &'a ArticleMeta, part: &'a Part, locked: bool) -> Self {
+        ArticleView {
+            card: CardView::new(site, meta),
+            body: &part.html,
+            toc: &part.toc,
+            footnotes: &part.footnotes_html,
+            locked,
+        }
+    }
+}
+
+/// A plain page (`page` in `page.html`).
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    /// Heading.
+    pub title: &'a str,
+    /// Absolute URL in this tree.
+    pub url: String,
+    /// Optional date.
+    pub date: Option<DateView>,
+    /// Summary.
+    pub teaser: &'a str,
+    /// The page as HTML.
+    pub body: &'a str,
+    /// Headings.
+    pub toc: &'a [TocEntry],
+    /// Footnotes.
+    pub footnotes: &'a str,
+}
+
+impl<'a> PageView<'a> {
+    /// The view of `page` in the tree rooted at `site.url`.
+    pub fn new(site: &SiteView<'_>, page: &'a Page) -> Self {
+        PageView {
+            title: &page.title,
+            url: format!("{}/{}/", site.url, page.path),
+            date: page.date.as_ref().map(DateView::from),
+            teaser: &page.teaser,
+            body: &page.body.html,
+            toc: &page.body.toc,
+            footnotes: &page.body.footnotes_html,
+        }
+    }
+}
+
+/// Links between pages of a listing.
+#[derive(Debug, Serialize)]
+pub struct Paginator {
+    /// 1-based.
+    pub current: usize,
+    /// Number of pages.
+    pub total: usize,
+    /// URL of the previous page.
+    pub previous: Option<String>,
+    /// URL of the next page.
+    pub next: Option<String>,
+}
