@@ -1,0 +1,126 @@
+//! Whole sites built into temporary folders: the teaser-and-subscribe page
+//! of the built-in theme, free articles, pages, the example site itself.
+
+mod common;
+
+use common::Site;
+
+#[test]
+fn teaser_page_has_everything_the_reference_page_has() {
+    let site = Site::new();
+    site.article(
+        "deferred",
+        "title = \"A Partnership Deferred\"\ndate = 2009-12-22\ncolumn = \"Global Insights\"\nauthors = [\"Ann Analyst\"]\npaywall = 1",
+        "The free opening.\n\nThe paid rest.\n",
+    );
+    site.build_ok();
+    let html = site.read("dist/public/articles/deferred/index.html");
+    for needle in [
+        "Global Insights",
+        "A Partnership Deferred",
+        "Tuesday, Dec. 22, 2009",
+        "Ann Analyst",
+        "The free opening.",
+        "…",
+        "method=\"post\" action=\"https://subscribe.fixture.example/join\"",
+        "type=\"email\"",
+        "value=\"monthly\"",
+        "value=\"yearly\"",
+        "value=\"student\"",
+        "Fixture pitch: every analysis, in full.",
+        "href=\"https://members.fixture.example/articles/deferred/\"",
+        "href=\"#top\"",
+    ] {
+        assert!(html.contains(needle), "teaser page lacks {needle:?}");
+    }
+    assert!(!html.contains("The paid rest."));
+    let members = site.read("dist/members/articles/deferred/index.html");
+    assert!(members.contains("The paid rest."));
+    assert!(!members.contains("action=\"https://subscribe.fixture.example/join\""), "subscribers are not asked to subscribe");
+    assert!(members.contains("noindex"));
+    assert!(members.contains("href=\"https://members.fixture.example/style.css\""), "members links stay in the members tree");
+    assert!(!members.contains("href=\"https://fixture.example/"), "members page links out of its tree");
+}
+
+#[test]
+fn free_articles_are_complete_in_both_trees() {
+    let site = Site::new();
+    site.article("open", "title = \"Open\"\ndate = 2025-01-01\npaywall = false", "One.\n\nTwo.\n\nThree.\n");
+    site.build_ok();
+    for tree in ["public", "members"] {
+        let html = site.read(&format!("dist/{tree}/articles/open/index.html"));
+        assert!(html.contains("Three."), "{tree}");
+        assert!(!html.contains("subscribe-box"), "{tree}: a free article has no subscribe box");
+    }
+}
+
+#[test]
+fn home_lists_newest_first_with_public_teasers() {
+    let site = Site::new();
+    site.article("older", "title = \"Older\"\ndate = 2025-01-01\nteaser = \"Older teaser.\"", "A.\n\nB.\n\nSECRETOLD.\n");
+    site.article("newer", "title = \"Newer\"\ndate = 2025-06-01", "Newer opening words.\n\nB.\n\nSECRETNEW.\n");
+    site.build_ok();
+    let home = site.read("dist/public/index.html");
+    let (newer, older) = (home.find("Newer").expect("newer"), home.find("Older").expect("older"));
+    assert!(newer < older, "newest first");
+    assert!(home.contains("Older teaser.") && home.contains("Newer opening words."));
+    assert!(!home.contains("SECRET"));
+    assert!(site.read("dist/members/index.html").contains("https://members.fixture.example/articles/newer/"));
+}
+
+#[test]
+fn pages_are_built_in_both_trees() {
+    let site = Site::new();
+    site.write("content/about.md", "+++\ntitle = \"About us\"\n+++\nWho we are.\n");
+    site.build_ok();
+    assert!(site.read("dist/public/about/index.html").contains("Who we are."));
+    assert!(site.read("dist/members/about/index.html").contains("Who we are."));
+}
+
+#[test]
+fn site_without_theme_files_builds_with_the_built_in_theme() {
+    let site = Site::new();
+    site.article("a", "title = \"A\"\ndate = 2025-01-01", "x\n");
+    let out = site.build_ok();
+    assert!(out.starts_with("Built 1 article (0 paywalled) and 0 pages:"), "{out}");
+    assert!(site.read("dist/public/style.css").contains("--measure"));
+    assert!(site.path("dist/members/style.css").exists());
+}
+
+#[test]
+fn site_templates_override_built_in_ones() {
+    let site = Site::new();
+    site.write("templates/partials/footer.html", "<footer>OWN FOOTER</footer>");
+    site.article("a", "title = \"A\"\ndate = 2025-01-01", "x\n");
+    site.build_ok();
+    assert!(site.read("dist/public/articles/a/index.html").contains("OWN FOOTER"));
+}
+
+#[test]
+fn static_files_are_copied_and_outside_links_refused() {
+    let site = Site::new();
+    site.write("static/img/logo.svg", "<svg/>");
+    site.article("a", "title = \"A\"\ndate = 2025-01-01", "x\n");
+    site.build_ok();
+    assert_eq!(site.read("dist/public/img/logo.svg"), "<svg/>");
+    assert_eq!(site.read("dist/members/img/logo.svg"), "<svg/>");
+    let outside = tempfile::NamedTempFile::new().expect("tmp");
+    std::os::unix::fs::symlink(outside.path(), site.path("static/leak.txt")).expect("symlink");
+    let err = site.build_err();
+    assert!(err.contains("static/leak.txt") && err.contains("outside the site"), "{err}");
+}
+
+#[test]
+fn the_example_site_builds() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = tempfile::tempdir().expect("tmp");
+    let summary = lede::build(&lede::BuildOptions {
+        root: root.into(),
+        out: out.path().join("dist"),
+        drafts: false,
+        future: false,
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(summary.articles >= 8, "{summary}");
+    assert!(summary.paywalled >= 6, "{summary}");
+}

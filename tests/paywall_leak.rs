@@ -1,0 +1,127 @@
+//! The product's promise: no word past a cutoff reaches dist/public by any
+//! road. Generated articles carry unique marker words in every kind of paid
+//! block; every public file is scanned for them.
+
+mod common;
+
+use common::Site;
+
+/// A marker word that no template, slug or summary could produce by chance.
+fn paid(article: usize, block: usize) -> String {
+    format!("zqpaid{article}x{block}q")
+}
+
+fn free(article: usize, block: usize) -> String {
+    format!("zqfree{article}x{block}q")
+}
+
+/// Paid blocks of every kind, each holding its own marker word(s).
+fn paid_blocks(a: usize) -> (String, Vec<String>) {
+    let m: Vec<String> = (0..14).map(|b| paid(a, b)).collect();
+    let body = format!(
+        "Paid paragraph {m0} with a note[^late{a}] and *emphasis {m1}*.\n\n\
+         ## Heading {m2}\n\n\
+         - list item {m3}\n- another\n\n\
+         1. ordered {m4}\n\n\
+         > quoted {m5}\n\n\
+         | Col {m6} | B |\n|---|---|\n| cell {m7} | 2 |\n\n\
+         ```text\ncode {m8}\n<!-- paywall -->\n```\n\n\
+         <div class=\"aside\">html {m9}</div>\n\n\
+         ---\n\n\
+         ### Sub {m10}\n\n\
+         Link [anchor {m11}](https://example.org/{m12}) and image ![alt {m13}](x.png).\n\n\
+         [^late{a}]: Footnote only the paid part cites: {note}.\n",
+        m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7],
+        m8 = m[8], m9 = m[9], m10 = m[10], m11 = m[11], m12 = m[12], m13 = m[13],
+        note = paid(a, 99),
+    );
+    let mut all = m;
+    all.push(paid(a, 99));
+    (body, all)
+}
+
+#[test]
+fn no_paid_word_reaches_the_public_tree() {
+    let site = Site::new();
+    let mut paid_words = Vec::new();
+    let mut free_words = Vec::new();
+    let mut hidden_words = Vec::new();
+    for a in 0..24 {
+        let (paid_body, words) = paid_blocks(a);
+        paid_words.extend(words);
+        let (f0, f1) = (free(a, 0), free(a, 1));
+        free_words.push(f0.clone());
+        free_words.push(f1.clone());
+        // A definition written early but cited only after the cut must stay private.
+        let early_note = format!("[^early{a}]: Early-defined note {}.\n\n", paid(a, 98));
+        paid_words.push(paid(a, 98));
+        let paid_body = paid_body.replacen("Paid paragraph", &format!("Paid paragraph[^early{a}]"), 1);
+        let teaser = if a % 2 == 0 { format!("teaser = \"Public summary {a}.\"\n") } else { String::new() };
+        let date = format!("date = 2025-{:02}-{:02}", 1 + a % 12, 1 + a % 27);
+        let tags = format!("tags = [\"Topic{}\", \"Shared\"]\ncolumn = \"Col{}\"\nauthors = [\"Writer {}\"]", a % 3, a % 2, a % 4);
+        let (front, body) = match a % 4 {
+            // A number of free blocks, with a code sample that only looks like a marker.
+            0 => (
+                format!("title = \"Numbered {a}\"\n{date}\n{tags}\n{teaser}paywall = 3"),
+                format!("{early_note}First {f0}.\n\n```\n<!-- paywall -->\n```\n\nSecond {f1}.\n\n{paid_body}"),
+            ),
+            // A marker line.
+            1 => (
+                format!("title = \"Marked {a}\"\n{date}\n{tags}\n{teaser}"),
+                format!("First {f0}.\n\n{early_note}Second {f1}.\n\n<!-- paywall -->\n\n{paid_body}"),
+            ),
+            // The site default (two free blocks).
+            2 => (format!("title = \"Default {a}\"\n{date}\n{tags}\n{teaser}"), format!("First {f0}.\n\nSecond {f1}.\n\n{early_note}{paid_body}")),
+            // A heading among the free blocks; the derived teaser must come from the free side.
+            _ => (
+                format!("title = \"Headed {a}\"\n{date}\n{tags}\n{teaser}paywall = 2"),
+                format!("## Opening {f0}\n\nSecond {f1}.\n\n{early_note}{paid_body}"),
+            ),
+        };
+        site.article(&format!("article-{a}"), &front, &body);
+    }
+    // Drafts and scheduled articles appear nowhere, not even their free words.
+    for (slug, extra) in [("draft-one", "draft = true\ndate = 2025-01-01"), ("future-one", "date = 2999-01-01")] {
+        let word = format!("zqhidden{slug}q");
+        hidden_words.push(word.clone());
+        site.article(slug, &format!("title = \"Hidden {word}\"\n{extra}\npaywall = 1"), &format!("Free {word}.\n\nPaid {word}.\n"));
+    }
+    site.build_ok();
+
+    let public = site.files_under("dist/public");
+    assert!(public.len() > 24, "expected a page per article, got {}", public.len());
+    let public_text: Vec<(String, String)> =
+        public.iter().map(|(p, b)| (p.display().to_string(), String::from_utf8_lossy(b).to_lowercase())).collect();
+    for word in paid_words.iter().chain(&hidden_words) {
+        for (path, text) in &public_text {
+            assert!(!text.contains(word.as_str()), "paid word {word} leaked into {path}");
+        }
+    }
+    // The scan is not vacuous: free words are public, and every paid word is in the members tree.
+    let all_public: String = public_text.iter().map(|(_, t)| t.as_str()).collect();
+    for word in &free_words {
+        assert!(all_public.contains(word.as_str()), "free word {word} missing from the public tree");
+    }
+    let members: String =
+        site.files_under("dist/members").iter().map(|(_, b)| String::from_utf8_lossy(b).to_lowercase()).collect();
+    for word in &paid_words {
+        assert!(members.contains(word.as_str()), "paid word {word} missing from the members tree");
+    }
+    for word in &hidden_words {
+        assert!(!members.contains(word.as_str()), "held-back word {word} published to members");
+    }
+}
+
+#[test]
+fn drafts_and_future_articles_are_built_only_when_asked() {
+    let site = Site::new();
+    site.article("draft", "title = \"Draft\"\ndate = 2025-01-01\ndraft = true", "Text.\n");
+    site.article("later", "title = \"Later\"\ndate = 2999-01-01", "Text.\n");
+    site.build_ok();
+    assert!(!site.path("dist/public/articles/draft").exists());
+    assert!(!site.path("dist/members/articles/later").exists());
+    let out = site.lede(&["build", "--drafts", "--future"]);
+    assert!(out.status.success());
+    assert!(site.path("dist/public/articles/draft/index.html").exists());
+    assert!(site.path("dist/members/articles/later/index.html").exists());
+}
