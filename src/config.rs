@@ -20,6 +20,9 @@ struct RawConfig {
     description: String,
     language: Option<String>,
     paginate_by: Option<usize>,
+    feed_limit: Option<usize>,
+    #[serde(default)]
+    members_feed: bool,
     #[serde(default)]
     paywall: RawPaywall,
     #[serde(default)]
@@ -72,6 +75,10 @@ pub struct Config {
     pub language: String,
     /// Articles per listing page.
     pub paginate_by: usize,
+    /// Entries per Atom feed.
+    pub feed_limit: usize,
+    /// Whether the members tree gets full-text feeds too.
+    pub members_feed: bool,
     /// Free blocks for articles that name no cutoff (`None`: such articles are free).
     pub default_free_blocks: Option<usize>,
     /// Where the subscribe form posts.
@@ -167,6 +174,8 @@ impl Config {
             description: raw.description,
             language: raw.language.unwrap_or_else(|| "en".into()),
             paginate_by,
+            feed_limit: raw.feed_limit.unwrap_or(20).max(1),
+            members_feed: raw.members_feed,
             default_free_blocks,
             subscribe_action,
             pitch,

@@ -1,24 +1,33 @@
 //! The build: load → parse → split → render → write, for both targets.
 //! Every step collects all its problems; nothing is written to the output
-//! unless all steps succeeded.
+//! unless all steps succeeded. Also owns the listings (home, columns, tags,
+//! authors, years) and which pages an edit touches.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use serde::Serialize;
 use tera::Context;
 
 use crate::config::Config;
-use crate::content::{self, Article, Library, Selection};
+use crate::content::{self, newest_first, Article, Item, Library, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{DiskSink, Sink, Staging, Target};
+use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
 use crate::render::theme;
-use crate::render::views::{ArticleView, CardView, PageView, Paginator, SiteView};
+use crate::render::views::{
+    ArticleView, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount,
+};
 use crate::render::Renderer;
 
 /// The folder of files copied verbatim.
 pub const STATIC_DIR: &str = "static";
+
+/// The class wrapping the paid blocks on members pages (and named in their JSON-LD).
+pub const PAID_SELECTOR: &str = ".paid-content";
 
 /// What `lede build` was asked to do.
 #[derive(Debug, Clone)]
@@ -70,6 +79,164 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// The kinds of taxonomy listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TermKind {
+    /// `/columns/<slug>/`.
+    Column,
+    /// `/tags/<slug>/`.
+    Tag,
+    /// `/authors/<slug>/`.
+    Author,
+    /// `/archive/<year>/`.
+    Year,
+}
+
+impl TermKind {
+    /// Every kind.
+    pub const ALL: [TermKind; 4] = [TermKind::Column, TermKind::Tag, TermKind::Author, TermKind::Year];
+
+    /// The URL folder.
+    pub fn dir(self) -> &'static str {
+        match self {
+            TermKind::Column => "columns",
+            TermKind::Tag => "tags",
+            TermKind::Author => "authors",
+            TermKind::Year => "archive",
+        }
+    }
+
+    /// The name templates see (`listing.kind`).
+    pub fn singular(self) -> &'static str {
+        match self {
+            TermKind::Column => "column",
+            TermKind::Tag => "tag",
+            TermKind::Author => "author",
+            TermKind::Year => "year",
+        }
+    }
+
+    fn index_title(self) -> &'static str {
+        match self {
+            TermKind::Column => "Columns",
+            TermKind::Tag => "Topics",
+            TermKind::Author => "Authors",
+            TermKind::Year => "Archive",
+        }
+    }
+}
+
+/// A paginated list of articles.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListingKey {
+    /// The home page.
+    Home,
+    /// A column, tag, author or year, by slug.
+    Term(TermKind, String),
+}
+
+impl ListingKey {
+    /// Output path of page `n` (1-based).
+    pub fn path(&self, n: usize) -> String {
+        let base = match self {
+            ListingKey::Home => String::new(),
+            ListingKey::Term(kind, slug) => format!("{}/{slug}/", kind.dir()),
+        };
+        if n == 1 { format!("{base}index.html") } else { format!("{base}page/{n}/index.html") }
+    }
+
+    /// Absolute URL of page `n` under `root`.
+    pub fn url(&self, root: &str, n: usize) -> String {
+        let path = self.path(n);
+        format!("{root}/{}", path.trim_end_matches("index.html"))
+    }
+}
+
+/// The articles of one listing, newest first, as indexes into the library.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// Display name.
+    pub name: String,
+    /// Indexes into `Library::articles`.
+    pub articles: Vec<usize>,
+}
+
+/// Every listing of a site.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// By key; `Home` is always present.
+    pub listings: BTreeMap<ListingKey, Listing>,
+}
+
+impl Index {
+    /// Groups the (sorted) articles into listings.
+    pub fn new(articles: &[Article]) -> Index {
+        let mut listings: BTreeMap<ListingKey, Listing> = BTreeMap::new();
+        listings.insert(ListingKey::Home, Listing { name: String::new(), articles: (0..articles.len()).collect() });
+        let mut add = |kind: TermKind, slug: &str, name: &str, i: usize| {
+            let entry = listings
+                .entry(ListingKey::Term(kind, slug.to_string()))
+                .or_insert_with(|| Listing { name: name.to_string(), articles: Vec::new() });
+            // Two spellings of one term in one article ("EU", "Eu") list it once.
+            if entry.articles.last() != Some(&i) {
+                entry.articles.push(i);
+            }
+        };
+        for (i, a) in articles.iter().enumerate() {
+            let m = &a.meta;
+            if let (Some(name), Some(slug)) = (&m.column, &m.column_slug) {
+                add(TermKind::Column, slug, name, i);
+            }
+            for (name, slug) in m.tags.iter().zip(&m.tag_slugs) {
+                add(TermKind::Tag, slug, name, i);
+            }
+            for (name, slug) in m.authors.iter().zip(&m.author_slugs) {
+                add(TermKind::Author, slug, name, i);
+            }
+            let year = m.date.date().year().to_string();
+            add(TermKind::Year, &year, &year, i);
+        }
+        Index { listings }
+    }
+
+    fn pages(&self, key: &ListingKey, per: usize) -> usize {
+        let n = self.listings.get(key).map_or(0, |l| l.articles.len().div_ceil(per));
+        if *key == ListingKey::Home { n.max(1) } else { n }
+    }
+}
+
+/// One unit of rendering, for one or both targets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    /// An article, by index in the library.
+    Article(usize),
+    /// A plain page, by index.
+    Page(usize),
+    /// Page `n` of a listing.
+    Listing(ListingKey, usize),
+    /// The index of all terms of a kind (`/tags/`, `/archive/`, …).
+    Terms(TermKind),
+    /// The site feed (`None`) or a column's.
+    Feed(Option<String>),
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// `404.html`.
+    NotFound,
+    /// `/subscribe/`.
+    Subscribe,
+}
+
+/// What an edit changed: pages to render again and output paths to delete.
+#[derive(Debug, Default, Clone)]
+pub struct Update {
+    /// Jobs to render in both targets.
+    pub jobs: Vec<Job>,
+    /// Output paths (relative, in both trees) that no longer exist.
+    pub removed: Vec<String>,
+}
+
 /// A loaded site: settings, templates and content, ready to render.
 pub struct Site {
     /// Settings.
@@ -78,8 +245,12 @@ pub struct Site {
     pub renderer: Renderer,
     /// Content.
     pub library: Library,
+    /// Listings over `library.articles`.
+    pub index: Index,
     /// The site root.
     pub root: PathBuf,
+    /// Which articles this site includes.
+    pub selection: Selection,
 }
 
 impl Site {
@@ -92,95 +263,279 @@ impl Site {
         let library = library.map_err(|mut p| problems.append(&mut p)).ok();
         match (renderer, library) {
             (Some(renderer), Some(library)) if problems.is_empty() => {
-                Ok(Site { config, renderer, library, root: root.to_path_buf() })
+                let index = Index::new(&library.articles);
+                Ok(Site { config, renderer, library, index, root: root.to_path_buf(), selection })
             }
             _ => Err(Diagnostics(problems).sorted()),
         }
     }
 
-    /// Renders every page of both trees into `sink`; returns the number of files.
+    /// Renders every page of both trees and the static files into `sink`; returns the number of files.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+        let pages = self.render_jobs(&self.jobs(), sink)?;
+        let files = self.static_files().map_err(Diagnostics::from)?;
+        for (path, bytes) in &files {
+            for target in Target::ALL {
+                sink.write(target, path, bytes).map_err(Diagnostics::from)?;
+            }
+        }
+        Ok(pages + files.len() * 2)
+    }
+
+    /// Renders `jobs` for both targets in parallel; returns the number of files written.
+    pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<usize, Diagnostics> {
         let written = AtomicUsize::new(0);
-        let jobs = self.jobs();
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
             .flat_map_iter(|job| Target::ALL.map(|t| (job, t)))
             .filter_map(|(job, target)| {
-                let result = self.render_job(*job, target).and_then(|(path, html)| sink.write(target, &path, html.as_bytes()));
-                match result {
-                    Ok(()) => {
+                let result = self.render_job(job, target).and_then(|out| match out {
+                    Some((path, text)) => {
                         written.fetch_add(1, Ordering::Relaxed);
-                        None
+                        sink.write(target, &path, text.as_bytes())
                     }
-                    Err(e) => Some(e),
-                }
+                    None => Ok(()),
+                });
+                result.err()
             })
             .collect();
-        let static_files = self.copy_static(sink).map_err(|e| Diagnostics(vec![e]))?;
-        if !errors.is_empty() {
-            return Err(Diagnostics(errors).sorted());
-        }
-        Ok(written.into_inner() + static_files)
+        if errors.is_empty() { Ok(written.into_inner()) } else { Err(Diagnostics(errors).sorted()) }
     }
 
-    /// Every page the site has, as units of parallel work.
-    fn jobs(&self) -> Vec<Job> {
+    /// Every page the site has.
+    pub fn jobs(&self) -> Vec<Job> {
+        let per = self.config.paginate_by;
         let mut jobs: Vec<Job> = (0..self.library.articles.len()).map(Job::Article).collect();
         jobs.extend((0..self.library.pages.len()).map(Job::Page));
-        jobs.extend((1..=self.home_pages()).map(Job::Home));
+        for key in self.index.listings.keys() {
+            jobs.extend((1..=self.index.pages(key, per)).map(|n| Job::Listing(key.clone(), n)));
+        }
+        jobs.extend(TermKind::ALL.map(Job::Terms));
+        jobs.push(Job::Feed(None));
+        for key in self.index.listings.keys() {
+            if let ListingKey::Term(TermKind::Column, slug) = key {
+                jobs.push(Job::Feed(Some(slug.clone())));
+            }
+        }
+        jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound, Job::Subscribe]);
         jobs
     }
 
-    fn home_pages(&self) -> usize {
-        self.library.articles.len().div_ceil(self.config.paginate_by).max(1)
-    }
-
-    fn context(&self, site: &SiteView<'_>) -> Context {
+    fn context(&self, site: &SiteView<'_>, seo: &SeoView) -> Context {
         let mut ctx = Context::new();
         ctx.insert("site", site);
+        ctx.insert("seo", seo);
         ctx
     }
 
-    /// Renders one page for one target: its output path and HTML.
-    pub fn render_job(&self, job: Job, target: Target) -> Result<(String, String), Diagnostic> {
+    /// Search-engine fields; members pages name the public copy as canonical.
+    fn seo_for(&self, _site: &SiteView<'_>, title: String, description: &str, path: &str) -> SeoView {
+        SeoView {
+            title,
+            description: if description.is_empty() { self.config.description.clone() } else { description.to_string() },
+            canonical: format!("{}/{path}", self.config.base_url),
+            og_type: "website",
+            json_ld: None,
+            published: None,
+            modified: None,
+        }
+    }
+
+    /// Renders one output file for one target: its path and text, or `None`
+    /// when the job has no file in that target (feeds, sitemap).
+    pub fn render_job(&self, job: &Job, target: Target) -> Result<Option<(String, String)>, Diagnostic> {
         let site = SiteView::new(&self.config, target);
-        let mut ctx = self.context(&site);
+        let page_title = |t: &str| format!("{t} · {}", self.config.title);
         match job {
             Job::Article(i) => {
-                let article = &self.library.articles[i];
+                let article = &self.library.articles[*i];
+                let meta = &article.meta;
+                let path = format!("articles/{}/", meta.slug);
+                let public_url = format!("{}/{path}", self.config.base_url);
+                let mut seo = self.seo_for(&site, meta.title.clone(), &meta.teaser, &path);
+                seo.og_type = "article";
+                seo.published = Some(meta.date.rfc3339());
+                seo.modified = meta.updated.map(|d| d.rfc3339());
+                let selector = (target == Target::Members).then_some(PAID_SELECTOR);
+                seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
+                let mut ctx = self.context(&site, &seo);
                 ctx.insert("page", &article_view(&site, article, target));
-                let html = self.renderer.render("article.html", &ctx)?;
-                Ok((format!("articles/{}/index.html", article.meta.slug), html))
+                Ok(Some((format!("{path}index.html"), self.renderer.render("article.html", &ctx)?)))
             }
             Job::Page(i) => {
-                let page = &self.library.pages[i];
+                let page = &self.library.pages[*i];
+                let path = format!("{}/", page.path);
+                let seo = self.seo_for(&site, page_title(&page.title), &page.teaser, &path);
+                let mut ctx = self.context(&site, &seo);
                 ctx.insert("page", &PageView::new(&site, page));
-                Ok((format!("{}/index.html", page.path), self.renderer.render("page.html", &ctx)?))
+                Ok(Some((format!("{path}index.html"), self.renderer.render("page.html", &ctx)?)))
             }
-            Job::Home(n) => {
-                let per = self.config.paginate_by;
-                let total = self.home_pages();
-                let slice = self.library.articles.iter().skip((n - 1) * per).take(per);
-                let cards: Vec<CardView<'_>> = slice.map(|a| CardView::new(&site, &a.meta)).collect();
-                let url = |k: usize| if k == 1 { format!("{}/", site.url) } else { format!("{}/page/{k}/", site.url) };
-                let paginator = Paginator {
-                    current: n,
-                    total,
-                    previous: (n > 1).then(|| url(n - 1)),
-                    next: (n < total).then(|| url(n + 1)),
-                };
-                ctx.insert("articles", &cards);
-                ctx.insert("paginator", &paginator);
-                let path = if n == 1 { "index.html".to_string() } else { format!("page/{n}/index.html") };
-                Ok((path, self.renderer.render("index.html", &ctx)?))
+            Job::Listing(key, n) => self.render_listing(&site, key, *n).map(Some),
+            Job::Terms(kind) => {
+                let terms: Vec<TermCount<'_>> = self
+                    .index
+                    .listings
+                    .iter()
+                    .filter_map(|(k, l)| match k {
+                        ListingKey::Term(k2, _) if k2 == kind => {
+                            Some(TermCount { name: &l.name, url: k.url(site.url, 1), count: l.articles.len() })
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let mut terms = terms;
+                if *kind == TermKind::Year {
+                    terms.reverse();
+                }
+                let path = format!("{}/", kind.dir());
+                let seo = self.seo_for(&site, page_title(kind.index_title()), "", &path);
+                let mut ctx = self.context(&site, &seo);
+                ctx.insert("kind", kind.singular());
+                ctx.insert("title", kind.index_title());
+                ctx.insert("terms", &terms);
+                Ok(Some((format!("{path}index.html"), self.renderer.render("terms.html", &ctx)?)))
+            }
+            Job::Feed(column) => {
+                if target == Target::Members && !self.config.members_feed {
+                    return Ok(None);
+                }
+                Ok(self.render_feed(&site, target, column.as_deref()))
+            }
+            Job::Sitemap => Ok((target == Target::Public).then(|| ("sitemap.xml".into(), self.sitemap()))),
+            Job::Robots => Ok(Some(("robots.txt".into(), feeds::robots(&self.config, target == Target::Public)))),
+            Job::NotFound => {
+                let seo = self.seo_for(&site, page_title("Page not found"), "", "404.html");
+                let ctx = self.context(&site, &seo);
+                Ok(Some(("404.html".into(), self.renderer.render("404.html", &ctx)?)))
+            }
+            Job::Subscribe => {
+                let seo = self.seo_for(&site, page_title("Subscribe"), &self.config.pitch, "subscribe/");
+                let mut ctx = self.context(&site, &seo);
+                ctx.insert("page", &SubscribePage { title: "Subscribe", url: format!("{}/subscribe/", site.url) });
+                Ok(Some(("subscribe/index.html".into(), self.renderer.render("subscribe.html", &ctx)?)))
             }
         }
     }
 
-    /// Copies the built-in static files, then the site's `static/` over them, into both trees.
-    fn copy_static(&self, sink: &dyn Sink) -> Result<usize, Diagnostic> {
-        let mut files: std::collections::BTreeMap<String, Vec<u8>> =
-            theme::STATIC.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+    fn render_listing(&self, site: &SiteView<'_>, key: &ListingKey, n: usize) -> Result<(String, String), Diagnostic> {
+        let per = self.config.paginate_by;
+        let empty = Listing { name: String::new(), articles: Vec::new() };
+        let listing = self.index.listings.get(key).unwrap_or(&empty);
+        let total = self.index.pages(key, per);
+        let cards: Vec<CardView<'_>> = listing
+            .articles
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&i| CardView::new(site, &self.library.articles[i].meta))
+            .collect();
+        let paginator = Paginator {
+            current: n,
+            total,
+            previous: (n > 1).then(|| key.url(site.url, n - 1)),
+            next: (n < total).then(|| key.url(site.url, n + 1)),
+        };
+        let path = key.path(n);
+        let url_path = path.trim_end_matches("index.html");
+        let suffix = if n > 1 { format!(", page {n}") } else { String::new() };
+        match key {
+            ListingKey::Home => {
+                let title = if n > 1 { format!("{} · page {n}", self.config.title) } else { self.config.title.clone() };
+                let seo = self.seo_for(site, title, "", url_path);
+                let mut ctx = self.context(site, &seo);
+                ctx.insert("articles", &cards);
+                ctx.insert("paginator", &paginator);
+                Ok((path, self.renderer.render("index.html", &ctx)?))
+            }
+            ListingKey::Term(kind, slug) => {
+                let bio = match kind {
+                    TermKind::Author => self.library.bios.get(slug).map(|b| b.html.as_str()),
+                    _ => None,
+                };
+                let view = ListingView {
+                    kind: kind.singular(),
+                    name: &listing.name,
+                    slug,
+                    url: key.url(site.url, 1),
+                    count: listing.articles.len(),
+                    bio,
+                    feed_url: (*kind == TermKind::Column).then(|| format!("{}/columns/{slug}/atom.xml", self.config.base_url)),
+                };
+                let description = format!("{} from {}: {}{suffix}", listing.name, self.config.title, kind.index_title().to_lowercase());
+                let seo = self.seo_for(site, format!("{}{suffix} · {}", listing.name, self.config.title), &description, url_path);
+                let mut ctx = self.context(site, &seo);
+                ctx.insert("listing", &view);
+                ctx.insert("articles", &cards);
+                ctx.insert("paginator", &paginator);
+                Ok((path, self.renderer.render("listing.html", &ctx)?))
+            }
+        }
+    }
+
+    /// A feed of the newest articles (of one column, when given). Public
+    /// feeds carry the public part; the members feed (if enabled) the whole.
+    fn render_feed(&self, site: &SiteView<'_>, target: Target, column: Option<&str>) -> Option<(String, String)> {
+        let key = match column {
+            Some(slug) => ListingKey::Term(TermKind::Column, slug.to_string()),
+            None => ListingKey::Home,
+        };
+        let listing = self.index.listings.get(&key)?;
+        let entries = listing
+            .articles
+            .iter()
+            .take(self.config.feed_limit)
+            .map(|&i| {
+                let a = &self.library.articles[i];
+                let path = format!("articles/{}/", a.meta.slug);
+                let (part, members_url) = match (target, &a.members) {
+                    (Target::Members, Some(full)) => (full, None),
+                    (_, Some(_)) => (&a.public, Some(format!("{}/{path}", self.config.members_url))),
+                    (_, None) => (&a.public, None),
+                };
+                FeedEntry { meta: &a.meta, part, url: format!("{}/{path}", site.url), members_url }
+            })
+            .collect();
+        let (path, title) = match column {
+            Some(slug) => (format!("columns/{slug}/atom.xml"), format!("{} · {}", listing.name, self.config.title)),
+            None => ("atom.xml".to_string(), self.config.title.clone()),
+        };
+        let feed = Feed {
+            title,
+            self_url: format!("{}/{path}", site.url),
+            alternate: key.url(site.url, 1),
+            entries,
+        };
+        Some((path, feed.to_atom(&self.config)))
+    }
+
+    /// Every public page worth indexing: home, articles, pages, first pages of listings.
+    fn sitemap(&self) -> String {
+        let base = &self.config.base_url;
+        let newest = self.library.articles.first().map(|a| a.meta.updated.unwrap_or(a.meta.date).iso_date());
+        let mut urls = vec![SitemapUrl { loc: format!("{base}/"), lastmod: newest }];
+        for a in &self.library.articles {
+            let m = &a.meta;
+            urls.push(SitemapUrl { loc: format!("{base}/articles/{}/", m.slug), lastmod: Some(m.updated.unwrap_or(m.date).iso_date()) });
+        }
+        for p in &self.library.pages {
+            urls.push(SitemapUrl { loc: format!("{base}/{}/", p.path), lastmod: p.date.map(|d| d.iso_date()) });
+        }
+        for kind in TermKind::ALL {
+            urls.push(SitemapUrl { loc: format!("{base}/{}/", kind.dir()), lastmod: None });
+        }
+        for (key, listing) in &self.index.listings {
+            if *key != ListingKey::Home {
+                let lastmod = listing.articles.first().map(|&i| self.library.articles[i].meta.date.iso_date());
+                urls.push(SitemapUrl { loc: key.url(base, 1), lastmod });
+            }
+        }
+        urls.push(SitemapUrl { loc: format!("{base}/subscribe/"), lastmod: None });
+        feeds::sitemap(&urls)
+    }
+
+    /// The built-in static files, then the site's `static/` over them.
+    pub fn static_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let mut files: BTreeMap<String, Vec<u8>> = theme::STATIC.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
         let dir = self.root.join(STATIC_DIR);
         let canonical_root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
         if dir.is_dir() {
@@ -205,24 +560,168 @@ impl Site {
                 files.insert(key, bytes);
             }
         }
-        for (path, bytes) in &files {
-            for target in Target::ALL {
-                sink.write(target, path, bytes)?;
+        Ok(files.into_iter().collect())
+    }
+
+    /// Re-reads one file below `content/` (created, changed or deleted; `rel`
+    /// is relative to the site root) and says which pages must be rendered
+    /// again and which output files no longer exist. On error the site is unchanged.
+    pub fn update_content(&mut self, rel: &Path) -> Result<Update, Diagnostics> {
+        let abs = self.root.join(rel);
+        let item = if abs.is_file() {
+            Some(content::load_file(&self.root, &abs, &self.config, self.selection).map_err(|d| Diagnostics(d).sorted())?)
+        } else {
+            None
+        };
+        let under = rel.strip_prefix(content::CONTENT_DIR).unwrap_or(rel);
+        let first = under.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+        let nested = under.components().count() > 1;
+        match (first.as_str(), nested) {
+            ("articles", true) => {
+                let article = match item {
+                    Some(Item::Article(a)) => Some(a),
+                    _ => None,
+                };
+                self.update_article(rel, article)
+            }
+            ("authors", true) => {
+                let slug = content::file_slug(rel);
+                match item {
+                    Some(Item::Bio(b)) => {
+                        self.library.bios.insert(slug.clone(), b);
+                    }
+                    _ => {
+                        self.library.bios.remove(&slug);
+                    }
+                }
+                let key = ListingKey::Term(TermKind::Author, slug);
+                let pages = self.index.pages(&key, self.config.paginate_by);
+                Ok(Update { jobs: (1..=pages).map(|n| Job::Listing(key.clone(), n)).collect(), removed: Vec::new() })
+            }
+            _ => {
+                let page = match item {
+                    Some(Item::Page(p)) => Some(p),
+                    _ => None,
+                };
+                self.update_page(rel, page)
             }
         }
-        Ok(files.len() * 2)
+    }
+
+    fn listing_slugs(&self, key: &ListingKey) -> Vec<String> {
+        self.index
+            .listings
+            .get(key)
+            .map(|l| l.articles.iter().map(|&i| self.library.articles[i].meta.slug.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn update_article(&mut self, rel: &Path, new: Option<Article>) -> Result<Update, Diagnostics> {
+        let articles = &self.library.articles;
+        if let Some(a) = &new {
+            if let Some(other) = articles.iter().find(|b| b.meta.slug == a.meta.slug && b.meta.source != rel) {
+                return Err(Diagnostic::file(
+                    rel,
+                    format!("two articles have the slug {:?}: {} and {}", a.meta.slug, other.meta.source.display(), rel.display()),
+                )
+                .into());
+            }
+        }
+        let old_index = articles.iter().position(|a| a.meta.source == rel);
+        let old = old_index.map(|i| &articles[i].meta);
+        let keys: BTreeSet<ListingKey> = std::iter::once(ListingKey::Home)
+            .chain(old.into_iter().chain(new.as_ref().map(|a| &a.meta)).flat_map(listing_keys))
+            .collect();
+        let before: Vec<(ListingKey, Vec<String>)> = keys.iter().map(|k| (k.clone(), self.listing_slugs(k))).collect();
+        let old_slug = old.map(|m| m.slug.clone());
+        let new_slug = new.as_ref().map(|a| a.meta.slug.clone());
+
+        if let Some(i) = old_index {
+            self.library.articles.remove(i);
+        }
+        let mut jobs = Vec::new();
+        if let Some(a) = new {
+            let pos = self.library.articles.binary_search_by(|b| newest_first(&b.meta, &a.meta)).unwrap_or_else(|e| e);
+            self.library.articles.insert(pos, a);
+            jobs.push(Job::Article(pos));
+        }
+        self.index = Index::new(&self.library.articles);
+
+        let mut removed = Vec::new();
+        if let Some(old) = &old_slug {
+            if new_slug.as_ref() != Some(old) {
+                removed.push(format!("articles/{old}/index.html"));
+            }
+        }
+        let per = self.config.paginate_by;
+        for (key, old_list) in before {
+            let new_list = self.listing_slugs(&key);
+            let pages_before = if key == ListingKey::Home { old_list.len().div_ceil(per).max(1) } else { old_list.len().div_ceil(per) };
+            let pages_after = self.index.pages(&key, per);
+            for n in 1..=pages_after {
+                let range = |l: &[String]| l[((n - 1) * per).min(l.len())..(n * per).min(l.len())].to_vec();
+                let (b, a) = (range(&old_list), range(&new_list));
+                // Counts show on every page; the edited card shows where it stands.
+                let shows_edit = new_slug.as_ref().is_some_and(|s| a.contains(s));
+                if old_list.len() != new_list.len() || a != b || shows_edit {
+                    jobs.push(Job::Listing(key.clone(), n));
+                }
+            }
+            removed.extend((pages_after + 1..=pages_before).map(|n| key.path(n)));
+            if let ListingKey::Term(TermKind::Column, slug) = &key {
+                if pages_after == 0 {
+                    removed.push(format!("columns/{slug}/atom.xml"));
+                } else {
+                    jobs.push(Job::Feed(Some(slug.clone())));
+                }
+            }
+        }
+        jobs.extend(TermKind::ALL.map(Job::Terms));
+        jobs.extend([Job::Feed(None), Job::Sitemap]);
+        Ok(Update { jobs, removed })
+    }
+
+    fn update_page(&mut self, rel: &Path, new: Option<content::Page>) -> Result<Update, Diagnostics> {
+        if let Some(p) = &new {
+            if let Some(other) = self.library.pages.iter().find(|q| q.path == p.path && q.source != rel) {
+                return Err(Diagnostic::file(
+                    rel,
+                    format!("two pages would be written to /{}/: {} and {}", p.path, other.source.display(), rel.display()),
+                )
+                .into());
+            }
+        }
+        let mut removed = Vec::new();
+        if let Some(i) = self.library.pages.iter().position(|p| p.source == rel) {
+            let old = self.library.pages.remove(i);
+            if new.as_ref().is_none_or(|p| p.path != old.path) {
+                removed.push(format!("{}/index.html", old.path));
+            }
+        }
+        let mut jobs = vec![Job::Sitemap];
+        if let Some(p) = new {
+            let pos = self.library.pages.binary_search_by(|q| q.path.cmp(&p.path)).unwrap_or_else(|e| e);
+            self.library.pages.insert(pos, p);
+            jobs.push(Job::Page(pos));
+        }
+        Ok(Update { jobs, removed })
     }
 }
 
-/// One unit of rendering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Job {
-    /// An article, by index in the library.
-    Article(usize),
-    /// A plain page, by index.
-    Page(usize),
-    /// A page of the home listing (1-based).
-    Home(usize),
+/// The listings an article appears in.
+fn listing_keys(meta: &content::ArticleMeta) -> Vec<ListingKey> {
+    let mut keys = vec![ListingKey::Home, ListingKey::Term(TermKind::Year, meta.date.date().year().to_string())];
+    keys.extend(meta.column_slug.iter().map(|s| ListingKey::Term(TermKind::Column, s.clone())));
+    keys.extend(meta.tag_slugs.iter().map(|s| ListingKey::Term(TermKind::Tag, s.clone())));
+    keys.extend(meta.author_slugs.iter().map(|s| ListingKey::Term(TermKind::Author, s.clone())));
+    keys
+}
+
+/// The standalone subscribe page's `page`.
+#[derive(Serialize)]
+struct SubscribePage {
+    title: &'static str,
+    url: String,
 }
 
 /// The one place that picks which part of an article a target may show.
@@ -238,7 +737,11 @@ fn article_view<'a>(site: &SiteView<'_>, article: &'a Article, target: Target) -
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let started = Instant::now();
     let selection = Selection { drafts: opts.drafts, future: opts.future, today: crate::dates::today() };
-    let out = if opts.out.is_absolute() { opts.out.clone() } else { std::env::current_dir().map(|d| d.join(&opts.out)).unwrap_or_else(|_| opts.out.clone()) };
+    let out = if opts.out.is_absolute() {
+        opts.out.clone()
+    } else {
+        std::env::current_dir().map(|d| d.join(&opts.out)).unwrap_or_else(|_| opts.out.clone())
+    };
     if opts.root.canonicalize().ok().zip(out.canonicalize().ok()).is_some_and(|(r, o)| r.starts_with(&o)) {
         return Err(Diagnostic::file(&opts.out, "the output folder contains the site itself; choose another --out").into());
     }

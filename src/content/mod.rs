@@ -61,6 +61,12 @@ pub struct ArticleMeta {
     pub draft: bool,
     /// Words in the whole article (a count reveals no text).
     pub words: usize,
+    /// URL segment of `column`.
+    pub column_slug: Option<String>,
+    /// URL segments of `tags`, in the same order.
+    pub tag_slugs: Vec<String>,
+    /// URL segments of `authors`, in the same order.
+    pub author_slugs: Vec<String>,
 }
 
 /// An article: its public metadata, the part anyone may read, and the full text.
@@ -115,12 +121,18 @@ pub struct Library {
     pub held_back: usize,
 }
 
-enum Item {
+/// What one Markdown file turned out to be.
+pub enum Item {
+    /// A published article.
     Article(Article),
+    /// A plain page.
     Page(Page),
+    /// An author bio.
     Bio(AuthorBio),
+    /// A draft or scheduled article left out of this build.
     HeldBack,
 }
+
 
 /// Reads every Markdown file under `root/content` (in parallel).
 pub fn load(root: &Path, config: &Config, selection: Selection) -> Result<Library, Vec<Diagnostic>> {
@@ -160,17 +172,21 @@ pub fn load(root: &Path, config: &Config, selection: Selection) -> Result<Librar
     if !problems.is_empty() {
         return Err(problems);
     }
-    library
-        .articles
-        .sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.slug.cmp(&b.meta.slug)));
+    library.articles.sort_by(|a, b| newest_first(&a.meta, &b.meta));
     library.pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(library)
+}
+
+/// The order of every listing: newest first, ties broken by slug so two builds agree.
+pub fn newest_first(a: &ArticleMeta, b: &ArticleMeta) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug))
 }
 
 /// URLs the build itself writes, which no page may take.
 const RESERVED: &[&str] = &["articles", "subscribe", "tags", "columns", "authors", "archive", "page", "404", "feeds"];
 
-fn duplicate_slugs(library: &Library) -> Vec<Diagnostic> {
+/// Problems of slugs and paths shared by two files.
+pub fn duplicate_slugs(library: &Library) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for a in &library.articles {
@@ -202,7 +218,8 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
+/// Reads one Markdown file (an absolute path below `root/content`).
+pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
     let rel = relative(root, path);
     let bytes = std::fs::read(path).map_err(|e| vec![Diagnostic::io(&rel, "read the file", &e)])?;
     let text = match String::from_utf8(bytes) {
@@ -231,7 +248,8 @@ fn split_and_parse(rel: &Path, text: &str, kind: Kind) -> Result<(frontmatter::F
     Ok((fm, split.body_offset))
 }
 
-fn file_slug(rel: &Path) -> String {
+/// The slug a file name gives.
+pub fn file_slug(rel: &Path) -> String {
     slugify(&rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
 }
 
@@ -274,13 +292,16 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
         title: fm.title,
         date,
         updated: fm.updated,
-        column: fm.column,
-        authors: fm.authors,
-        tags: fm.tags,
+        column: fm.column.clone(),
+        authors: fm.authors.clone(),
+        tags: fm.tags.clone(),
         teaser,
         paywalled: rendered.members.is_some(),
         draft: fm.draft,
         words: rendered.words,
+        column_slug: fm.column.as_deref().map(slugify),
+        tag_slugs: fm.tags.iter().map(|t| slugify(t)).collect(),
+        author_slugs: fm.authors.iter().map(|a| slugify(a)).collect(),
     };
     Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members }))
 }

@@ -2,6 +2,7 @@
 //! `templates/` over it), compiled once per build, and the functions that
 //! turn views into HTML with template errors located in their files.
 
+pub mod feeds;
 pub mod theme;
 pub mod views;
 

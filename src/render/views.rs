@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::config::{Config, Plan};
 use crate::content::{ArticleMeta, Page};
 use crate::dates::PubDate;
-use crate::markdown::{slugify, Part, TocEntry};
+use crate::markdown::{Part, TocEntry};
 use crate::output::Target;
 
 /// Site-wide values, one per target (`site` in templates).
@@ -93,9 +93,8 @@ pub struct Term<'a> {
 
 impl<'a> Term<'a> {
     /// A term of `kind` ("columns", "tags", "authors") under `base`.
-    pub fn new(base: &str, kind: &str, name: &'a str) -> Self {
-        let slug = slugify(name);
-        Term { url: format!("{base}/{kind}/{slug}/"), name, slug }
+    pub fn new(base: &str, kind: &str, name: &'a str, slug: &str) -> Self {
+        Term { url: format!("{base}/{kind}/{slug}/"), name, slug: slug.to_string() }
     }
 }
 
@@ -143,9 +142,9 @@ impl<'a> CardView<'a> {
             url: format!("{}{path}", site.url),
             public_url: format!("{}{path}", site.public_url),
             members_url: format!("{}{path}", site.members_url),
-            column: meta.column.as_deref().map(|c| Term::new(site.url, "columns", c)),
-            authors: meta.authors.iter().map(|a| Term::new(site.url, "authors", a)).collect(),
-            tags: meta.tags.iter().map(|t| Term::new(site.url, "tags", t)).collect(),
+            column: meta.column.as_deref().zip(meta.column_slug.as_deref()).map(|(c, s)| Term::new(site.url, "columns", c, s)),
+            authors: meta.authors.iter().zip(&meta.author_slugs).map(|(a, s)| Term::new(site.url, "authors", a, s)).collect(),
+            tags: meta.tags.iter().zip(&meta.tag_slugs).map(|(t, s)| Term::new(site.url, "tags", t, s)).collect(),
             date: DateView::from(&meta.date),
             updated: meta.updated.as_ref().map(DateView::from),
             teaser: &meta.teaser,
@@ -229,4 +228,53 @@ pub struct Paginator {
     pub previous: Option<String>,
     /// URL of the next page.
     pub next: Option<String>,
+}
+
+/// A listing page's subject (`listing` in `listing.html`).
+#[derive(Debug, Serialize)]
+pub struct ListingView<'a> {
+    /// "column", "tag", "author" or "year".
+    pub kind: &'static str,
+    /// As written in front matter ("Global Insights"), or the year.
+    pub name: &'a str,
+    /// URL segment.
+    pub slug: &'a str,
+    /// Absolute URL of its first page in this tree.
+    pub url: String,
+    /// Number of articles in it.
+    pub count: usize,
+    /// An author's bio (HTML), when `content/authors/<slug>.md` exists.
+    pub bio: Option<&'a str>,
+    /// The column's public feed, for columns.
+    pub feed_url: Option<String>,
+}
+
+/// One entry of a term index page.
+#[derive(Debug, Serialize)]
+pub struct TermCount<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// Absolute URL of its listing in this tree.
+    pub url: String,
+    /// Articles under it.
+    pub count: usize,
+}
+
+/// What search engines and link previews read (`seo` in every template).
+#[derive(Debug, Serialize)]
+pub struct SeoView {
+    /// `<title>` and `og:title`.
+    pub title: String,
+    /// `<meta name="description">`: always public text.
+    pub description: String,
+    /// `<link rel="canonical">`.
+    pub canonical: String,
+    /// `og:type`.
+    pub og_type: &'static str,
+    /// JSON-LD, serialized and safe to place in a `<script>` element.
+    pub json_ld: Option<String>,
+    /// `article:published_time`.
+    pub published: Option<String>,
+    /// `article:modified_time`.
+    pub modified: Option<String>,
 }

@@ -1,0 +1,205 @@
+//! Machine-read surfaces of the public tree: the Atom feeds, the sitemap,
+//! robots.txt and JSON-LD. Each takes public metadata and public parts
+//! only, so none of them can carry paid text.
+
+use std::fmt::Write as _;
+
+use crate::config::Config;
+use crate::content::ArticleMeta;
+use crate::markdown::Part;
+
+/// Escapes text for XML element content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0 at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An entry of a feed: public metadata and the part the feed may show.
+pub struct FeedEntry<'a> {
+    /// Public metadata.
+    pub meta: &'a ArticleMeta,
+    /// The public part (for a free article, the whole).
+    pub part: &'a Part,
+    /// Absolute URL of the article in the feed's tree.
+    pub url: String,
+    /// Absolute URL of the full text for subscribers, when paywalled.
+    pub members_url: Option<String>,
+}
+
+/// An Atom feed. `updated` is the newest entry's date, so two builds of the
+/// same content are byte-identical.
+pub struct Feed<'a> {
+    /// Feed title.
+    pub title: String,
+    /// Absolute URL of the feed itself.
+    pub self_url: String,
+    /// Absolute URL of the HTML page it mirrors.
+    pub alternate: String,
+    /// Newest first.
+    pub entries: Vec<FeedEntry<'a>>,
+}
+
+impl Feed<'_> {
+    /// The feed as Atom XML.
+    pub fn to_atom(&self, config: &Config) -> String {
+        let updated = self
+            .entries
+            .iter()
+            .map(|e| e.meta.updated.unwrap_or(e.meta.date))
+            .max()
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+        let mut x = String::with_capacity(4096 + self.entries.len() * 4096);
+        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+        let _ = write!(x, " xml:lang=\"{}\">\n", xml_escape(&config.language));
+        let _ = writeln!(x, "  <title>{}</title>", xml_escape(&self.title));
+        if !config.description.is_empty() {
+            let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&config.description));
+        }
+        let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&self.self_url));
+        let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&self.alternate));
+        let _ = writeln!(x, "  <id>{}</id>", xml_escape(&self.self_url));
+        let _ = writeln!(x, "  <updated>{updated}</updated>");
+        let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(&config.title));
+        let _ = writeln!(x, "  <generator>lede</generator>");
+        for e in &self.entries {
+            let m = e.meta;
+            x.push_str("  <entry>\n");
+            let _ = writeln!(x, "    <title>{}</title>", xml_escape(&m.title));
+            let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&e.url));
+            let _ = writeln!(x, "    <id>{}</id>", xml_escape(&e.url));
+            let _ = writeln!(x, "    <published>{}</published>", m.date.rfc3339());
+            let _ = writeln!(x, "    <updated>{}</updated>", m.updated.unwrap_or(m.date).rfc3339());
+            for a in &m.authors {
+                let _ = writeln!(x, "    <author><name>{}</name></author>", xml_escape(a));
+            }
+            if let Some(c) = &m.column {
+                let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(&slug_or(c, &m.column_slug)), xml_escape(c));
+            }
+            for (t, s) in m.tags.iter().zip(&m.tag_slugs) {
+                let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(s), xml_escape(t));
+            }
+            if !m.teaser.is_empty() {
+                let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&m.teaser));
+            }
+            let mut html = e.part.html.clone();
+            if !e.part.footnotes_html.is_empty() {
+                let _ = write!(html, "<ol class=\"footnotes\">{}</ol>", e.part.footnotes_html);
+            }
+            if let Some(full) = &e.members_url {
+                let _ = write!(
+                    html,
+                    "<p>…</p><p>The rest of this analysis is for subscribers. <a href=\"{}\">Subscribe</a> or, if you are one, <a href=\"{}\">read it in full</a>.</p>",
+                    xml_escape(&e.url),
+                    xml_escape(full)
+                );
+            }
+            let _ = writeln!(x, "    <content type=\"html\">{}</content>", xml_escape(&html));
+            x.push_str("  </entry>\n");
+        }
+        x.push_str("</feed>\n");
+        x
+    }
+}
+
+fn slug_or(name: &str, slug: &Option<String>) -> String {
+    slug.clone().unwrap_or_else(|| name.to_string())
+}
+
+/// One `<url>` of the sitemap.
+pub struct SitemapUrl {
+    /// Absolute public URL.
+    pub loc: String,
+    /// `YYYY-MM-DD`, when the page has a date.
+    pub lastmod: Option<String>,
+}
+
+/// `sitemap.xml` for the public tree.
+pub fn sitemap(urls: &[SitemapUrl]) -> String {
+    let mut x = String::with_capacity(128 + urls.len() * 100);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        let _ = write!(x, "  <url><loc>{}</loc>", xml_escape(&u.loc));
+        if let Some(d) = &u.lastmod {
+            let _ = write!(x, "<lastmod>{d}</lastmod>");
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+/// `robots.txt`: the public tree invites crawlers and names its sitemap; the members tree turns them away.
+pub fn robots(config: &Config, public: bool) -> String {
+    if public {
+        format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url)
+    } else {
+        "User-agent: *\nDisallow: /\n".to_string()
+    }
+}
+
+/// JSON-LD `NewsArticle` from public metadata. `paid_selector` is set only on
+/// members pages, where the paid part exists and is wrapped in that class.
+pub fn news_article_json_ld(config: &Config, meta: &ArticleMeta, url: &str, paid_selector: Option<&str>) -> String {
+    let authors: Vec<serde_json::Value> = meta
+        .authors
+        .iter()
+        .zip(&meta.author_slugs)
+        .map(|(a, s)| serde_json::json!({"@type": "Person", "name": a, "url": format!("{}/authors/{s}/", config.base_url)}))
+        .collect();
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": meta.title,
+        "description": meta.teaser,
+        "datePublished": meta.date.rfc3339(),
+        "dateModified": meta.updated.unwrap_or(meta.date).rfc3339(),
+        "author": authors,
+        "publisher": {"@type": "Organization", "name": config.title, "url": format!("{}/", config.base_url)},
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "isAccessibleForFree": !meta.paywalled,
+    });
+    if let Some(section) = &meta.column {
+        ld["articleSection"] = serde_json::Value::from(section.as_str());
+    }
+    if !meta.tags.is_empty() {
+        ld["keywords"] = serde_json::Value::from(meta.tags.clone());
+    }
+    if let (true, Some(selector)) = (meta.paywalled, paid_selector) {
+        ld["hasPart"] = serde_json::json!({"@type": "WebPageElement", "isAccessibleForFree": false, "cssSelector": selector});
+    }
+    script_safe_json(&ld)
+}
+
+/// JSON that cannot close the `<script>` element it sits in.
+fn script_safe_json(value: &serde_json::Value) -> String {
+    value.to_string().replace("</", "<\\/").replace("<!--", "<\\!--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_handles_markup_and_controls() {
+        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+    }
+
+    #[test]
+    fn json_ld_cannot_break_out_of_its_script() {
+        let v = serde_json::json!({"headline": "</script><script>alert(1)</script>"});
+        assert!(!script_safe_json(&v).contains("</script"));
+    }
+}
