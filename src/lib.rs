@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod output;
 pub mod paywall;
 pub mod render;
+pub mod serve;
 pub mod site;
 
 pub use diagnostics::{Diagnostic, Diagnostics};

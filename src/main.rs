@@ -1,6 +1,7 @@
 //! The `lede` command line: parses flags, runs a subcommand, prints its
 //! problems and sets the exit code.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +18,8 @@ struct Cli {
 enum Command {
     /// Build dist/public (teasers, safe to publish) and dist/members (full text).
     Build(BuildArgs),
+    /// Preview the site at http://127.0.0.1:4400/, rebuilding and reloading on every edit.
+    Serve(ServeArgs),
 }
 
 #[derive(Args)]
@@ -52,8 +55,55 @@ impl BuildArgs {
     }
 }
 
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder (holding config.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The port [default: 4400, or the next free one; 0: any free port].
+    #[arg(long)]
+    port: Option<u16>,
+    /// The address to listen on; anything but loopback exposes the subscriber view to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated after today.
+    #[arg(long)]
+    future: bool,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Poll for changes instead of using file-system events (network drives, containers).
+    #[arg(long)]
+    poll: bool,
+}
+
+impl ServeArgs {
+    fn run(self) -> ExitCode {
+        let opts = lede::serve::ServeOptions {
+            root: self.root,
+            port: self.port,
+            bind: self.bind,
+            drafts: self.drafts,
+            future: self.future,
+            open: self.open,
+            poll: self.poll,
+        };
+        match lede::serve::run(&opts) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build(args) => args.run(),
+        Command::Serve(args) => args.run(),
     }
 }

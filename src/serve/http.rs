@@ -1,0 +1,186 @@
+//! The preview's HTTP/1.1 side: one port serving the public tree at `/`,
+//! the members tree under `/_members/`, and live-reload events at
+//! `/_lede/events`. Only files of the built site in memory are served;
+//! nothing here touches the disk, and nothing request data holds can panic it.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State as AxumState};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::{Stream, StreamExt};
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Target;
+
+use super::inject::{escape, inject, overlay_html, Chrome};
+use super::memory::{slot, Notice, Snapshot, State};
+use super::route::{content_type, counterpart, route, Route};
+
+/// What every handler shares.
+pub struct App {
+    /// The built site.
+    pub state: Arc<State>,
+    /// Tells this server run apart from a restarted one (tabs reload on a new one).
+    pub instance: String,
+}
+
+impl App {
+    fn version(&self, generation: u64) -> String {
+        format!("{}-{generation}", self.instance)
+    }
+}
+
+/// The router: every path goes to one handler, which routes by itself.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new().fallback(handle).with_state(app)
+}
+
+async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    if method != Method::GET && method != Method::HEAD {
+        let mut res = text(StatusCode::METHOD_NOT_ALLOWED, "Only GET and HEAD are served by the preview.\n");
+        res.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return res;
+    }
+    match route(&path) {
+        Route::Bad => text(StatusCode::BAD_REQUEST, "Bad request: that path cannot name a file of the site.\n"),
+        Route::Events => events(&app).into_response(),
+        Route::NotFound(target) => app.state.read(|snap| Reply { app: &app, snap, target, path: &path }.not_found()),
+        Route::File(lookup) => app.state.read(|snap| {
+            let reply = Reply { app: &app, snap, target: lookup.target, path: &path };
+            if !snap.built {
+                return reply.no_build_yet();
+            }
+            let tree = &snap.trees[slot(lookup.target)];
+            if let Some(bytes) = tree.get(&lookup.key) {
+                return reply.file(&lookup.key, bytes, StatusCode::OK);
+            }
+            match &lookup.folder_index {
+                Some(index) if tree.contains_key(index) => {
+                    let location = match &query {
+                        Some(q) => format!("{path}/?{q}"),
+                        None => format!("{path}/"),
+                    };
+                    redirect(&location)
+                }
+                _ => reply.not_found(),
+            }
+        }),
+    }
+}
+
+/// One response being made from one snapshot of the site.
+struct Reply<'a> {
+    app: &'a App,
+    snap: &'a Snapshot,
+    /// The tree the request is in.
+    target: Target,
+    /// The request path as sent.
+    path: &'a str,
+}
+
+impl Reply<'_> {
+    /// One file of the site; HTML gets the preview's switch, overlay and script.
+    fn file(&self, key: &str, bytes: &Arc<[u8]>, status: StatusCode) -> Response {
+        let kind = content_type(key);
+        let body = if kind.starts_with("text/html") {
+            let (public_href, members_href) = counterpart(self.path, self.target);
+            let version = self.app.version(self.snap.generation);
+            let chrome = Chrome {
+                target: self.target,
+                public_href: &public_href,
+                members_href: &members_href,
+                version: &version,
+                problems: &self.snap.problems,
+            };
+            Bytes::from(inject(bytes, &chrome))
+        } else {
+            Bytes::from_owner(bytes.clone())
+        };
+        respond(status, kind, body)
+    }
+
+    /// The tree's own `404.html` when it has one, else a plain page; status 404 either way.
+    fn not_found(&self) -> Response {
+        if let Some(page) = self.snap.trees[slot(self.target)].get("404.html") {
+            return self.file("404.html", page, StatusCode::NOT_FOUND);
+        }
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>Nothing is built at <code>{}</code>.</p></body></html>\n",
+            escape(self.path)
+        );
+        self.file("404.html", &Arc::from(html.into_bytes()), StatusCode::NOT_FOUND)
+    }
+
+    /// Before any build has succeeded there is nothing to serve but the problems.
+    fn no_build_yet(&self) -> Response {
+        let (status, note) = if self.snap.problems.is_empty() {
+            (StatusCode::SERVICE_UNAVAILABLE, "The site is being built; this page reloads when it is ready.")
+        } else {
+            (StatusCode::INTERNAL_SERVER_ERROR, "The site does not build yet; fix the problems shown and save.")
+        };
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lede serve</title></head>\n<body><h1>lede serve</h1><p>{note}</p></body></html>\n"
+        );
+        self.file("index.html", &Arc::from(html.into_bytes()), status)
+    }
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Bytes) -> Response {
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // A preview must never show a cached old version.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+fn text(status: StatusCode, message: &'static str) -> Response {
+    respond(status, "text/plain; charset=utf-8", Bytes::from_static(message.as_bytes()))
+}
+
+fn redirect(location: &str) -> Response {
+    // The path was checked by `route`, so it is a valid header value; if not, say so rather than panic.
+    match HeaderValue::from_str(location) {
+        Ok(value) => {
+            let mut res = text(StatusCode::FOUND, "Moved to the folder's URL.\n");
+            res.headers_mut().insert(header::LOCATION, value);
+            res
+        }
+        Err(_) => text(StatusCode::BAD_REQUEST, "Bad request.\n"),
+    }
+}
+
+/// The live-reload stream: `hello` with the current version, then one
+/// event per rebuild. It only waits on a channel, so it holds no thread.
+fn events(app: &Arc<App>) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+    // Subscribe before reading the version, so no rebuild falls in between.
+    let rx = app.state.subscribe();
+    let hello = Event::default().event("hello").retry(Duration::from_millis(1000)).data(app.version(app.state.read(|s| s.generation)));
+    let app = app.clone();
+    let updates = BroadcastStream::new(rx).map(move |notice| {
+        Ok(match notice {
+            Ok(Notice::Reload(generation)) => Event::default().event("reload").data(app.version(generation)),
+            Ok(Notice::Problems(_, problems)) => problems_event(&problems),
+            // Missed some notices: the page is stale for sure.
+            Err(_) => Event::default().event("reload").data("lagged"),
+        })
+    });
+    Sse::new(tokio_stream::once(Ok(hello)).chain(updates)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+fn problems_event(problems: &[Diagnostic]) -> Event {
+    // `overlay_html` is one line, as an SSE data field must be.
+    Event::default().event("problems").data(overlay_html(problems))
+}

@@ -1,0 +1,386 @@
+//! `lede serve`: the local preview. Builds the site into memory (never over
+//! `dist/`), serves it over HTTP/1.1 on one loopback port, watches the
+//! inputs, rebuilds what an edit touches and reloads open tabs; a broken
+//! edit is shown over the last good pages until it is fixed.
+//!
+//! Measuring edit-to-page time on a large site: run `lede serve` on it,
+//! then time from writing an article file to the first response of its
+//! page that carries the new text (poll `GET /articles/<slug>/` with a
+//! deadline); the terminal's per-rebuild line ("… in 12 ms") is the
+//! rebuild part of that, the rest is the debounce window (100 ms) and the
+//! watcher's latency (`--poll`: up to 400 ms more).
+
+pub mod http;
+pub mod inject;
+pub mod memory;
+pub mod rebuild;
+pub mod route;
+pub mod watch;
+
+use std::io::{self, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use notify_debouncer_full::DebounceEventResult;
+
+use crate::config::CONFIG_FILE;
+
+use memory::State;
+use rebuild::{Builder, Report, Urls};
+use watch::{Batch, Watcher};
+
+/// The port tried first when `--port` is not given.
+pub const DEFAULT_PORT: u16 = 4400;
+
+/// How many ports after the default are tried when it is taken.
+const PORT_TRIES: u16 = 20;
+
+/// Events arriving this close together are rebuilt as one batch.
+const BATCH_QUIET: Duration = Duration::from_millis(50);
+
+/// What `lede serve` was asked to do, validated.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The port; `None`: [`DEFAULT_PORT`] or the next free one; `Some(0)`: any free port.
+    pub port: Option<u16>,
+    /// The address to listen on (loopback unless asked otherwise).
+    pub bind: IpAddr,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include articles dated in the future.
+    pub future: bool,
+    /// Open the preview in the default browser.
+    pub open: bool,
+    /// Poll for changes instead of using the system's file events.
+    pub poll: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            root: PathBuf::from("."),
+            port: None,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            drafts: false,
+            future: false,
+            open: false,
+            poll: false,
+        }
+    }
+}
+
+/// Why the preview could not start (problems in the site itself do not stop it).
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The folder is not a site.
+    #[error("{0}: no config.toml here; run `lede serve` in a site folder or pass --root")]
+    NotASite(PathBuf),
+    /// The port asked for is taken.
+    #[error("port {port} on {ip} is already in use (another `lede serve`?); choose another with --port")]
+    PortInUse {
+        /// The address.
+        ip: IpAddr,
+        /// The port.
+        port: u16,
+    },
+    /// Every port tried was taken.
+    #[error("ports {first} to {last} on {ip} are all in use; choose one with --port")]
+    NoFreePort {
+        /// The address.
+        ip: IpAddr,
+        /// First port tried.
+        first: u16,
+        /// Last port tried.
+        last: u16,
+    },
+    /// Listening failed otherwise.
+    #[error("could not listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: io::Error,
+    },
+    /// The file watcher could not start.
+    #[error("could not watch {root} for changes: {source} (try --poll)")]
+    Watch {
+        /// The site.
+        root: PathBuf,
+        /// Why.
+        source: notify_debouncer_full::notify::Error,
+    },
+    /// A thread or the async runtime could not start.
+    #[error("could not start the server: {0}")]
+    Start(io::Error),
+}
+
+/// Runs the preview until the process is stopped.
+pub fn run(opts: &ServeOptions) -> Result<(), ServeError> {
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can read the preview, including the subscriber view with every article in full",
+            opts.bind
+        );
+    }
+    let running = start(opts)?;
+    let url = running.url();
+    println!("Serving at {url}/ (subscriber view: {url}/_members/)");
+    println!("Watching content/, templates/, static/ and config.toml{}; press Ctrl-C to stop", if opts.poll { " by polling" } else { "" });
+    if opts.open {
+        open_browser(&format!("{url}/"));
+    }
+    running.wait()
+}
+
+/// A running preview: stops when dropped.
+pub struct Running {
+    addr: SocketAddr,
+    url: String,
+    stop_server: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<JoinHandle<io::Result<()>>>,
+    stop_rebuilds: mpsc::Sender<Msg>,
+}
+
+/// What the rebuild thread receives.
+enum Msg {
+    Events(DebounceEventResult),
+    Stop,
+}
+
+impl Running {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The public tree's URL, without a trailing slash (`http://127.0.0.1:4400`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Blocks until the server stops.
+    pub fn wait(mut self) -> Result<(), ServeError> {
+        match self.server.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result.map_err(ServeError::Start),
+            Some(Err(_)) => Err(ServeError::Start(io::Error::other("the server thread stopped unexpectedly"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Stops serving and watching.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        let _ = self.stop_rebuilds.send(Msg::Stop);
+        if let Some(tx) = self.stop_server.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.join();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Binds, builds the site once, then serves and watches in background threads.
+pub fn start(opts: &ServeOptions) -> Result<Running, ServeError> {
+    let root = opts.root.canonicalize().map_err(|_| ServeError::NotASite(opts.root.clone()))?;
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(ServeError::NotASite(opts.root.clone()));
+    }
+    let listener = bind(opts.bind, opts.port)?;
+    let addr = listener.local_addr().map_err(ServeError::Start)?;
+    let url = local_url(addr);
+    let urls = Urls { base: url.clone(), members: format!("{url}/_members") };
+
+    let state = Arc::new(State::new());
+    let (tx, rx) = mpsc::channel();
+    let events = tx.clone();
+    // Watch before the first build, so an edit made during it is not lost.
+    let watcher = Watcher::start(&root, opts.poll, move |result| {
+        // The receiver is gone only when the server is stopping.
+        let _ = events.send(Msg::Events(result));
+    })
+    .map_err(|source| ServeError::Watch { root: root.clone(), source })?;
+
+    let mut builder = Builder::new(root.clone(), opts.drafts, opts.future, urls, state.clone());
+    print_report("site", &builder.build_all());
+
+    std::thread::Builder::new()
+        .name("lede-rebuild".into())
+        .spawn(move || rebuild_loop(builder, watcher, &rx))
+        .map_err(ServeError::Start)?;
+
+    let instance = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+    let app = Arc::new(http::App { state, instance: format!("{instance:x}") });
+    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::Builder::new()
+        .name("lede-http".into())
+        .spawn(move || serve_http(listener, app, stopped))
+        .map_err(ServeError::Start)?;
+    Ok(Running { addr, url, stop_server: Some(stop_server), server: Some(server), stop_rebuilds: tx })
+}
+
+/// Listens on the port asked for, or on the default one or the next free one.
+fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener, ServeError> {
+    let listen = |port: u16| {
+        let addr = SocketAddr::new(ip, port);
+        TcpListener::bind(addr).map_err(|source| match source.kind() {
+            io::ErrorKind::AddrInUse => ServeError::PortInUse { ip, port },
+            _ => ServeError::Listen { addr, source },
+        })
+    };
+    if let Some(port) = port {
+        return listen(port);
+    }
+    let last = DEFAULT_PORT + PORT_TRIES - 1;
+    for port in DEFAULT_PORT..=last {
+        match listen(port) {
+            Ok(listener) => {
+                if port != DEFAULT_PORT {
+                    println!("Port {DEFAULT_PORT} is in use; using {port} instead.");
+                }
+                return Ok(listener);
+            }
+            Err(ServeError::PortInUse { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(ServeError::NoFreePort { ip, first: DEFAULT_PORT, last })
+}
+
+/// The URL links are built on: an unspecified address (`0.0.0.0`) is reached as loopback from here.
+fn local_url(addr: SocketAddr) -> String {
+    let shown = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(shown, addr.port()))
+}
+
+fn serve_http(listener: TcpListener, app: Arc<http::App>, stopped: tokio::sync::oneshot::Receiver<()>) -> io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let result = runtime.block_on(async move {
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        tokio::select! {
+            result = axum::serve(listener, http::router(app)) => result,
+            _ = stopped => Ok(()),
+        }
+    });
+    // Open event streams never end by themselves; do not wait for them.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
+}
+
+/// Waits for batches of changes and rebuilds once per batch.
+fn rebuild_loop(mut builder: Builder, mut watcher: Watcher, rx: &mpsc::Receiver<Msg>) {
+    let root = builder.root().to_path_buf();
+    while let Ok(msg) = rx.recv() {
+        let mut batch = Batch::default();
+        let Msg::Events(first) = msg else { return };
+        batch.add_events(&root, first);
+        // Saving many files (a checkout, a search-and-replace) arrives over
+        // several debounce ticks: gather until it is quiet, rebuild once.
+        loop {
+            match rx.recv_timeout(BATCH_QUIET) {
+                Ok(Msg::Events(more)) => batch.add_events(&root, more),
+                Ok(Msg::Stop) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let rewatched = if batch.full { watcher.rewatch_all() } else { watcher.refresh() };
+        match rewatched {
+            Ok(true) => batch.full = true,
+            Ok(false) => {}
+            Err(e) => eprintln!("warning: could not watch a folder of the site: {e}"),
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        print_report(&batch.describe(), &builder.rebuild(&batch));
+    }
+}
+
+/// One line per rebuild in the terminal; problems in full, as the overlay shows them.
+fn print_report(what: &str, report: &Report) {
+    let clock = jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string();
+    let ms = report.elapsed.as_secs_f64() * 1000.0;
+    match &report.problems {
+        None => {
+            let scope = if report.full { "rebuilt the site" } else { "rebuilt" };
+            println!("[{clock}] {what}: {scope}, {} files in {ms:.0} ms", report.files);
+        }
+        Some(problems) => {
+            let n = problems.0.len();
+            let mut err = io::stderr().lock();
+            for d in &problems.0 {
+                let _ = writeln!(err, "error: {d}");
+            }
+            let _ = writeln!(
+                err,
+                "[{clock}] {what}: {n} problem{} ({ms:.0} ms); still serving the last good build",
+                if n == 1 { "" } else { "s" }
+            );
+        }
+    }
+}
+
+/// Opens `url` in the desktop's browser; failing to is only worth a note.
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    if let Err(e) = cmd.spawn() {
+        eprintln!("note: could not open a browser ({e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_from_an_unspecified_address_use_loopback() {
+        assert_eq!(local_url("0.0.0.0:4400".parse().unwrap()), "http://127.0.0.1:4400");
+        assert_eq!(local_url("[::]:4400".parse().unwrap()), "http://[::1]:4400");
+        assert_eq!(local_url("127.0.0.1:4401".parse().unwrap()), "http://127.0.0.1:4401");
+    }
+
+    #[test]
+    fn a_taken_port_is_named_and_the_default_moves_on() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let err = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), Some(port)).unwrap_err();
+        assert!(err.to_string().contains(&format!("port {port} on 127.0.0.1 is already in use")), "{err}");
+    }
+
+    #[test]
+    fn a_folder_without_config_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let opts = ServeOptions { root: tmp.path().to_path_buf(), port: Some(0), ..ServeOptions::default() };
+        assert!(matches!(start(&opts), Err(ServeError::NotASite(_))));
+    }
+}

@@ -1,0 +1,217 @@
+//! Request paths → what to serve. This is the one place a URL becomes a
+//! key in the built tree; it refuses every form of escape (`..`, encoded
+//! dots and slashes, backslashes, NUL bytes) before any lookup happens.
+
+use percent_encoding::percent_decode_str;
+
+use crate::output::Target;
+
+/// The prefix under which the preview serves the members tree.
+pub const MEMBERS_PREFIX: &str = "/_members";
+
+/// The prefix reserved for the preview's own endpoints.
+pub const INTERNAL_PREFIX: &str = "/_lede";
+
+/// The live-reload event stream.
+pub const EVENTS_PATH: &str = "/_lede/events";
+
+/// What a request path asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The live-reload event stream.
+    Events,
+    /// A file of one tree.
+    File(Lookup),
+    /// A path that can never name a file of the site (traversal, bad encoding).
+    Bad,
+    /// A well-formed path that names nothing.
+    NotFound(Target),
+}
+
+/// A file to look up in one tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// Which tree.
+    pub target: Target,
+    /// The key in the tree (`articles/x/index.html`).
+    pub key: String,
+    /// The key to try when `key` is missing and the URL lacks its trailing
+    /// slash (`articles/x` → `articles/x/index.html`): then we redirect.
+    pub folder_index: Option<String>,
+}
+
+/// Parses the path part of a request target (no query) into a route.
+pub fn route(raw: &str) -> Route {
+    let Some(rest) = raw.strip_prefix('/') else {
+        return Route::Bad;
+    };
+    let Some(segments) = decode_segments(rest) else {
+        return Route::Bad;
+    };
+    if raw == EVENTS_PATH {
+        return Route::Events;
+    }
+    let (target, segments) = match segments.split_first() {
+        Some((first, rest)) if first == "_members" => (Target::Members, rest),
+        Some((first, _)) if first == "_lede" => return Route::NotFound(Target::Public),
+        _ => (Target::Public, &segments[..]),
+    };
+    // An empty middle segment (`a//b`) names nothing we write.
+    let (last, dirs) = match segments.split_last() {
+        Some((last, dirs)) => (last.as_str(), dirs),
+        None => ("", &[][..]),
+    };
+    if dirs.iter().any(String::is_empty) {
+        return Route::NotFound(target);
+    }
+    let mut base = dirs.join("/");
+    if !base.is_empty() {
+        base.push('/');
+    }
+    if last.is_empty() {
+        // `/`, `/_members/` or `/articles/x/`: the folder's index.
+        // `/_members` without its slash has no segments at all: redirect it.
+        let folder_index = (target == Target::Members && segments.is_empty()).then(|| "index.html".to_string());
+        if folder_index.is_some() {
+            return Route::File(Lookup { target, key: String::new(), folder_index });
+        }
+        return Route::File(Lookup { target, key: format!("{base}index.html"), folder_index: None });
+    }
+    let key = format!("{base}{last}");
+    let folder_index = Some(format!("{key}/index.html"));
+    Route::File(Lookup { target, key, folder_index })
+}
+
+/// Splits on `/` and percent-decodes each segment, refusing any segment
+/// that could step outside the tree once decoded.
+fn decode_segments(rest: &str) -> Option<Vec<String>> {
+    rest.split('/')
+        .map(|seg| {
+            let decoded = percent_decode_str(seg).decode_utf8().ok()?;
+            let bad = decoded == "."
+                || decoded == ".."
+                || decoded.chars().any(|c| c == '/' || c == '\\' || c.is_control());
+            (!bad).then(|| decoded.into_owned())
+        })
+        .collect()
+}
+
+/// The URL of the same page in the other tree (for the view switch).
+pub fn counterpart(raw: &str, target: Target) -> (String, String) {
+    match target {
+        Target::Public => (raw.to_string(), format!("{MEMBERS_PREFIX}{raw}")),
+        Target::Members => {
+            let public = raw.strip_prefix(MEMBERS_PREFIX).filter(|p| p.starts_with('/')).unwrap_or("/");
+            (public.to_string(), raw.to_string())
+        }
+    }
+}
+
+/// The `Content-Type` for a file, by its extension.
+pub fn content_type(key: &str) -> &'static str {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        // Feeds are shown in the browser, not downloaded, while previewing.
+        "xml" | "xsl" => "application/xml; charset=utf-8",
+        "atom" => "application/atom+xml; charset=utf-8",
+        "rss" => "application/rss+xml; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(target: Target, key: &str, folder: Option<&str>) -> Route {
+        Route::File(Lookup { target, key: key.into(), folder_index: folder.map(Into::into) })
+    }
+
+    #[test]
+    fn pretty_urls_map_to_index_files() {
+        assert_eq!(route("/"), file(Target::Public, "index.html", None));
+        assert_eq!(route("/articles/x/"), file(Target::Public, "articles/x/index.html", None));
+        assert_eq!(route("/articles/x"), file(Target::Public, "articles/x", Some("articles/x/index.html")));
+        assert_eq!(route("/style.css"), file(Target::Public, "style.css", Some("style.css/index.html")));
+        assert_eq!(route("/a%20b.png"), file(Target::Public, "a b.png", Some("a b.png/index.html")));
+    }
+
+    #[test]
+    fn members_tree_sits_under_its_prefix() {
+        assert_eq!(route("/_members/"), file(Target::Members, "index.html", None));
+        assert_eq!(route("/_members"), file(Target::Members, "", Some("index.html")));
+        assert_eq!(route("/_members/articles/x/"), file(Target::Members, "articles/x/index.html", None));
+        assert_eq!(route(EVENTS_PATH), Route::Events);
+        assert_eq!(route("/_lede/other"), Route::NotFound(Target::Public));
+    }
+
+    #[test]
+    fn every_traversal_form_is_refused() {
+        for raw in [
+            "/../config.toml",
+            "/%2e%2e/config.toml",
+            "/%2E%2E/config.toml",
+            "/..%2fconfig.toml",
+            "/%2e%2e%2fconfig.toml",
+            "/..\\config.toml",
+            "/..%5cconfig.toml",
+            "/static/%00",
+            "/a/%2e/b",
+            "/_members/../config.toml",
+            "/_members/%2e%2e/%2e%2e/etc/passwd",
+            "/x%2f..%2f..%2fetc%2fpasswd",
+            "/%ff",
+            "relative",
+            "",
+        ] {
+            assert_eq!(route(raw), Route::Bad, "{raw}");
+        }
+    }
+
+    #[test]
+    fn empty_middle_segments_name_nothing() {
+        assert_eq!(route("/a//b"), Route::NotFound(Target::Public));
+        assert_eq!(route("//"), Route::NotFound(Target::Public));
+    }
+
+    #[test]
+    fn counterpart_switches_trees() {
+        assert_eq!(counterpart("/articles/x/", Target::Public), ("/articles/x/".into(), "/_members/articles/x/".into()));
+        assert_eq!(counterpart("/_members/articles/x/", Target::Members), ("/articles/x/".into(), "/_members/articles/x/".into()));
+        assert_eq!(counterpart("/_members/", Target::Members).0, "/");
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(content_type("articles/x/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.CSS"), "text/css; charset=utf-8");
+        assert_eq!(content_type("feeds/atom.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("fonts/a.woff2"), "font/woff2");
+        assert_eq!(content_type("LICENSE"), "application/octet-stream");
+    }
+}
