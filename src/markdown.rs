@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::paywall::{Cut, Marker};
@@ -53,6 +53,8 @@ pub struct Document<'a> {
     pub markers: Vec<Marker>,
     /// Markers found where they cannot cut (inside a list, a quote, a line of text): body offsets.
     pub misplaced_markers: Vec<usize>,
+    /// Top-level fenced code blocks that never close and so swallow the rest of the body: offsets.
+    pub unclosed_fences: Vec<usize>,
     toc: Vec<TocEntry>,
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,
@@ -84,6 +86,19 @@ pub struct Rendered {
     pub words: usize,
 }
 
+/// Whether a fenced block's source ends with a fence line of its own kind.
+fn fence_is_closed(source: &str) -> bool {
+    let opening = source.trim_start();
+    let fence_char = if opening.starts_with('~') { '~' } else { '`' };
+    let fence_len = opening.chars().take_while(|&c| c == fence_char).count();
+    let mut lines = source.trim_end().lines();
+    lines.next();
+    lines.last().is_some_and(|last| {
+        let t = last.trim();
+        t.chars().all(|c| c == fence_char) && t.chars().count() >= fence_len
+    })
+}
+
 fn is_marker(html: &str) -> bool {
     let t = html.trim();
     let Some(inner) = t.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->")) else {
@@ -107,6 +122,7 @@ impl<'a> Document<'a> {
             footnotes: Vec::new(),
             markers: Vec::new(),
             misplaced_markers: Vec::new(),
+            unclosed_fences: Vec::new(),
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
@@ -120,6 +136,11 @@ impl<'a> Document<'a> {
                 Event::Start(_) => {
                     if depth == 0 {
                         current_start = range.start;
+                        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = &event {
+                            if !fence_is_closed(&body[range.clone()]) {
+                                doc.unclosed_fences.push(range.start);
+                            }
+                        }
                         if let Event::Start(Tag::FootnoteDefinition(name)) = &event {
                             in_footnote = Some(name.clone());
                             depth += 1;
@@ -433,6 +454,15 @@ mod tests {
         assert!(d.markers.is_empty());
         assert!(d.misplaced_markers.is_empty());
         assert_eq!(d.block_count(), 4);
+    }
+
+    #[test]
+    fn unclosed_fences_are_found() {
+        let d = Document::parse("One.\n\n```\ncode\n```\n\n~~~~\nx\n~~~\n\nstill code\n");
+        assert_eq!(d.unclosed_fences, vec![20]);
+        assert_eq!(d.block_count(), 3);
+        assert!(Document::parse("```\na\n```\n").unclosed_fences.is_empty());
+        assert!(Document::parse("```rust\n").unclosed_fences.len() == 1);
     }
 
     #[test]

@@ -162,3 +162,13 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing"));
     assert_eq!(site.read("elsewhere/keep.txt"), "precious");
 }
+
+#[test]
+fn unclosed_code_fence_cannot_defeat_the_cut() {
+    // Without the check, the fence would swallow the paid text into one "free" block.
+    fails_with(
+        BAD,
+        &article("title = \"T\"\ndate = 2025-01-01\npaywall = 3", "One.\n\n```\ncode\n\nSECRET paid text.\n"),
+        &["content/articles/bad.md:8:1", "never closed"],
+    );
+}

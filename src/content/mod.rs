@@ -15,7 +15,7 @@ use crate::dates::PubDate;
 use crate::diagnostics::{line_col, Diagnostic};
 use crate::markdown::{slugify, summarize, Document, Part};
 use crate::paywall::{self, Cut};
-use frontmatter::Kind;
+use frontmatter::{Kind, PaywallSetting};
 
 /// The folder holding the Markdown.
 pub const CONTENT_DIR: &str = "content";
@@ -275,6 +275,17 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
             Cut::Free
         }
     };
+    let meant_to_cut = match fm.paywall {
+        PaywallSetting::Free => false,
+        PaywallSetting::Blocks(_) => true,
+        PaywallSetting::Unset => !doc.markers.is_empty() || config.default_free_blocks.is_some(),
+    };
+    if meant_to_cut {
+        // An unclosed fence runs to the end, so the cut would count the paid text as one free block.
+        problems.extend(doc.unclosed_fences.iter().map(|&o| {
+            at_body(o, "this code block is never closed, so it runs to the end of the article and the paywall cannot cut it: close it with a matching fence line")
+        }));
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
