@@ -53,8 +53,8 @@ pub struct Document<'a> {
     pub markers: Vec<Marker>,
     /// Markers found where they cannot cut (inside a list, a quote, a line of text): body offsets.
     pub misplaced_markers: Vec<usize>,
-    /// Top-level fenced code blocks that never close and so swallow the rest of the body: offsets.
-    pub unclosed_fences: Vec<usize>,
+    /// Top-level code fences, comments and `<pre>`-like HTML blocks that never close and so swallow the rest of the body: offsets.
+    pub unclosed_blocks: Vec<usize>,
     toc: Vec<TocEntry>,
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,
@@ -99,6 +99,22 @@ fn fence_is_closed(source: &str) -> bool {
     })
 }
 
+/// Whether an HTML block that CommonMark ends only at a closing string
+/// (comments, `<pre>`, `<script>`, `<style>`, `<textarea>`) has that string.
+fn html_block_is_closed(html: &str) -> bool {
+    let lower = html.trim_start().to_ascii_lowercase();
+    if lower.starts_with("<!--") {
+        return lower[4..].contains("-->");
+    }
+    for tag in ["pre", "script", "style", "textarea"] {
+        let opens = lower.strip_prefix('<').and_then(|r| r.strip_prefix(tag)).is_some_and(|r| r.starts_with(['>', ' ', '\t', '\n']) || r.is_empty());
+        if opens {
+            return lower.contains(&format!("</{tag}>"));
+        }
+    }
+    true
+}
+
 fn is_marker(html: &str) -> bool {
     let t = html.trim();
     let Some(inner) = t.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->")) else {
@@ -122,7 +138,7 @@ impl<'a> Document<'a> {
             footnotes: Vec::new(),
             markers: Vec::new(),
             misplaced_markers: Vec::new(),
-            unclosed_fences: Vec::new(),
+            unclosed_blocks: Vec::new(),
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
@@ -138,7 +154,7 @@ impl<'a> Document<'a> {
                         current_start = range.start;
                         if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = &event {
                             if !fence_is_closed(&body[range.clone()]) {
-                                doc.unclosed_fences.push(range.start);
+                                doc.unclosed_blocks.push(range.start);
                             }
                         }
                         if let Event::Start(Tag::FootnoteDefinition(name)) = &event {
@@ -172,6 +188,9 @@ impl<'a> Document<'a> {
                 let html_block = matches!(events.first(), Some(Event::Start(Tag::HtmlBlock)));
                 if html_block {
                     let html: String = events.iter().filter_map(|e| match e { Event::Html(h) => Some(h.as_ref()), _ => None }).collect();
+                    if !html_block_is_closed(&html) {
+                        doc.unclosed_blocks.push(current_start);
+                    }
                     if is_marker(&html) {
                         doc.markers.push(Marker { blocks_before: doc.blocks.len(), offset: current_start });
                         continue;
@@ -457,12 +476,15 @@ mod tests {
     }
 
     #[test]
-    fn unclosed_fences_are_found() {
+    fn unclosed_blocks_are_found() {
         let d = Document::parse("One.\n\n```\ncode\n```\n\n~~~~\nx\n~~~\n\nstill code\n");
-        assert_eq!(d.unclosed_fences, vec![20]);
+        assert_eq!(d.unclosed_blocks, vec![20]);
         assert_eq!(d.block_count(), 3);
-        assert!(Document::parse("```\na\n```\n").unclosed_fences.is_empty());
-        assert!(Document::parse("```rust\n").unclosed_fences.len() == 1);
+        assert!(Document::parse("```\na\n```\n").unclosed_blocks.is_empty());
+        assert!(Document::parse("```rust\n").unclosed_blocks.len() == 1);
+        assert_eq!(Document::parse("One.\n\n<!-- a note\n\nmore\n").unclosed_blocks, vec![6]);
+        assert_eq!(Document::parse("<pre>\nx\n\ny\n").unclosed_blocks, vec![0]);
+        assert!(Document::parse("<!-- ok -->\n\n<pre>x</pre>\n\n<div>\nz\n").unclosed_blocks.is_empty());
     }
 
     #[test]

@@ -172,3 +172,13 @@ fn unclosed_code_fence_cannot_defeat_the_cut() {
         &["content/articles/bad.md:8:1", "never closed"],
     );
 }
+
+#[test]
+fn unclosed_html_comment_cannot_defeat_the_cut() {
+    // An unclosed comment would carry the paid text, verbatim, into the public page source.
+    fails_with(
+        BAD,
+        &article("title = \"T\"\ndate = 2025-01-01\npaywall = 2", "One.\n\n<!-- editor's note\n\nSECRET paid text.\n"),
+        &["content/articles/bad.md:8:1", "never closed"],
+    );
+}

@@ -282,8 +282,8 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
     };
     if meant_to_cut {
         // An unclosed fence runs to the end, so the cut would count the paid text as one free block.
-        problems.extend(doc.unclosed_fences.iter().map(|&o| {
-            at_body(o, "this code block is never closed, so it runs to the end of the article and the paywall cannot cut it: close it with a matching fence line")
+        problems.extend(doc.unclosed_blocks.iter().map(|&o| {
+            at_body(o, "this block is never closed (a code fence, an HTML comment or a <pre>), so it runs to the end of the article and the paywall cannot cut it: close it")
         }));
     }
     if !problems.is_empty() {
