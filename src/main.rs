@@ -40,7 +40,8 @@ struct BuildArgs {
 
 impl BuildArgs {
     fn run(self) -> ExitCode {
-        let out = self.out.unwrap_or_else(|| self.root.join("dist"));
+        // `--root .` should print "dist", not "./dist".
+        let out = self.out.unwrap_or_else(|| if self.root == std::path::Path::new(".") { PathBuf::from("dist") } else { self.root.join("dist") });
         let opts = lede::BuildOptions { root: self.root, out, drafts: self.drafts, future: self.future };
         match lede::build(&opts) {
             Ok(summary) => {
