@@ -122,16 +122,6 @@ impl State {
         });
     }
 
-    /// Removes every file at or below `prefix` (a path under the tree) from both trees.
-    pub fn remove_below(&self, prefix: &str) {
-        self.publish(|s| {
-            let folder = format!("{prefix}/");
-            for tree in &mut s.trees {
-                tree.retain(|k, _| k != prefix && !k.starts_with(&folder));
-            }
-        });
-    }
-
     /// Records a failed rebuild; the trees stay as they were.
     pub fn fail(&self, problems: Diagnostics) {
         let problems: Arc<[Diagnostic]> = problems.0.into();
@@ -188,21 +178,5 @@ mod tests {
         assert!(matches!(rx.try_recv(), Ok(Notice::Reload(1))));
         assert!(matches!(rx.try_recv(), Ok(Notice::Problems(2, _))));
         assert!(matches!(rx.try_recv(), Ok(Notice::Reload(3))));
-    }
-
-    #[test]
-    fn remove_below_takes_a_file_or_a_folder() {
-        let state = State::new();
-        state.replace(trees(&[
-            (Target::Public, "img/a.png", "a"),
-            (Target::Public, "img/b.png", "b"),
-            (Target::Public, "imgx.png", "x"),
-            (Target::Members, "img/a.png", "a"),
-        ]));
-        state.remove_below("img");
-        state.read(|s| {
-            assert_eq!(s.trees[0].keys().collect::<Vec<_>>(), ["imgx.png"]);
-            assert!(s.trees[1].is_empty());
-        });
     }
 }

@@ -8,7 +8,7 @@
 //! page that carries the new text (poll `GET /articles/<slug>/` with a
 //! deadline); the terminal's per-rebuild line ("… in 12 ms") is the
 //! rebuild part of that, the rest is the debounce window (100 ms) and the
-//! watcher's latency (`--poll`: up to 400 ms more).
+//! watcher's latency (`--poll`: up to 300 ms more, plus one pass over every input file).
 
 pub mod http;
 pub mod inject;
@@ -24,8 +24,6 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use notify_debouncer_full::DebounceEventResult;
 
 use crate::config::CONFIG_FILE;
 
@@ -149,7 +147,7 @@ pub struct Running {
 
 /// What the rebuild thread receives.
 enum Msg {
-    Events(DebounceEventResult),
+    Events(watch::Changes),
     Stop,
 }
 
@@ -210,9 +208,9 @@ pub fn start(opts: &ServeOptions) -> Result<Running, ServeError> {
     let (tx, rx) = mpsc::channel();
     let events = tx.clone();
     // Watch before the first build, so an edit made during it is not lost.
-    let watcher = Watcher::start(&root, opts.poll, move |result| {
+    let watcher = Watcher::start(&root, opts.poll, move |changes| {
         // The receiver is gone only when the server is stopping.
-        let _ = events.send(Msg::Events(result));
+        let _ = events.send(Msg::Events(changes));
     })
     .map_err(|source| ServeError::Watch { root: root.clone(), source })?;
 
@@ -293,12 +291,12 @@ fn rebuild_loop(mut builder: Builder, mut watcher: Watcher, rx: &mpsc::Receiver<
     while let Ok(msg) = rx.recv() {
         let mut batch = Batch::default();
         let Msg::Events(first) = msg else { return };
-        batch.add_events(&root, first);
+        batch.add_changes(&root, first);
         // Saving many files (a checkout, a search-and-replace) arrives over
         // several debounce ticks: gather until it is quiet, rebuild once.
         loop {
             match rx.recv_timeout(BATCH_QUIET) {
-                Ok(Msg::Events(more)) => batch.add_events(&root, more),
+                Ok(Msg::Events(more)) => batch.add_changes(&root, more),
                 Ok(Msg::Stop) => return,
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,

@@ -2,13 +2,15 @@
 //! site a batch touches, renders that into memory and publishes it, or
 //! records the problems and leaves the last good build being served.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::content::Selection;
 use crate::diagnostics::Diagnostics;
-use crate::site::Site;
+use crate::render::Renderer;
+use crate::site::{Job, Site, STATIC_DIR};
 
 use super::memory::{MemorySink, State};
 use super::watch::Batch;
@@ -68,7 +70,11 @@ impl Builder {
         let has_problems = self.state.read(|s| !s.problems.is_empty());
         // After a failure the loaded site may not match the files: reload it all.
         let full = batch.full || has_problems || self.site.is_none();
-        self.run(full, |b| b.full())
+        if full {
+            self.run(true, |b| b.full())
+        } else {
+            self.run(false, |b| b.partial(batch))
+        }
     }
 
     fn run(&mut self, full: bool, step: impl FnOnce(&mut Self) -> Result<usize, Diagnostics>) -> Report {
@@ -97,8 +103,68 @@ impl Builder {
         Ok(files)
     }
 
+    /// Re-reads the changed Markdown files, reloads templates if one changed,
+    /// re-reads static files, renders only what that touches and patches the
+    /// served trees (deleting pages that no longer exist).
+    fn partial(&mut self, batch: &Batch) -> Result<usize, Diagnostics> {
+        let Some(site) = self.site.as_mut() else {
+            return self.full();
+        };
+        let mut jobs = BTreeSet::new();
+        let mut removed = Vec::new();
+        for rel in &batch.content {
+            let update = site.update_content(rel)?;
+            jobs.extend(update.jobs);
+            removed.extend(update.removed);
+        }
+        // Articles and pages are jobs by position, and a later update may
+        // have shifted an earlier one's: find the edited ones again by file.
+        jobs.retain(|j| !matches!(j, Job::Article(_) | Job::Page(_)));
+        let library = &site.library;
+        jobs.extend(library.articles.iter().enumerate().filter(|(_, a)| batch.content.contains(&a.meta.source)).map(|(i, _)| Job::Article(i)));
+        jobs.extend(library.pages.iter().enumerate().filter(|(_, p)| batch.content.contains(&p.source)).map(|(i, _)| Job::Page(i)));
+        if batch.templates {
+            site.renderer = Renderer::load(&self.root).map_err(|p| Diagnostics(p).sorted())?;
+            // Any page may use the edited template (through extends or include).
+            jobs = site.jobs().into_iter().collect();
+        }
+        let jobs: Vec<Job> = jobs.into_iter().collect();
+        let sink = MemorySink::new();
+        let mut files = site.render_jobs(&jobs, &sink)?;
+        let mut written = sink.into_trees();
+        if !batch.statics.is_empty() {
+            let touched = |key: &str| batch.statics.iter().any(|s| touched_by(key, s));
+            // A deleted file or folder: whatever it was in the trees goes
+            // (a built-in file of the same name comes back below).
+            let gone: Vec<&String> = batch.statics.iter().filter(|s| !self.root.join(STATIC_DIR).join(s.as_str()).exists()).collect();
+            self.state.read(|snap| {
+                for tree in &snap.trees {
+                    removed.extend(tree.keys().filter(|k| gone.iter().any(|g| touched_by(k, g))).cloned());
+                }
+            });
+            for (path, bytes) in site.static_files().map_err(Diagnostics::from)? {
+                if touched(&path) {
+                    let bytes: Arc<[u8]> = bytes.into();
+                    for tree in &mut written {
+                        tree.insert(path.clone(), bytes.clone());
+                    }
+                    files += 2;
+                }
+            }
+        }
+        removed.sort();
+        removed.dedup();
+        self.state.patch(&removed, written);
+        Ok(files)
+    }
+
     fn localize(&self, site: &mut Site) {
         site.config.base_url.clone_from(&self.urls.base);
         site.config.members_url.clone_from(&self.urls.members);
     }
+}
+
+/// Whether `key` is `prefix` itself or lies below it.
+fn touched_by(key: &str, prefix: &str) -> bool {
+    key == prefix || key.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
 }

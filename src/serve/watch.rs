@@ -3,11 +3,13 @@
 //! polling with `--poll`; editors' temp and swap files are ignored, and
 //! each batch of events is sorted into the kinds of rebuild it needs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use notify_debouncer_full::notify::{self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
 use crate::config::CONFIG_FILE;
@@ -19,10 +21,35 @@ use crate::site::STATIC_DIR;
 const DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// How often `--poll` looks at every file.
-const POLL_INTERVAL: Duration = Duration::from_millis(400);
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 /// The folders watched recursively.
 const WATCHED_DIRS: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
+
+/// What the watcher reports: paths that changed, or that it lost track.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Paths created, changed, renamed or removed (absolute).
+    pub paths: Vec<PathBuf>,
+    /// Events were lost: only a full reload is sure to be right.
+    pub rescan: bool,
+}
+
+impl Changes {
+    fn from_debounced(result: DebounceEventResult) -> Changes {
+        match result {
+            Ok(events) => Changes {
+                rescan: events.iter().any(|e| e.need_rescan()),
+                paths: events
+                    .into_iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
+            },
+            Err(_) => Changes { paths: Vec::new(), rescan: true },
+        }
+    }
+}
 
 /// What one changed path asks of the rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,26 +97,13 @@ impl Batch {
         }
     }
 
-    /// Adds the changes a debounced result reports (`root` must be the watched, absolute root).
-    pub fn add_events(&mut self, root: &Path, result: DebounceEventResult) {
-        match result {
-            Ok(events) => {
-                for event in events {
-                    if event.need_rescan() {
-                        self.full = true;
-                    }
-                    if matches!(event.kind, EventKind::Access(_)) {
-                        continue;
-                    }
-                    for path in &event.paths {
-                        if let Some(change) = classify(root, path) {
-                            self.add(change);
-                        }
-                    }
-                }
+    /// Adds what the watcher reported (`root` must be the watched, absolute root).
+    pub fn add_changes(&mut self, root: &Path, changes: Changes) {
+        self.full |= changes.rescan;
+        for path in &changes.paths {
+            if let Some(change) = classify(root, path) {
+                self.add(change);
             }
-            // The watcher lost track: only a full reload is sure to be right.
-            Err(_) => self.full = true,
         }
     }
 
@@ -173,41 +187,30 @@ pub struct Watcher {
 
 enum Inner {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, RecommendedCache>),
-}
-
-impl Inner {
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        match self {
-            Inner::Native(d) => d.watch(path, mode),
-            Inner::Poll(d) => d.watch(path, mode),
-        }
-    }
-
-    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
-        match self {
-            Inner::Native(d) => d.unwatch(path),
-            Inner::Poll(d) => d.unwatch(path),
-        }
-    }
+    /// Polling sees every folder on each pass: nothing to add or remove.
+    Poll {
+        /// Held to keep polling; dropping it stops.
+        _poller: Poller,
+    },
 }
 
 impl Watcher {
-    /// Starts watching the site at `root` (absolute), passing each debounced batch to `handler`.
+    /// Starts watching the site at `root` (absolute), passing each batch of changes to `handler`.
     pub fn start<F>(root: &Path, poll: bool, handler: F) -> notify::Result<Watcher>
     where
-        F: Fn(DebounceEventResult) + Send + 'static,
+        F: Fn(Changes) + Send + 'static,
     {
         let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-            Inner::Poll(new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::new(), config)?)
+            Inner::Poll { _poller: Poller::spawn(root.to_path_buf(), POLL_INTERVAL, handler).map_err(notify::Error::io)? }
         } else {
-            Inner::Native(new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::new(), notify::Config::default())?)
+            let forward = move |result: DebounceEventResult| handler(Changes::from_debounced(result));
+            let mut debouncer = new_debouncer_opt(DEBOUNCE, None, forward, RecommendedCache::new(), notify::Config::default())?;
+            // The root itself only for its direct entries: config.toml and the
+            // input folders appearing; never dist/ or anything below it.
+            debouncer.watch(root, RecursiveMode::NonRecursive)?;
+            Inner::Native(debouncer)
         };
         let mut watcher = Watcher { root: root.to_path_buf(), inner, watched: BTreeSet::new() };
-        // The root itself only for its direct entries: config.toml and the
-        // input folders appearing; never dist/ or anything below it.
-        watcher.inner.watch(root, RecursiveMode::NonRecursive)?;
         watcher.refresh()?;
         Ok(watcher)
     }
@@ -215,17 +218,20 @@ impl Watcher {
     /// Watches input folders that exist now but were not watched (created
     /// since, or replaced by a new folder of the same name); returns whether any was added.
     pub fn refresh(&mut self) -> notify::Result<bool> {
+        let Inner::Native(debouncer) = &mut self.inner else {
+            return Ok(false);
+        };
         let mut added = false;
         for dir in WATCHED_DIRS {
             let path = self.root.join(dir);
             let exists = path.is_dir();
             if exists && !self.watched.contains(dir) {
-                self.inner.watch(&path, RecursiveMode::Recursive)?;
+                debouncer.watch(&path, RecursiveMode::Recursive)?;
                 self.watched.insert(dir);
                 added = true;
             } else if !exists && self.watched.remove(dir) {
                 // Gone: forget it, so a folder created later is watched afresh.
-                let _ = self.inner.unwatch(&path);
+                let _ = debouncer.unwatch(&path);
             }
         }
         Ok(added)
@@ -234,10 +240,78 @@ impl Watcher {
     /// After a batch that needed a full reload (a folder may have been
     /// replaced as a whole, e.g. by `git checkout`), watches every input folder afresh.
     pub fn rewatch_all(&mut self) -> notify::Result<bool> {
-        for dir in std::mem::take(&mut self.watched) {
-            let _ = self.inner.unwatch(&self.root.join(dir));
+        if let Inner::Native(debouncer) = &mut self.inner {
+            for dir in std::mem::take(&mut self.watched) {
+                let _ = debouncer.unwatch(self.root.join(dir));
+            }
         }
         self.refresh()
+    }
+}
+
+/// `--poll`: looks at the size and modification time (to the nanosecond
+/// where the file system keeps it) of every input file on each pass.
+/// notify's own poller compares whole seconds, which misses a second save
+/// within the same second; hashing every file instead would read the whole
+/// site, images included, several times a second.
+pub struct Poller {
+    stop: Arc<AtomicBool>,
+}
+
+/// What a pass remembers of one path.
+type Stamp = (u64, Option<SystemTime>, bool);
+
+impl Poller {
+    fn spawn<F>(root: PathBuf, interval: Duration, handler: F) -> std::io::Result<Poller>
+    where
+        F: Fn(Changes) + Send + 'static,
+    {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        // The first pass is taken before returning, so an edit made right
+        // after start-up is seen as a change.
+        let mut before = Poller::scan(&root);
+        std::thread::Builder::new().name("lede-poll".into()).spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::sleep(interval);
+                let now = Poller::scan(&root);
+                // A folder's own time changes with every file added to it;
+                // only a folder appearing or vanishing is news.
+                let changed = |p: &PathBuf, s: &Stamp| match before.get(p) {
+                    Some(old) => old != s && !(old.2 && s.2),
+                    None => true,
+                };
+                let mut paths: Vec<PathBuf> = now.iter().filter(|(p, s)| changed(p, s)).map(|(p, _)| p.clone()).collect();
+                paths.extend(before.keys().filter(|p| !now.contains_key(*p)).cloned());
+                before = now;
+                if !paths.is_empty() {
+                    handler(Changes { paths, rescan: false });
+                }
+            }
+        })?;
+        Ok(Poller { stop })
+    }
+
+    fn scan(root: &Path) -> HashMap<PathBuf, Stamp> {
+        let mut seen = HashMap::new();
+        let config = root.join(CONFIG_FILE);
+        if let Ok(meta) = std::fs::symlink_metadata(&config) {
+            seen.insert(config, (meta.len(), meta.modified().ok(), false));
+        }
+        for dir in WATCHED_DIRS {
+            for entry in walkdir::WalkDir::new(root.join(dir)).follow_links(false).into_iter().flatten() {
+                if let Ok(meta) = entry.metadata() {
+                    seen.insert(entry.into_path(), (meta.len(), meta.modified().ok(), meta.is_dir()));
+                }
+            }
+        }
+        seen
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
 }
 

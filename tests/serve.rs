@@ -1,0 +1,476 @@
+//! `lede serve` over real HTTP on 127.0.0.1: the built binary serves a
+//! fixture site from a temporary folder; the tests edit it and poll for the
+//! change with a deadline, and send hostile paths with a raw TCP client.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+/// How long any change may take to show up before a test fails.
+const DEADLINE: Duration = Duration::from_secs(15);
+
+/// A `lede serve` child process, killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+/// A parsed HTTP response.
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>, port_tx: Option<mpsc::Sender<u16>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if let Some(tx) = &port_tx {
+                if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
+                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    if let Ok(p) = port.parse() {
+                        let _ = tx.send(p);
+                    }
+                }
+            }
+            into.lock().unwrap().push_str(&line);
+            into.lock().unwrap().push('\n');
+        }
+    });
+}
+
+impl Server {
+    /// Starts `lede serve --port 0` on the site, plus `extra` flags.
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lede"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start lede serve");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        collect(child.stdout.take().expect("stdout"), stdout.clone(), Some(tx));
+        collect(child.stderr.take().expect("stderr"), stderr.clone(), None);
+        let port = match rx.recv_timeout(DEADLINE) {
+            Ok(p) => p,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("lede serve did not start:\n{}\n{}", stdout.lock().unwrap(), stderr.lock().unwrap());
+            }
+        };
+        Server { child, addr: SocketAddr::from(([127, 0, 0, 1], port)), stdout, stderr }
+    }
+
+    fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn rebuilds(&self) -> usize {
+        self.stdout().matches(": rebuilt").count() + self.stderr().matches("still serving the last good build").count()
+    }
+
+    /// Sends `request` as is and reads the whole response.
+    fn raw(&self, request: &[u8]) -> Response {
+        let mut stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5)).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        stream.write_all(request).expect("send");
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        parse(&bytes)
+    }
+
+    fn request(&self, method: &str, path: &str) -> Response {
+        self.raw(format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.request("GET", path)
+    }
+
+    /// Polls `path` until `check` holds, or fails after the deadline.
+    fn wait_for(&self, path: &str, what: &str, check: impl Fn(&Response) -> bool) -> Response {
+        let started = Instant::now();
+        loop {
+            let res = self.get(path);
+            if check(&res) {
+                return res;
+            }
+            if started.elapsed() > DEADLINE {
+                panic!(
+                    "{what}: {path} did not change in time; last: {} {}\nstdout:\n{}\nstderr:\n{}",
+                    res.status,
+                    res.body,
+                    self.stdout(),
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// An open `/_lede/events` stream, collected in the background.
+    fn events(&self) -> Arc<Mutex<String>> {
+        let mut stream = TcpStream::connect(self.addr).expect("connect");
+        stream.write_all(b"GET /_lede/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+        let seen = Arc::new(Mutex::new(String::new()));
+        let into = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                into.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        seen
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parse(bytes: &[u8]) -> Response {
+    let text = String::from_utf8_lossy(bytes);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    Response { status, headers, body: body.to_string() }
+}
+
+/// Waits (boundedly) until `text()` contains `needle`.
+fn eventually(what: &str, text: impl Fn() -> String, needle: &str) {
+    let started = Instant::now();
+    while !text().contains(needle) {
+        assert!(started.elapsed() < DEADLINE, "{what}: never saw {needle:?} in:\n{}", text());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A site with a free article, a paywalled one and a site footer template.
+fn fixture() -> Site {
+    let site = Site::new();
+    site.article(
+        "alpha",
+        "title = \"First Title\"\ndate = 2026-01-05\ntags = [\"Energy\"]\npaywall = false",
+        "Alpha opening paragraph.\n\nAlpha second paragraph.\n",
+    );
+    site.article(
+        "paid",
+        "title = \"Paid Analysis\"\ndate = 2026-01-04\npaywall = 1",
+        "Free opening of the paid piece.\n\nPAID-SENTENCE only subscribers read.\n",
+    );
+    site
+}
+
+fn alpha(title: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = 2026-01-05\ntags = [\"Energy\"]\npaywall = false\n+++\nAlpha opening paragraph.\n\nAlpha second paragraph.\n")
+}
+
+#[test]
+fn an_edit_shows_up_and_no_listing_keeps_the_old_title() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    assert!(server.get("/articles/alpha/").body.contains("First Title"));
+    for listing in ["/", "/tags/energy/", "/archive/2026/", "/_members/"] {
+        assert!(server.get(listing).body.contains("First Title"), "{listing} lists the article");
+    }
+
+    site.write("content/articles/alpha.md", alpha("Second Title"));
+    server.wait_for("/articles/alpha/", "edited article", |r| r.body.contains("Second Title"));
+    for page in ["/", "/tags/energy/", "/archive/2026/", "/_members/", "/_members/articles/alpha/", "/atom.xml", "/sitemap.xml"] {
+        let body = server.get(page).body;
+        assert!(!body.contains("First Title"), "{page} still shows the old title:\n{body}");
+    }
+    assert!(server.get("/").body.contains("Second Title"));
+    // Only what the edit touches is rebuilt, not the whole site.
+    eventually("terminal", || server.stdout(), "content/articles/alpha.md: rebuilt, ");
+    assert!(!site.path("dist").exists(), "serve must never write dist/");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_page_shows_the_error_and_recovers() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    eventually("event stream", || events.lock().unwrap().clone(), "event: hello");
+
+    site.write(
+        "content/articles/alpha.md",
+        "+++\ntitle = \"Broken Title\"\ndate = 2026-01-05\npaywal = 3\n+++\nBody.\n",
+    );
+    let res = server.wait_for("/articles/alpha/", "error overlay", |r| r.body.contains("class=\"lede-box\""));
+    assert_eq!(res.status, 200, "the last good page is still served");
+    assert!(res.body.contains("First Title"), "last good version kept");
+    assert!(!res.body.contains("Broken Title"));
+    assert!(res.body.contains("content/articles/alpha.md:4"), "overlay names file and line:\n{}", res.body);
+    assert!(res.body.contains("paywal"), "overlay names the problem");
+    eventually("SSE problems event", || events.lock().unwrap().clone(), "event: problems");
+    eventually("terminal error", || server.stderr(), "error: content/articles/alpha.md:4");
+    assert!(server.get("/").body.contains("class=\"lede-box\""), "every page shows the overlay");
+
+    site.write("content/articles/alpha.md", alpha("Fixed Title"));
+    let res = server.wait_for("/articles/alpha/", "recovery", |r| r.body.contains("Fixed Title"));
+    assert!(!res.body.contains("class=\"lede-box\""), "the overlay clears itself");
+    eventually("SSE reload event", || events.lock().unwrap().clone(), "event: reload");
+    assert!(!server.stderr().contains("panicked"));
+}
+
+#[test]
+fn no_path_form_leaks_files_outside_the_built_site() {
+    let site = fixture();
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("secret.txt"), "OUTSIDE-SECRET").expect("write");
+    site.write("static/ok.txt", "inside");
+    let server = Server::start(&site, &[]);
+    let config = std::fs::read_to_string(site.path("config.toml")).expect("config");
+    for path in [
+        "/../config.toml",
+        "/%2e%2e/config.toml",
+        "/..%2fconfig.toml",
+        "/%2e%2e%2fconfig.toml",
+        "/..\\config.toml",
+        "/..%5cconfig.toml",
+        "/static/%00",
+        "/%00/../config.toml",
+        "/_members/../config.toml",
+        "/_members/%2e%2e/config.toml",
+        "/articles/../../config.toml",
+        "/content/articles/alpha.md",
+        "/config.toml",
+    ] {
+        let res = server.get(path);
+        assert!(matches!(res.status, 400 | 404), "{path}: status {}", res.status);
+        assert!(!res.body.contains("base_url"), "{path} leaked config.toml");
+        assert!(!res.body.contains(config.lines().nth(1).unwrap_or("x")), "{path} leaked config.toml");
+    }
+    assert_eq!(server.get("/ok.txt").body, "inside");
+
+    // A link in static/ that points outside is refused by the build: the
+    // last good site stays up and the linked file is never served.
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.path("static/leak.txt")).expect("symlink");
+    eventually("refused link", || server.stderr(), "links to a file outside the site");
+    for path in ["/leak.txt", "/_members/leak.txt", "/static/leak.txt"] {
+        let res = server.get(path);
+        assert_eq!(res.status, 404, "{path}");
+        assert!(!res.body.contains("OUTSIDE-SECRET"), "{path} leaked the link's target");
+    }
+    assert_eq!(server.get("/ok.txt").body, "inside", "the last good build is still served");
+}
+
+#[test]
+fn a_site_that_starts_with_an_outside_link_serves_nothing_of_it() {
+    let site = fixture();
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("secret.txt"), "OUTSIDE-SECRET").expect("write");
+    std::fs::create_dir_all(site.path("static")).expect("mkdir");
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.path("static/leak.txt")).expect("symlink");
+    let server = Server::start(&site, &[]);
+    let res = server.get("/leak.txt");
+    assert!(!res.body.contains("OUTSIDE-SECRET"));
+    assert_eq!(res.status, 500, "no good build yet: the error page");
+    assert!(res.body.contains("static/leak.txt"), "the error is shown:\n{}", res.body);
+    std::fs::remove_file(site.path("static/leak.txt")).expect("unlink");
+    server.wait_for("/articles/alpha/", "recovery", |r| r.status == 200);
+    assert_eq!(server.get("/leak.txt").status, 404);
+}
+
+#[test]
+fn not_found_head_redirects_methods_and_content_types() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Page not found"), "the theme's 404 page: {}", missing.body);
+    assert!(missing.body.contains("lede-switch"));
+    assert_eq!(server.get("/_members/nope/").status, 404);
+    assert_eq!(server.get("/_lede/nope").status, 404);
+
+    let get = server.get("/articles/alpha/");
+    let head = server.request("HEAD", "/articles/alpha/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    assert_eq!(head.header("content-length"), get.header("content-length"));
+    assert_eq!(head.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(server.request("HEAD", "/nope/").status, 404);
+
+    let redirect = server.get("/articles/alpha");
+    assert_eq!(redirect.status, 302);
+    assert_eq!(redirect.header("location"), Some("/articles/alpha/"));
+    let redirect = server.get("/_members");
+    assert_eq!(redirect.header("location"), Some("/_members/"));
+    assert_eq!(server.get("/articles/alpha?x=1").header("location"), Some("/articles/alpha/?x=1"));
+
+    let post = server.request("POST", "/articles/alpha/");
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+
+    assert_eq!(server.get("/style.css").header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(server.get("/atom.xml").header("content-type").is_some_and(|t| t.contains("xml")));
+    assert!(!server.get("/style.css").body.contains("lede-switch"), "only HTML gets the preview's markup");
+
+    // Malformed requests get an error or a closed connection, never a crash.
+    for junk in [&b"NOT HTTP AT ALL\r\n\r\n"[..], b"GET\r\n\r\n", b"GET /\0 HTTP/1.1\r\n\r\n", b"\xff\xfe\r\n\r\n", b"GET http://x HTTP/9.9\r\n\r\n"] {
+        let res = server.raw(junk);
+        assert!(res.status == 0 || res.status >= 400, "{junk:?}: {}", res.status);
+    }
+    assert_eq!(server.get("/articles/alpha/").status, 200, "still serving after junk");
+}
+
+#[test]
+fn the_subscriber_view_lives_under_members_with_a_switch() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let port = server.addr.port();
+
+    let public = server.get("/articles/paid/");
+    assert!(public.body.contains("Free opening of the paid piece."));
+    assert!(!public.body.contains("PAID-SENTENCE"), "the public view has no paid text");
+    assert!(public.body.contains("<a href=\"/_members/articles/paid/\">Subscriber view</a>"));
+    assert!(public.body.contains("aria-current=\"page\">Public view"));
+    assert!(public.body.contains(&format!("http://127.0.0.1:{port}/")), "links point at the preview");
+
+    let members = server.get("/_members/articles/paid/");
+    assert_eq!(members.status, 200);
+    assert!(members.body.contains("PAID-SENTENCE"), "the subscriber view has the full text");
+    assert!(members.body.contains("<a href=\"/articles/paid/\">Public view</a>"));
+    assert!(members.body.contains(&format!("http://127.0.0.1:{port}/_members/")), "members links stay in the members tree");
+}
+
+#[test]
+fn a_deleted_article_is_gone_everywhere() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    assert!(server.get("/").body.contains("Paid Analysis"));
+    std::fs::remove_file(site.path("content/articles/paid.md")).expect("delete");
+    server.wait_for("/articles/paid/", "deleted article", |r| r.status == 404);
+    assert_eq!(server.get("/_members/articles/paid/").status, 404);
+    assert!(!server.get("/").body.contains("Paid Analysis"));
+    assert!(!server.get("/_members/").body.contains("Paid Analysis"));
+    assert!(!server.get("/sitemap.xml").body.contains("articles/paid/"));
+
+    // A renamed slug: the old URL goes, the new one comes.
+    site.write("content/articles/alpha.md", alpha("First Title").replace("paywall = false", "paywall = false\nslug = \"omega\""));
+    server.wait_for("/articles/omega/", "new slug", |r| r.status == 200);
+    assert_eq!(server.get("/articles/alpha/").status, 404);
+}
+
+#[test]
+fn templates_and_static_files_are_rebuilt_and_deleted() {
+    let site = fixture();
+    site.write("static/extra.css", "a { color: red }");
+    let server = Server::start(&site, &[]);
+    let footer = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/partials/footer.html")).expect("footer");
+
+    site.write("templates/partials/footer.html", format!("{footer}<p>FOOTER-EDIT</p>"));
+    server.wait_for("/articles/alpha/", "template edit", |r| r.body.contains("FOOTER-EDIT"));
+    assert!(server.get("/tags/energy/").body.contains("FOOTER-EDIT"));
+    assert!(server.get("/_members/articles/paid/").body.contains("FOOTER-EDIT"));
+
+    site.write("static/extra.css", "a { color: blue }");
+    server.wait_for("/extra.css", "static edit", |r| r.body.contains("blue"));
+    std::fs::remove_file(site.path("static/extra.css")).expect("delete");
+    server.wait_for("/extra.css", "static delete", |r| r.status == 404);
+
+    site.write("config.toml", common::CONFIG.replace("Fixture Weekly", "Renamed Weekly"));
+    server.wait_for("/", "config edit", |r| r.body.contains("Renamed Weekly"));
+}
+
+#[test]
+fn one_rebuild_per_batch_and_editor_temp_files_are_ignored() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let before = server.rebuilds();
+
+    for i in 0..6 {
+        site.article(&format!("batch-{i}"), &format!("title = \"Batch {i}\"\ndate = 2026-02-0{}", i + 1), "Text.\n");
+    }
+    server.wait_for("/", "batch", |r| (0..6).all(|i| r.body.contains(&format!("Batch {i}"))));
+    eventually("rebuild line", || server.stdout(), "batch-0.md");
+    assert_eq!(server.rebuilds(), before + 1, "six files saved together, one rebuild:\n{}", server.stdout());
+
+    // Swap, backup and lock files: no rebuild at all.
+    for name in [".alpha.md.swp", "alpha.md~", "4913", ".#alpha.md", "#alpha.md#"] {
+        site.write(&format!("content/articles/{name}"), "junk");
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(server.rebuilds(), before + 1, "temp files rebuilt:\n{}", server.stdout());
+    assert!(!server.get("/").body.contains("junk"));
+
+    // An editor's atomic save: write a temp file, rename it over the article.
+    site.write("content/articles/.alpha.md.tmp", alpha("Atomic Title"));
+    std::fs::rename(site.path("content/articles/.alpha.md.tmp"), site.path("content/articles/alpha.md")).expect("rename");
+    server.wait_for("/articles/alpha/", "atomic save", |r| r.body.contains("Atomic Title"));
+}
+
+#[test]
+fn poll_mode_sees_edits() {
+    let site = fixture();
+    let server = Server::start(&site, &["--poll"]);
+    site.write("content/articles/alpha.md", alpha("Polled Title"));
+    server.wait_for("/articles/alpha/", "polled edit", |r| r.body.contains("Polled Title"));
+    // A second save of the same size within the same second is still seen.
+    site.write("content/articles/alpha.md", alpha("Polled Again"));
+    server.wait_for("/articles/alpha/", "second polled edit", |r| r.body.contains("Polled Again"));
+}
+
+#[test]
+fn a_taken_port_is_named() {
+    let site = fixture();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_lede"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.root())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")), "{stderr}");
+}
+
+#[test]
+fn the_preview_markup_never_reaches_dist() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    assert!(server.get("/").body.contains("/_lede/events"));
+    drop(server);
+    site.build_ok();
+    for (path, bytes) in site.files_under("dist") {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("_lede/events") && !text.contains("lede-switch"), "{} has preview markup", path.display());
+    }
+}
