@@ -95,18 +95,12 @@ impl Server {
         self.stdout().matches(": rebuilt").count() + self.stderr().matches("still serving the last good build").count()
     }
 
-    /// Sends `request` as is and reads the whole response.
     fn raw(&self, request: &[u8]) -> Response {
-        let mut stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5)).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-        stream.write_all(request).expect("send");
-        let mut bytes = Vec::new();
-        let _ = stream.read_to_end(&mut bytes);
-        parse(&bytes)
+        raw(self.addr, request)
     }
 
     fn request(&self, method: &str, path: &str) -> Response {
-        self.raw(format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
+        request(self.addr, method, path)
     }
 
     fn get(&self, path: &str) -> Response {
@@ -158,6 +152,34 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sends `request` as is to `addr` and reads the whole response.
+fn raw(addr: SocketAddr, request: &[u8]) -> Response {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    stream.write_all(request).expect("send");
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 8192];
+    // Read to the end, or to Content-Length when the peer keeps the connection open.
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+        if let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+            let res = parse(&bytes[..end + 4]);
+            let length = res.header("content-length").and_then(|l| l.parse::<usize>().ok());
+            if length.is_some_and(|l| bytes.len() >= end + 4 + l) {
+                break;
+            }
+        }
+    }
+    parse(&bytes)
+}
+
+fn request(addr: SocketAddr, method: &str, path: &str) -> Response {
+    raw(addr, format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
 }
 
 fn parse(bytes: &[u8]) -> Response {
@@ -473,4 +495,160 @@ fn the_preview_markup_never_reaches_dist() {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("_lede/events") && !text.contains("lede-switch"), "{} has preview markup", path.display());
     }
+}
+
+/// Headless Chromium, driven over the DevTools protocol on a loopback port.
+struct Browser {
+    child: Child,
+    _profile: tempfile::TempDir,
+    devtools: SocketAddr,
+}
+
+impl Browser {
+    /// Chromium's path, or `None` (skip) unless CI requires it (`LEDE_REQUIRE_TOOLS=1`).
+    fn find() -> Option<std::path::PathBuf> {
+        let candidates = [std::env::var("LEDE_CHROMIUM").unwrap_or_default(), "/usr/bin/chromium".into(), "/usr/bin/chromium-browser".into()];
+        let found = candidates.iter().filter(|c| !c.is_empty()).map(std::path::PathBuf::from).find(|p| p.is_file());
+        if found.is_none() {
+            assert!(
+                std::env::var("LEDE_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "chromium is required (LEDE_REQUIRE_TOOLS=1) but not installed: apt-get install chromium"
+            );
+            eprintln!("note: skipping the browser test: chromium is not installed (apt-get install chromium)");
+        }
+        found
+    }
+
+    fn launch(exe: &std::path::Path, url: &str) -> Browser {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut child = Command::new(exe)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start chromium");
+        let (tx, rx) = mpsc::channel();
+        let stderr = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.split("DevTools listening on ws://127.0.0.1:").nth(1) {
+                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    let _ = tx.send(port.parse::<u16>().unwrap_or(0));
+                }
+            }
+        });
+        let port = rx.recv_timeout(Duration::from_secs(30)).unwrap_or(0);
+        if port == 0 {
+            let _ = child.kill();
+            panic!("chromium did not open its DevTools port");
+        }
+        Browser { child, _profile: profile, devtools: SocketAddr::from(([127, 0, 0, 1], port)) }
+    }
+
+    /// A DevTools connection to the first open tab.
+    fn page(&self) -> Cdp {
+        let started = Instant::now();
+        let ws_url = loop {
+            let list = request(self.devtools, "GET", "/json/list").body;
+            let targets: serde_json::Value = serde_json::from_str(&list).unwrap_or_default();
+            let page = targets.as_array().and_then(|a| a.iter().find(|t| t["type"] == "page")).and_then(|t| t["webSocketDebuggerUrl"].as_str()).map(str::to_string);
+            if let Some(url) = page {
+                break url;
+            }
+            assert!(started.elapsed() < DEADLINE, "no page target in chromium: {list}");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let stream = TcpStream::connect(self.devtools).expect("connect devtools");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        let (socket, _) = tungstenite::client(ws_url.as_str(), stream).expect("devtools websocket");
+        Cdp { socket, next_id: 0 }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One DevTools websocket session.
+struct Cdp {
+    socket: tungstenite::WebSocket<TcpStream>,
+    next_id: u64,
+}
+
+impl Cdp {
+    /// Evaluates `expression` in the page and returns its value.
+    fn eval(&mut self, expression: &str) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = serde_json::json!({"id": id, "method": "Runtime.evaluate", "params": {"expression": expression, "returnByValue": true}});
+        self.socket.send(tungstenite::Message::text(msg.to_string())).expect("send to devtools");
+        loop {
+            let reply = self.socket.read().expect("read from devtools");
+            let Ok(text) = reply.to_text() else { continue };
+            let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            if value["id"] == id {
+                return value["result"]["result"]["value"].clone();
+            }
+        }
+    }
+
+    /// Evaluates `expression` until it returns `true`.
+    fn wait_until(&mut self, what: &str, expression: &str) {
+        let started = Instant::now();
+        while self.eval(expression) != serde_json::Value::Bool(true) {
+            let state = self.eval("document.title + ' | ' + (document.body ? document.body.innerText.slice(0, 300) : '')");
+            assert!(started.elapsed() < DEADLINE, "{what}: never true: {expression}\npage: {state}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn an_open_tab_reloads_by_itself_and_shows_a_broken_edit() {
+    let Some(chromium) = Browser::find() else { return };
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let browser = Browser::launch(&chromium, &format!("http://{}/articles/alpha/", server.addr));
+    let mut page = browser.page();
+    page.wait_until("first load", "document.readyState === 'complete' && document.querySelector('h1').textContent.includes('First Title')");
+    assert_eq!(page.eval("document.getElementById('lede-switch').textContent"), "PreviewPublic viewSubscriber view");
+    // A marker that only survives as long as the tab is not reloaded.
+    page.eval("window.__notReloaded = true");
+
+    site.write("content/articles/alpha.md", alpha("Reloaded Title"));
+    page.wait_until(
+        "reload after edit",
+        "!window.__notReloaded && document.readyState === 'complete' && document.querySelector('h1').textContent.includes('Reloaded Title')",
+    );
+
+    // A broken edit: the page stays, the overlay appears without a reload.
+    page.eval("window.__notReloaded = true");
+    site.write("content/articles/alpha.md", "+++\ntitle = \"Broken\"\ndate = 2026-01-05\npaywal = 3\n+++\nBody.\n");
+    page.wait_until("overlay", "!document.getElementById('lede-overlay').hidden && document.getElementById('lede-overlay').textContent.includes('content/articles/alpha.md:4')");
+    assert_eq!(page.eval("window.__notReloaded === true && document.querySelector('h1').textContent.includes('Reloaded Title')"), true);
+
+    // Fixed: the tab reloads and the overlay is gone.
+    site.write("content/articles/alpha.md", alpha("Fixed Title"));
+    page.wait_until(
+        "recovery",
+        "!window.__notReloaded && document.readyState === 'complete' && document.getElementById('lede-overlay').hidden && document.querySelector('h1').textContent.includes('Fixed Title')",
+    );
 }
