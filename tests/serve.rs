@@ -42,12 +42,12 @@ fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>, port_tx
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if let Some(tx) = &port_tx {
-                if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
-                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                    if let Ok(p) = port.parse() {
-                        let _ = tx.send(p);
-                    }
+            if let Some(tx) = &port_tx
+                && let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1)
+            {
+                let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                if let Ok(p) = port.parse() {
+                    let _ = tx.send(p);
                 }
             }
             into.lock().unwrap().push_str(&line);

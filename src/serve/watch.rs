@@ -18,7 +18,7 @@ use crate::render::TEMPLATES_DIR;
 use crate::site::STATIC_DIR;
 
 /// How long the watcher waits for a path to go quiet before reporting it.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// How often `--poll` looks at every file.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
