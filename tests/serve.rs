@@ -652,3 +652,17 @@ fn an_open_tab_reloads_by_itself_and_shows_a_broken_edit() {
         "!window.__notReloaded && document.readyState === 'complete' && document.getElementById('lede-overlay').hidden && document.querySelector('h1').textContent.includes('Fixed Title')",
     );
 }
+
+#[test]
+fn edits_in_one_batch_that_shift_each_other_are_all_rendered() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    // Processed in path order: alpha is re-read first, then beta, newer,
+    // lands before it in the library and shifts its position.
+    site.write("content/articles/alpha.md", alpha("Shifted Title"));
+    site.article("beta", "title = \"Beta Newest\"\ndate = 2026-03-01", "Beta text.\n");
+    server.wait_for("/articles/beta/", "new article", |r| r.status == 200 && r.body.contains("Beta Newest"));
+    server.wait_for("/articles/alpha/", "shifted article", |r| r.body.contains("Shifted Title"));
+    assert!(server.get("/_members/articles/alpha/").body.contains("Shifted Title"));
+    assert!(!server.get("/articles/beta/").body.contains("Shifted Title"));
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::content::Selection;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::Renderer;
 use crate::site::{Job, Site, STATIC_DIR};
 
@@ -62,11 +62,34 @@ impl Builder {
 
     /// Builds the whole site.
     pub fn build_all(&mut self) -> Report {
-        self.run(true, |b| b.full())
+        self.rebuild(&Batch { full: true, ..Batch::default() })
     }
 
-    /// Rebuilds what `batch` touches.
+    /// Rebuilds what `batch` touches. A panic in the build is reported
+    /// like a problem, so the preview keeps serving and rebuilding.
     pub fn rebuild(&mut self, batch: &Batch) -> Report {
+        let started = Instant::now();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.rebuild_inner(batch))) {
+            Ok(report) => report,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                // The loaded site may be half-updated: start afresh next time.
+                self.site = None;
+                let problems = Diagnostics(vec![Diagnostic::file(
+                    &batch.describe(),
+                    format!("lede crashed while rebuilding ({what}); please report this. Saving again retries from scratch"),
+                )]);
+                self.state.fail(problems.clone());
+                Report { files: 0, full: true, elapsed: started.elapsed(), problems: Some(problems) }
+            }
+        }
+    }
+
+    fn rebuild_inner(&mut self, batch: &Batch) -> Report {
         let has_problems = self.state.read(|s| !s.problems.is_empty());
         // After a failure the loaded site may not match the files: reload it all.
         let full = batch.full || has_problems || self.site.is_none();
