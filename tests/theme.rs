@@ -1,0 +1,356 @@
+//! The built-in theme in real tools: every page of the example site and of a
+//! fixture site passes the Nu HTML Checker (vnu), and headless Chromium
+//! (tests/browser/run.mjs) finds no axe-core violation, no sideways scroll,
+//! no request to another host, a working keyboard path through the
+//! subscribe form, and writes screenshots to target/screenshots/.
+//!
+//! The tools come from `scripts/test` (Debian's chromium and a JRE, npm's
+//! playwright-core, axe-core and vnu-jar in tests/browser). When one is
+//! missing these tests print a note and pass, unless LEDE_REQUIRE_TOOLS=1,
+//! under which they fail.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+/// The example site's teaser page that the browser test fills in.
+const TEASER_SLUG: &str = "the-quiet-arithmetic-of-rate-cuts";
+/// Where subscribe-form posts are recorded by the test server.
+const ENDPOINT: &str = "/__subscribe";
+
+fn browser_dir() -> PathBuf {
+    Path::new(MANIFEST).join("tests/browser")
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("LEDE_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+fn vnu_jar() -> PathBuf {
+    browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar")
+}
+
+fn runs(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// True when every tool is there. Otherwise: a failure under
+/// LEDE_REQUIRE_TOOLS=1, else a printed note and false (the test skips).
+fn tools_ready(test: &str, needs: &[(&str, bool)]) -> bool {
+    let missing: Vec<&str> = needs.iter().filter(|(_, ok)| !ok).map(|(name, _)| *name).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!("{test}: missing {}; run scripts/test, which installs them", missing.join(", "));
+    if std::env::var("LEDE_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+        panic!("{msg} (LEDE_REQUIRE_TOOLS=1 makes a missing tool a failure)");
+    }
+    eprintln!("note: skipping {msg}");
+    false
+}
+
+fn java_ready() -> (&'static str, bool) {
+    ("java (default-jre-headless)", runs("java", "-version"))
+}
+
+fn vnu_ready() -> (&'static str, bool) {
+    ("vnu-jar (npm ci in tests/browser)", vnu_jar().is_file())
+}
+
+fn node_ready() -> (&'static str, bool) {
+    ("node", runs("node", "--version"))
+}
+
+fn playwright_ready() -> (&'static str, bool) {
+    let nm = browser_dir().join("node_modules");
+    ("playwright-core and axe-core (npm ci in tests/browser)", nm.join("playwright-core").is_dir() && nm.join("axe-core").is_dir())
+}
+
+fn chromium_ready() -> (&'static str, bool) {
+    ("chromium", chromium().is_file())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let dest = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// The example site (the repository's config.toml and content/, the
+/// built-in theme) copied to `dir`, its URLs moved to `urls` when given:
+/// (base_url, members_url, subscribe action).
+fn example_site(dir: &Path, urls: Option<(&str, &str, &str)>) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    copy_dir(&Path::new(MANIFEST).join("content"), &dir.join("content"));
+    let text = std::fs::read_to_string(Path::new(MANIFEST).join("config.toml")).expect("config.toml");
+    let mut config: toml::Table = text.parse().expect("config.toml parses");
+    if let Some((base, members, action)) = urls {
+        config.insert("base_url".into(), base.into());
+        config.insert("members_url".into(), members.into());
+        let subscribe = config.get_mut("subscribe").and_then(|s| s.as_table_mut()).expect("[subscribe]");
+        subscribe.insert("action".into(), action.into());
+    }
+    std::fs::write(dir.join("config.toml"), toml::to_string(&config).expect("toml")).expect("write config");
+}
+
+/// A fixture site that stresses the theme: one plan, no description, long
+/// words, a wide table, footnotes, quotes, a pull quote, an image, code.
+fn fixture_site(dir: &Path, base: &str) {
+    let write = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "config.toml",
+        &format!(
+            r#"title = "The Intergovernmentalist Quarterly Review of Multilateralism"
+base_url = "{base}"
+members_url = "{base}/members"
+language = "en-GB"
+
+[paywall]
+free_blocks = 3
+
+[subscribe]
+action = "{base}/__subscribe"
+pitch = "One plan, every analysis."
+
+[[subscribe.plans]]
+id = "yearly"
+name = "Yearly"
+price = "£80 a year"
+"#
+        ),
+    );
+    write(
+        "static/chart.svg",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="320" viewBox="0 0 640 320"><rect width="640" height="320" fill="#e8e4da"/><path d="M20 300 L140 220 L260 240 L380 120 L500 150 L620 40" fill="none" stroke="#8a1c1c" stroke-width="6"/></svg>"##,
+    );
+    write(
+        "content/articles/supranationalisation.md",
+        r#"+++
+title = "Counter-Intergovernmentalisation and the Supranationalisation of Everything: A Long Headline"
+date = 2026-01-05
+column = "Institutional Architecture and Constitutional Design"
+authors = ["Maximiliane Oberhausen-Wittgenstein", "Jo Li", "Kwame Mensah-Bonsu"]
+tags = ["EU", "Institutions"]
+paywall = 4
++++
+A first paragraph with a footnote[^a] and a long unbroken reference: https://example.org/a/very/long/path/that/does/not/break/anywhere/at/all/in/a/narrow/column.
+
+> A block quote from a speech, which the theme sets apart from the analysis around it.
+
+<aside class="pull-quote"><p>A pull quote: the sentence an editor wants a skimming reader to see.</p></aside>
+
+| Member state | 2019 | 2020 | 2021 | 2022 | 2023 | 2024 | 2025 | Cumulative change since the base year |
+|---|---|---|---|---|---|---|---|---|
+| Netherlands | 1.1 | 1.2 | 1.3 | 1.4 | 1.5 | 1.6 | 1.7 | 54.5 percent above the base year |
+| Luxembourg | 2.1 | 2.2 | 2.3 | 2.4 | 2.5 | 2.6 | 2.7 | 28.5 percent above the base year |
+
+The paid part starts here, with its own note[^b].
+
+<img src="../../chart.svg" width="640" height="320" alt="A line rising unevenly from left to right">
+
+1. A numbered list
+2. with two items
+
+## A second-level heading
+
+```
+a_code_block_with_a_very_long_line_that_must_scroll_inside_its_box_rather_than_widen_the_page(1, 2, 3)
+```
+
+### A third-level heading
+
+The end.
+
+[^a]: A public note, with a back-link.
+[^b]: A paid note.
+"#,
+    );
+    write(
+        "content/articles/free.md",
+        "+++\ntitle = \"A Free Note\"\ndate = 2026-01-02\npaywall = false\n+++\nShort and free.\n",
+    );
+    write("content/about.md", "+++\ntitle = \"About\"\n+++\nAbout this fixture.\n");
+}
+
+fn build(root: &Path, out: &Path) {
+    let opts = lede::BuildOptions { root: root.to_path_buf(), out: out.to_path_buf(), drafts: false, future: false };
+    if let Err(e) = lede::build(&opts) {
+        panic!("build of {} failed: {e:?}", root.display());
+    }
+}
+
+/// Every error (and warning) the Nu HTML Checker reports for `dirs`.
+fn vnu(dirs: &[PathBuf]) -> Vec<String> {
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(vnu_jar())
+        .args(["--format", "json", "--skip-non-html", "--also-check-css"])
+        .args(dirs)
+        .output()
+        .expect("run vnu");
+    let text = String::from_utf8_lossy(&out.stderr);
+    let report: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("vnu output is not JSON ({e}): {text}"));
+    let messages = report["messages"].as_array().cloned().unwrap_or_default();
+    messages
+        .iter()
+        .filter(|m| m["type"] == "error" || m["type"] == "non-document-error" || m["subType"] == "fatal")
+        .map(|m| {
+            format!(
+                "{}:{}: {} [{}]",
+                m["url"].as_str().unwrap_or("?"),
+                m["lastLine"],
+                m["message"].as_str().unwrap_or("?"),
+                m["extract"].as_str().unwrap_or("").replace('\n', " ")
+            )
+        })
+        .collect()
+}
+
+fn html_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "html")).count()
+}
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    if !tools_ready("every_page_passes_the_nu_html_checker", &[java_ready(), vnu_ready()]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    example_site(&tmp.path().join("example"), None);
+    build(&tmp.path().join("example"), &tmp.path().join("example-out"));
+    fixture_site(&tmp.path().join("fixture"), "https://fixture.example");
+    build(&tmp.path().join("fixture"), &tmp.path().join("fixture-out"));
+    let dirs: Vec<PathBuf> = ["example-out/public", "example-out/members", "fixture-out/public", "fixture-out/members"]
+        .iter()
+        .map(|d| tmp.path().join(d))
+        .collect();
+    for d in &dirs {
+        assert!(html_files(d) >= 3, "{} has too few pages", d.display());
+    }
+    let errors = vnu(&dirs);
+    assert!(errors.is_empty(), "the Nu HTML Checker found {} error(s):\n{}", errors.len(), errors.join("\n"));
+}
+
+/// The checker really checks: a broken page is reported.
+#[test]
+fn the_nu_html_checker_catches_a_broken_page() {
+    if !tools_ready("the_nu_html_checker_catches_a_broken_page", &[java_ready(), vnu_ready()]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(tmp.path().join("bad.html"), "<!DOCTYPE html><html lang=en><title>x</title><p><div></span></html>").expect("write");
+    assert!(!vnu(&[tmp.path().to_path_buf()]).is_empty());
+}
+
+/// Moves a built tree into place under the served root.
+fn place(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+    std::fs::rename(from, to).unwrap_or_else(|e| panic!("move {} to {}: {e}", from.display(), to.display()));
+}
+
+#[test]
+fn the_theme_in_a_real_browser() {
+    if !tools_ready("the_theme_in_a_real_browser", &[node_ready(), playwright_ready(), chromium_ready()]) {
+        return;
+    }
+    let mut child = Command::new("node")
+        .arg(browser_dir().join("run.mjs"))
+        .current_dir(browser_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start node");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let errors = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let port: u16 = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(p) = line.strip_prefix("PORT ") {
+                    break p.trim().parse().expect("port");
+                }
+            }
+            _ => panic!("the browser script did not start: {}", errors.join().unwrap_or_default()),
+        }
+    };
+    let origin = format!("http://127.0.0.1:{port}");
+
+    // Served as http://127.0.0.1:PORT/ (public), /members/, /fixture/, /fixture/members/.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let www = tmp.path().join("www");
+    let (members, action) = (format!("{origin}/members"), format!("{origin}{ENDPOINT}"));
+    example_site(&tmp.path().join("example"), Some((&origin, &members, &action)));
+    build(&tmp.path().join("example"), &tmp.path().join("example-out"));
+    place(&tmp.path().join("example-out/public"), &www);
+    place(&tmp.path().join("example-out/members"), &www.join("members"));
+    fixture_site(&tmp.path().join("fixture"), &format!("{origin}/fixture"));
+    build(&tmp.path().join("fixture"), &tmp.path().join("fixture-out"));
+    place(&tmp.path().join("fixture-out/public"), &www.join("fixture"));
+    place(&tmp.path().join("fixture-out/members"), &www.join("fixture/members"));
+
+    let teaser = format!("/articles/{TEASER_SLUG}/");
+    let member = format!("/members/articles/{TEASER_SLUG}/");
+    let page = |path: &str| json!({ "path": path });
+    let shots = Path::new(MANIFEST).join("target/screenshots");
+    let plan = json!({
+        "root": www,
+        "shots": shots,
+        "endpoint": ENDPOINT,
+        "pages": [
+            page("/"), page(&teaser), page(&member), page("/columns/economy-watch/"), page("/subscribe/"),
+            page("/archive/"), page("/tags/"), page("/about/"), page("/members/"), page("/members/subscribe/"),
+            json!({ "path": "/no-such-page/", "status": 404 }),
+            page("/fixture/"), page("/fixture/articles/supranationalisation/"),
+            page("/fixture/members/articles/supranationalisation/"), page("/fixture/authors/jo-li/"),
+        ],
+        "measure": [page(&member)],
+        "teaser": { "path": teaser, "slug": TEASER_SLUG, "plans": ["monthly", "annual", "trial"] },
+        "screenshots": [
+            { "path": teaser, "name": "teaser" },
+            { "path": member, "name": "members", "print": true },
+            { "path": "/", "name": "home" },
+            { "path": "/subscribe/", "name": "subscribe", "dark": false },
+            { "path": "/fixture/members/articles/supranationalisation/", "name": "fixture-members", "dark": false },
+        ],
+    });
+    {
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "{plan}").expect("send plan");
+    }
+    let mut report = None;
+    for line in lines.map_while(Result::ok) {
+        if let Some(r) = line.strip_prefix("REPORT ") {
+            report = Some(serde_json::from_str::<Value>(r).expect("report is JSON"));
+        }
+    }
+    let status = child.wait().expect("wait for node");
+    let log = errors.join().unwrap_or_default();
+    let report = report.unwrap_or_else(|| panic!("no report from the browser script ({status}):\n{log}"));
+    let failures: Vec<&str> = report["failures"].as_array().expect("failures").iter().filter_map(Value::as_str).collect();
+    assert!(failures.is_empty(), "{} browser check(s) failed:\n  {}\n{log}", failures.len(), failures.join("\n  "));
+    assert!(status.success(), "the browser script failed ({status}):\n{log}");
+    assert!(report["checks"].as_u64().unwrap_or(0) > 100, "too few checks ran: {report}");
+    for shot in report["screenshots"].as_array().expect("screenshots") {
+        let p = PathBuf::from(shot.as_str().expect("path"));
+        assert!(std::fs::metadata(&p).is_ok_and(|m| m.len() > 1000), "screenshot {} missing", p.display());
+    }
+    eprintln!("browser: {} checks passed; screenshots in {}", report["checks"], shots.display());
+}
