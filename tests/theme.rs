@@ -117,6 +117,7 @@ fn fixture_site(dir: &Path, base: &str) {
 base_url = "{base}"
 members_url = "{base}/members"
 language = "en-GB"
+paginate_by = 1
 
 [paywall]
 free_blocks = 3
@@ -159,7 +160,13 @@ A first paragraph with a footnote[^a] and a long unbroken reference: https://exa
 
 The paid part starts here, with its own note[^b].
 
-<img src="../../chart.svg" width="640" height="320" alt="A line rising unevenly from left to right">
+<figure><img src="../../chart.svg" width="640" height="320" alt="A line rising unevenly from left to right"><figcaption>Figure 1. A caption under a chart.</figcaption></figure>
+
+| Country | Share |
+|:---|---:|
+| Ghana | 12.5% |
+
+---
 
 1. A numbered list
 2. with two items
@@ -319,7 +326,7 @@ fn the_theme_in_a_real_browser() {
             page("/archive/"), page("/tags/"), page("/about/"), page("/members/"), page("/members/subscribe/"),
             json!({ "path": "/no-such-page/", "status": 404 }),
             page("/fixture/"), page("/fixture/articles/supranationalisation/"),
-            page("/fixture/members/articles/supranationalisation/"), page("/fixture/authors/jo-li/"),
+            page("/fixture/members/articles/supranationalisation/"), page("/fixture/authors/jo-li/"), page("/fixture/page/2/"),
         ],
         "measure": [page(&member)],
         "teaser": { "path": teaser, "slug": TEASER_SLUG, "plans": ["monthly", "annual", "trial"] },

@@ -16,6 +16,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("partials/footer.html", include_str!("../../templates/partials/footer.html")),
     ("partials/card.html", include_str!("../../templates/partials/card.html")),
     ("partials/byline.html", include_str!("../../templates/partials/byline.html")),
+    ("partials/body.html", include_str!("../../templates/partials/body.html")),
     ("partials/subscribe_box.html", include_str!("../../templates/partials/subscribe_box.html")),
 ];
 
