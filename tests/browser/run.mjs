@@ -302,6 +302,13 @@ async function checkPrint(context, target) {
 let origin = '';
 function url(p) { return origin + p; }
 
+// A hung browser must not hang the test run.
+const WATCHDOG_MS = Number(process.env.LEDE_BROWSER_TIMEOUT_MS || 300000);
+setTimeout(() => {
+  process.stdout.write(`REPORT ${JSON.stringify({ ok: false, checks, failures: [...failures, `timed out after ${WATCHDOG_MS} ms`], screenshots: [] })}\n`);
+  process.exit(2);
+}, WATCHDOG_MS).unref();
+
 async function main() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
