@@ -335,6 +335,9 @@ fn the_theme_in_a_real_browser() {
             { "path": member, "name": "members", "print": true },
             { "path": "/", "name": "home" },
             { "path": "/subscribe/", "name": "subscribe", "dark": false },
+            { "path": "/columns/economy-watch/", "name": "listing", "dark": false },
+            { "path": "/tags/", "name": "topics", "dark": false },
+            { "path": "/no-such-page/", "name": "not-found", "dark": false },
             { "path": "/fixture/members/articles/supranationalisation/", "name": "fixture-members", "dark": false },
         ],
     });

@@ -247,7 +247,8 @@ async function screenshots(context) {
   const written = [];
   fs.mkdirSync(plan.shots, { recursive: true });
   for (const shot of plan.screenshots) {
-    for (const [width, scheme, media] of [[390, 'light', 'screen'], [1280, 'light', 'screen'], [390, 'dark', 'screen'], [1280, 'light', 'print']]) {
+    // Print is photographed 700 px wide: about an A4 page inside its margins.
+    for (const [width, scheme, media] of [[390, 'light', 'screen'], [1280, 'light', 'screen'], [390, 'dark', 'screen'], [700, 'light', 'print']]) {
       if (scheme === 'dark' && shot.dark === false) continue;
       if (media === 'print' && !shot.print) continue;
       const page = await context.newPage();
