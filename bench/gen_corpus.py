@@ -11,7 +11,7 @@ writes
     OUTDIR/manifest.json                                          counts and a few slugs the runner uses
 
 Every article has 800-2,500 words of text drawn from a fixed vocabulary
-(about 420 real words and 3,000 generated pseudo-words, Zipf-distributed,
+(about 400 real words and 3,000 generated pseudo-words, Zipf-distributed,
 so that no two articles repeat each other and compression or caching does
 not flatter anyone), `##` headings, footnotes, block quotes, lists, tables
 in about a quarter of them, emphasis and links. Cutoffs: mostly
