@@ -14,16 +14,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pulldown_cmark::{html, Options, Parser};
+use lede::markdown::options;
+use pulldown_cmark::{html, Parser};
 use rayon::prelude::*;
-
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// The body after a `+++` … `+++` block (the whole text when there is none).
 fn body(text: &str) -> &str {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::paywall::{Cut, Marker};
 
 /// The Markdown extensions every body is read with.
-fn options() -> Options {
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

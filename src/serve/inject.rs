@@ -62,20 +62,8 @@ pub fn overlay_html(problems: &[Diagnostic]) -> String {
 
 /// Escapes text for HTML content and attributes; line breaks become `<br>` so the result stays on one line.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    // The feeds' XML escaping is valid HTML too; only the line breaks differ.
+    crate::render::feeds::xml_escape(&text.replace('\r', "")).replace('\n', "<br>")
 }
 
 const STYLE: &str = "<style>\
