@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+
 #[derive(Parser)]
 #[command(name = "lede", version, about = "Static sites for subscription publications: public teasers, full text for members")]
 struct Cli {
@@ -36,6 +37,9 @@ struct BuildArgs {
     /// Include articles dated after today.
     #[arg(long)]
     future: bool,
+    /// Print how long each step of the build took.
+    #[arg(long)]
+    timings: bool,
 }
 
 impl BuildArgs {
@@ -46,6 +50,11 @@ impl BuildArgs {
         match lede::build(&opts) {
             Ok(summary) => {
                 println!("{summary}");
+                if self.timings {
+                    for (step, took) in &summary.steps {
+                        println!("  {step:<44} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                    }
+                }
                 ExitCode::SUCCESS
             }
             Err(problems) => {

@@ -20,12 +20,6 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// One top-level block (paragraph, heading, list, quote, table, code, …).
-#[derive(Debug)]
-struct Block<'a> {
-    events: Vec<Event<'a>>,
-}
-
 /// A footnote definition, kept apart from the flow of blocks.
 #[derive(Debug)]
 struct FootnoteDef<'a> {
@@ -47,7 +41,11 @@ pub struct TocEntry {
 /// A parsed body, ready to be cut and rendered.
 #[derive(Debug)]
 pub struct Document<'a> {
-    blocks: Vec<Block<'a>>,
+    /// The events of every top-level block, in order, in one vector (one
+    /// allocation per body rather than one per block).
+    events: Vec<Event<'a>>,
+    /// Each block's range in `events`.
+    blocks: Vec<std::ops::Range<usize>>,
     footnotes: Vec<FootnoteDef<'a>>,
     /// `<!-- paywall -->` lines at the top level.
     pub markers: Vec<Marker>,
@@ -134,6 +132,7 @@ impl<'a> Document<'a> {
     /// Parses a body into blocks, footnotes and markers.
     pub fn parse(body: &'a str) -> Document<'a> {
         let mut doc = Document {
+            events: Vec::with_capacity(body.len() / 16),
             blocks: Vec::new(),
             footnotes: Vec::new(),
             markers: Vec::new(),
@@ -144,29 +143,32 @@ impl<'a> Document<'a> {
             words: 0,
         };
         let mut depth = 0usize;
-        let mut current: Vec<Event<'a>> = Vec::new();
+        // Where the open block's events start in `doc.events`, and its source offset.
+        let mut block_start = 0;
         let mut current_start = 0;
-        let mut in_footnote: Option<CowStr<'a>> = None;
+        let mut footnote: Option<(CowStr<'a>, Vec<Event<'a>>)> = None;
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             match &event {
-                Event::Start(_) => {
+                Event::Start(tag) => {
                     if depth == 0 {
                         current_start = range.start;
-                        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = &event {
-                            if !fence_is_closed(&body[range.clone()]) {
+                        block_start = doc.events.len();
+                        match tag {
+                            Tag::CodeBlock(CodeBlockKind::Fenced(_)) if !fence_is_closed(&body[range.clone()]) => {
                                 doc.unclosed_blocks.push(range.start);
                             }
-                        }
-                        if let Event::Start(Tag::FootnoteDefinition(name)) = &event {
-                            in_footnote = Some(name.clone());
-                            depth += 1;
-                            continue;
+                            Tag::FootnoteDefinition(name) => {
+                                footnote = Some((name.clone(), Vec::new()));
+                                depth += 1;
+                                continue;
+                            }
+                            _ => {}
                         }
                     }
                     depth += 1;
                 }
                 Event::End(_) => depth = depth.saturating_sub(1),
-                Event::Text(t) => doc.words += t.split_whitespace().count(),
+                Event::Text(t) => doc.words += count_words(t),
                 Event::Html(h) | Event::InlineHtml(h) if depth > 1 || matches!(event, Event::InlineHtml(_)) => {
                     if mentions_marker(h) {
                         doc.misplaced_markers.push(range.start);
@@ -174,35 +176,49 @@ impl<'a> Document<'a> {
                 }
                 _ => {}
             }
-            if depth == 0 {
-                if let Some(name) = in_footnote.take() {
+            if let Some((_, events)) = &mut footnote {
+                if depth == 0 {
                     // The closing tag of the definition is not part of its content.
-                    doc.footnotes.push(FootnoteDef { name, events: std::mem::take(&mut current) });
+                    if let Some((name, events)) = footnote.take() {
+                        doc.footnotes.push(FootnoteDef { name, events });
+                    }
+                } else {
+                    events.push(event);
+                }
+                continue;
+            }
+            if depth > 0 {
+                doc.events.push(event);
+                continue;
+            }
+            // A block ends here (or an event stands alone at the top level).
+            if !matches!(event, Event::End(_)) {
+                current_start = range.start;
+                block_start = doc.events.len();
+            }
+            doc.events.push(event);
+            let block = block_start..doc.events.len();
+            if matches!(doc.events[block.start], Event::Start(Tag::HtmlBlock)) {
+                let html: String = doc.events[block.clone()]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Html(h) => Some(h.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                if !html_block_is_closed(&html) {
+                    doc.unclosed_blocks.push(current_start);
+                }
+                if is_marker(&html) {
+                    doc.markers.push(Marker { blocks_before: doc.blocks.len(), offset: current_start });
+                    doc.events.truncate(block.start);
                     continue;
                 }
-                if !matches!(event, Event::End(_)) {
-                    current_start = range.start;
+                if mentions_marker(&html) {
+                    doc.misplaced_markers.push(current_start);
                 }
-                current.push(event);
-                let events = std::mem::take(&mut current);
-                let html_block = matches!(events.first(), Some(Event::Start(Tag::HtmlBlock)));
-                if html_block {
-                    let html: String = events.iter().filter_map(|e| match e { Event::Html(h) => Some(h.as_ref()), _ => None }).collect();
-                    if !html_block_is_closed(&html) {
-                        doc.unclosed_blocks.push(current_start);
-                    }
-                    if is_marker(&html) {
-                        doc.markers.push(Marker { blocks_before: doc.blocks.len(), offset: current_start });
-                        continue;
-                    }
-                    if mentions_marker(&html) {
-                        doc.misplaced_markers.push(current_start);
-                    }
-                }
-                doc.blocks.push(Block { events });
-            } else {
-                current.push(event);
             }
+            doc.blocks.push(block);
         }
         doc.assign_heading_ids();
         doc
@@ -216,53 +232,96 @@ impl<'a> Document<'a> {
     /// Gives every heading a unique id (an explicit `{#id}` is kept) and records the toc.
     fn assign_heading_ids(&mut self) {
         let mut used: HashSet<String> = HashSet::new();
-        for (index, block) in self.blocks.iter_mut().enumerate() {
-            let mut i = 0;
-            while i < block.events.len() {
-                if let Event::Start(Tag::Heading { level, id, .. }) = &block.events[i] {
-                    let level = *level as u8;
-                    let title = plain_text(&block.events[i + 1..], |e| matches!(e, Event::End(TagEnd::Heading(_))));
-                    let base = match id {
-                        Some(id) => id.to_string(),
-                        None => slugify(&title),
-                    };
-                    let mut unique = base.clone();
-                    let mut n = 1;
-                    while !used.insert(unique.clone()) {
-                        n += 1;
-                        unique = format!("{base}-{n}");
-                    }
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut block.events[i] {
-                        *id = Some(CowStr::from(unique.clone()));
-                    }
-                    self.toc.push(TocEntry { level, id: unique, title });
-                    self.toc_block.push(index);
-                }
-                i += 1;
+        for (index, block) in self.blocks.iter().enumerate() {
+            // A heading is a block of its own: only a block's first event can open one.
+            let i = block.start;
+            let Event::Start(Tag::Heading { level, id, .. }) = &self.events[i] else { continue };
+            let level = *level as u8;
+            let title = plain_text(&self.events[i + 1..block.end], |e| matches!(e, Event::End(TagEnd::Heading(_))));
+            let base = match id {
+                Some(id) => id.to_string(),
+                None => slugify(&title),
+            };
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                n += 1;
+                unique = format!("{base}-{n}");
             }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            self.toc.push(TocEntry { level, id: unique, title });
+            self.toc_block.push(index);
         }
     }
 
-    /// Renders both sides of `cut`.
+    /// Renders both sides of `cut`. The free blocks are rendered once: the
+    /// members text is that HTML followed by the paid blocks, numbered on
+    /// from where the free side stopped (footnote anchors, table labels).
     pub fn render(&self, cut: Cut) -> Rendered {
         let numbers = self.footnote_numbers();
         let free_blocks = match cut {
             Cut::Free => self.blocks.len(),
             Cut::After(n) => n.min(self.blocks.len()),
         };
-        let public = self.render_part(0..free_blocks, &numbers, None);
+        let mut state = RenderState::default();
+        let mut html = String::with_capacity(self.html_estimate(0..free_blocks));
+        self.render_blocks(0..free_blocks, &numbers, &mut state, &mut html);
+        let first_paragraph = self.first_paragraph(0..free_blocks);
+        let public = Part {
+            footnotes_html: self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone()),
+            toc: self.toc_of(0..free_blocks),
+            first_paragraph: first_paragraph.clone(),
+            html,
+        };
         let members = (free_blocks < self.blocks.len()).then(|| {
-            let mut all = self.render_part(0..self.blocks.len(), &numbers, Some(free_blocks));
-            all.first_paragraph.clone_from(&public.first_paragraph);
-            all
+            let all = 0..self.blocks.len();
+            let mut html = String::with_capacity(public.html.len() + self.html_estimate(free_blocks..all.end) + 80);
+            html.push_str(&public.html);
+            html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
+            self.render_blocks(free_blocks..all.end, &numbers, &mut state, &mut html);
+            html.push_str("</div>\n");
+            Part {
+                footnotes_html: self.render_footnotes(&numbers, state.refs, state.ref_count),
+                toc: self.toc_of(all),
+                first_paragraph,
+                html,
+            }
         });
         Rendered { public, members, words: self.words }
     }
 
+    /// A guess at the HTML size of some blocks, so the output grows once or not at all.
+    fn html_estimate(&self, blocks: std::ops::Range<usize>) -> usize {
+        let events = match (self.blocks.get(blocks.start), blocks.end.checked_sub(1).and_then(|e| self.blocks.get(e))) {
+            (Some(first), Some(last)) if blocks.start < blocks.end => last.end - first.start,
+            _ => 0,
+        };
+        events * 48
+    }
+
+    /// The first paragraph's plain text among `blocks`.
+    fn first_paragraph(&self, blocks: std::ops::Range<usize>) -> String {
+        self.blocks[blocks]
+            .iter()
+            .find(|b| matches!(self.events[b.start], Event::Start(Tag::Paragraph)))
+            .map(|b| plain_text(&self.events[b.start + 1..b.end], |_| false))
+            .unwrap_or_default()
+    }
+
+    /// The table of contents entries of the headings among `blocks`.
+    fn toc_of(&self, blocks: std::ops::Range<usize>) -> Vec<TocEntry> {
+        self.toc.iter().zip(&self.toc_block).filter(|(_, b)| blocks.contains(b)).map(|(t, _)| t.clone()).collect()
+    }
+
     /// Footnote numbers by order of first reference: the body, then notes within notes.
     fn footnote_numbers(&self) -> HashMap<String, usize> {
-        let defined: HashSet<&str> = self.footnotes.iter().map(|f| f.name.as_ref()).collect();
         let mut numbers: HashMap<String, usize> = HashMap::new();
+        if self.footnotes.is_empty() {
+            return numbers;
+        }
+        let defined: HashSet<&str> = self.footnotes.iter().map(|f| f.name.as_ref()).collect();
         let visit = |events: &[Event<'a>], numbers: &mut HashMap<String, usize>| {
             for e in events {
                 if let Event::FootnoteReference(name) = e {
@@ -273,9 +332,7 @@ impl<'a> Document<'a> {
                 }
             }
         };
-        for b in &self.blocks {
-            visit(&b.events, &mut numbers);
-        }
+        visit(&self.events, &mut numbers);
         loop {
             let before = numbers.len();
             for f in &self.footnotes {
@@ -290,34 +347,40 @@ impl<'a> Document<'a> {
         numbers
     }
 
-    fn render_part(&self, blocks: std::ops::Range<usize>, numbers: &HashMap<String, usize>, paid_from: Option<usize>) -> Part {
-        let mut html = String::new();
-        let mut refs: Vec<usize> = Vec::new();
-        let mut ref_count: HashMap<usize, usize> = HashMap::new();
-        let mut first_paragraph = String::new();
-        for index in blocks.clone() {
-            if Some(index) == paid_from {
-                html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
+    /// Appends the HTML of `blocks` to `html`, numbering on from `state`.
+    fn render_blocks(&self, blocks: std::ops::Range<usize>, numbers: &HashMap<String, usize>, state: &mut RenderState, html: &mut String) {
+        let events = match (self.blocks.get(blocks.start), blocks.end.checked_sub(1).and_then(|e| self.blocks.get(e))) {
+            (Some(first), Some(last)) if blocks.start < blocks.end => &self.events[first.start..last.end],
+            _ => return,
+        };
+        let mut pending: Option<Event<'a>> = None;
+        let mut source = events.iter();
+        let events = std::iter::from_fn(|| {
+            if let Some(e) = pending.take() {
+                return Some(e);
             }
-            let block = &self.blocks[index];
-            if first_paragraph.is_empty() && matches!(block.events.first(), Some(Event::Start(Tag::Paragraph))) {
-                first_paragraph = plain_text(&block.events[1..], |_| false);
-            }
-            let events = block.events.iter().cloned().map(|e| self.footnote_ref(e, numbers, &mut refs, &mut ref_count));
-            pulldown_cmark::html::push_html(&mut html, events);
-        }
-        if paid_from.is_some_and(|p| p < blocks.end) {
-            html.push_str("</div>\n");
-        }
-        let toc = self
-            .toc
-            .iter()
-            .zip(&self.toc_block)
-            .filter(|(_, b)| blocks.contains(b))
-            .map(|(t, _)| t.clone())
-            .collect();
-        let footnotes_html = self.render_footnotes(numbers, refs, ref_count);
-        Part { html, toc, footnotes_html, first_paragraph }
+            let e = source.next()?.clone();
+            Some(match e {
+                Event::FootnoteReference(_) => self.footnote_ref(e, numbers, &mut state.refs, &mut state.ref_count),
+                // Wide tables scroll in a focusable, labelled box of their own.
+                Event::Start(Tag::Table(_)) => {
+                    state.tables += 1;
+                    pending = Some(e);
+                    Event::Html(CowStr::from(format!(
+                        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table {}\">",
+                        state.tables
+                    )))
+                }
+                Event::End(TagEnd::Table) => {
+                    pending = Some(Event::Html(CowStr::Borrowed("</div>\n")));
+                    e
+                }
+                // Code blocks are focusable so that a keyboard can scroll them.
+                Event::Start(Tag::CodeBlock(kind)) => Event::Html(CowStr::from(code_block_start(&kind))),
+                e => e,
+            })
+        });
+        pulldown_cmark::html::push_html(html, events);
     }
 
     /// A reference becomes a numbered link; one to an undefined note stays as written.
@@ -375,6 +438,70 @@ impl<'a> Document<'a> {
         }
         out
     }
+}
+
+/// Footnote references and tables met so far on a page, so that the paid
+/// side numbers on from the free side.
+#[derive(Debug, Default)]
+struct RenderState {
+    /// Footnote numbers in order of first reference.
+    refs: Vec<usize>,
+    /// References seen per footnote number.
+    ref_count: HashMap<usize, usize>,
+    /// Tables rendered.
+    tables: usize,
+}
+
+/// The opening tags of a code block, as pulldown-cmark writes them but focusable.
+fn code_block_start(kind: &CodeBlockKind<'_>) -> String {
+    let lang = match kind {
+        CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
+        CodeBlockKind::Indented => "",
+    };
+    if lang.is_empty() {
+        "<pre tabindex=\"0\"><code>".to_string()
+    } else {
+        format!("<pre tabindex=\"0\"><code class=\"language-{}\">", crate::render::feeds::xml_escape(lang))
+    }
+}
+
+/// Words in a text: runs of characters between whitespace.
+fn count_words(text: &str) -> usize {
+    if text.is_ascii() {
+        return count_ascii_words(text.as_bytes());
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let space = c.is_whitespace();
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
+}
+
+/// Words in ASCII text, space and control bytes separating them. Bodies
+/// run to megabytes, so the count goes in fixed blocks the compiler can
+/// vectorize: a word starts where a gap byte is followed by another byte.
+fn count_ascii_words(bytes: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let gap = |b: u8| b <= b' ';
+    let mut words = 0;
+    let mut after_gap = true;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        let mut starts = u32::from(after_gap && !gap(block[0]));
+        for j in 1..BLOCK {
+            starts += u32::from(gap(block[j - 1]) & !gap(block[j]));
+        }
+        words += starts as usize;
+        after_gap = gap(block[BLOCK - 1]);
+    }
+    for &b in blocks.remainder() {
+        words += usize::from(after_gap && !gap(b));
+        after_gap = gap(b);
+    }
+    words
 }
 
 /// The text of events up to (not including) the first for which `stop` holds.
@@ -544,6 +671,35 @@ mod tests {
         assert_eq!(r.public.first_paragraph, "The first words.");
         let r = render("## Head only\n\nSECRET para.\n", Cut::After(1));
         assert_eq!(r.public.first_paragraph, "");
+    }
+
+    #[test]
+    fn members_text_starts_with_the_public_text() {
+        let body = "Free[^a] one.\n\n| a |\n|---|\n| 1 |\n\nPaid[^a] two.\n\n| b |\n|---|\n| 2 |\n\n```rust\nlet x = 1;\n```\n\n[^a]: Note.\n";
+        let r = render(body, Cut::After(2));
+        let m = r.members.unwrap();
+        assert!(m.html.starts_with(&r.public.html), "{}", m.html);
+        // Tables are boxed and numbered through the whole page.
+        assert!(r.public.html.contains("aria-label=\"Table 1\"><table>"), "{}", r.public.html);
+        assert!(!r.public.html.contains("Table 2"));
+        assert!(m.html.contains("aria-label=\"Table 2\"><table>"), "{}", m.html);
+        assert_eq!(m.html.matches("</table>\n</div>").count(), 2, "{}", m.html);
+        // The second reference to the note gets the next anchor on the paid side.
+        assert!(m.html.contains("id=\"fnref-1-2\""));
+        assert!(m.html.contains("<pre tabindex=\"0\"><code class=\"language-rust\">let x = 1;\n</code></pre>"), "{}", m.html);
+    }
+
+    #[test]
+    fn words_are_counted_in_any_script() {
+        assert_eq!(count_words("  two words "), 2);
+        assert_eq!(count_words("une\u{a0}économie, déjà"), 3);
+        assert_eq!(count_words(""), 0);
+        // Across the vectorized blocks and their remainder.
+        let long = "word ".repeat(100) + "end";
+        assert_eq!(count_words(&long), 101);
+        assert_eq!(count_words(&format!("{}x", "a".repeat(63))), 1);
+        assert_eq!(count_words(&format!("{} x", "a".repeat(63))), 2);
+        assert_eq!(Document::parse("One *two* three.\n\n- four\n").words, 4);
     }
 
     #[test]

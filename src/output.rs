@@ -20,6 +20,11 @@ impl Target {
     /// Both targets, public first.
     pub const ALL: [Target; 2] = [Target::Public, Target::Members];
 
+    /// Position in `ALL`, for per-target arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The folder name under the output directory.
     pub fn dir(self) -> &'static str {
         match self {
@@ -119,10 +124,23 @@ impl Staging {
         }
         if let Some(old) = old {
             // The new site is live; a leftover old copy is only clutter.
-            let _ = fs::remove_dir_all(old);
+            let _ = remove_tree(&old);
         }
         Ok(())
     }
+}
+
+/// Removes a folder and everything in it, subfolders in parallel: an old
+/// output holds tens of thousands of files, and deleting them one by one
+/// would take as long as writing them.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        // `file_type` does not follow links: a link to a folder is removed, not its target.
+        if entry.file_type()?.is_dir() { remove_tree(&entry.path()) } else { fs::remove_file(entry.path()) }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// `out` may be replaced only if it is missing, empty, or was written by lede.
@@ -171,6 +189,26 @@ mod tests {
         s.commit().unwrap();
         assert!(!out.join("public/a/index.html").exists(), "stale files must go");
         assert!(out.join("members/b.html").exists());
+    }
+
+    #[test]
+    fn remove_tree_removes_nested_folders_but_not_what_links_point_to() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keep = tmp.path().join("keep");
+        fs::create_dir(&keep).unwrap();
+        fs::write(keep.join("precious.txt"), "keep").unwrap();
+        let old = tmp.path().join("old");
+        for i in 0..20 {
+            let d = old.join(format!("articles/a{i}/deeper"));
+            fs::create_dir_all(&d).unwrap();
+            fs::write(d.join("index.html"), "x").unwrap();
+        }
+        fs::write(old.join("top.txt"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&keep, old.join("link")).unwrap();
+        remove_tree(&old).unwrap();
+        assert!(!old.exists());
+        assert!(keep.join("precious.txt").exists());
     }
 
     #[test]

@@ -6,11 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::{self, newest_first, Article, Item, Library, Selection};
@@ -57,6 +58,8 @@ pub struct Summary {
     pub files: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time of each step, in order.
+    pub steps: Vec<(&'static str, Duration)>,
     /// Where it went.
     pub out: PathBuf,
 }
@@ -239,7 +242,7 @@ pub struct Update {
 
 /// A loaded site: settings, templates and content, ready to render.
 pub struct Site {
-    /// Settings.
+    /// Settings (move the site with [`Site::relocate`], which also updates what is built from them).
     pub config: Config,
     /// Compiled templates.
     pub renderer: Renderer,
@@ -251,6 +254,25 @@ pub struct Site {
     pub root: PathBuf,
     /// Which articles this site includes.
     pub selection: Selection,
+    /// Template values shared by many pages.
+    views: Views,
+}
+
+/// Template values that many pages share, built once rather than per page:
+/// `site` per tree, and each article's card per tree (on first use, as an
+/// article appears on several listing pages).
+struct Views {
+    site: [Value; 2],
+    cards: Vec<[OnceLock<Value>; 2]>,
+}
+
+impl Views {
+    fn new(config: &Config, articles: usize) -> Views {
+        Views {
+            site: Target::ALL.map(|t| Value::from_serializable(&SiteView::new(config, t))),
+            cards: (0..articles).map(|_| Default::default()).collect(),
+        }
+    }
 }
 
 impl Site {
@@ -264,10 +286,18 @@ impl Site {
         match (renderer, library) {
             (Some(renderer), Some(library)) if problems.is_empty() => {
                 let index = Index::new(&library.articles);
-                Ok(Site { config, renderer, library, index, root: root.to_path_buf(), selection })
+                let views = Views::new(&config, library.articles.len());
+                Ok(Site { config, renderer, library, index, root: root.to_path_buf(), selection, views })
             }
             _ => Err(Diagnostics(problems).sorted()),
         }
+    }
+
+    /// Serves both trees from other addresses (the preview server's), instead of `base_url` and `members_url`.
+    pub fn relocate(&mut self, base_url: &str, members_url: &str) {
+        self.config.base_url = base_url.to_string();
+        self.config.members_url = members_url.to_string();
+        self.views = Views::new(&self.config, self.library.articles.len());
     }
 
     /// Renders every page of both trees and the static files into `sink`; returns the number of files.
@@ -321,11 +351,21 @@ impl Site {
         jobs
     }
 
-    fn context(&self, site: &SiteView<'_>, seo: &SeoView) -> Context {
+    fn context(&self, target: Target, seo: &SeoView) -> Context {
         let mut ctx = Context::new();
-        ctx.insert("site", site);
+        ctx.insert_value("site", self.views.site[target.index()].clone());
         ctx.insert("seo", seo);
         ctx
+    }
+
+    /// The card of article `i` as templates see it in `target`'s tree, built on first use.
+    fn card(&self, i: usize, target: Target) -> Value {
+        self.views.cards[i][target.index()]
+            .get_or_init(|| {
+                let site = SiteView::new(&self.config, target);
+                Value::from_serializable(&CardView::new(&site, &self.library.articles[i].meta))
+            })
+            .clone()
     }
 
     /// Search-engine fields; members pages name the public copy as canonical.
@@ -358,7 +398,7 @@ impl Site {
                 seo.modified = meta.updated.map(|d| d.rfc3339());
                 let selector = (target == Target::Members).then_some(PAID_SELECTOR);
                 seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
-                let mut ctx = self.context(&site, &seo);
+                let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &article_view(&site, article, target));
                 Ok(Some((format!("{path}index.html"), self.renderer.render("article.html", &ctx)?)))
             }
@@ -366,11 +406,11 @@ impl Site {
                 let page = &self.library.pages[*i];
                 let path = format!("{}/", page.path);
                 let seo = self.seo_for(&site, page_title(&page.title), &page.teaser, &path);
-                let mut ctx = self.context(&site, &seo);
+                let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &PageView::new(&site, page));
                 Ok(Some((format!("{path}index.html"), self.renderer.render("page.html", &ctx)?)))
             }
-            Job::Listing(key, n) => self.render_listing(&site, key, *n).map(Some),
+            Job::Listing(key, n) => self.render_listing(&site, target, key, *n).map(Some),
             Job::Terms(kind) => {
                 let terms: Vec<TermCount<'_>> = self
                     .index
@@ -389,7 +429,7 @@ impl Site {
                 }
                 let path = format!("{}/", kind.dir());
                 let seo = self.seo_for(&site, page_title(kind.index_title()), "", &path);
-                let mut ctx = self.context(&site, &seo);
+                let mut ctx = self.context(target, &seo);
                 ctx.insert("kind", kind.singular());
                 ctx.insert("title", kind.index_title());
                 ctx.insert("terms", &terms);
@@ -405,30 +445,25 @@ impl Site {
             Job::Robots => Ok(Some(("robots.txt".into(), feeds::robots(&self.config, target == Target::Public)))),
             Job::NotFound => {
                 let seo = self.seo_for(&site, page_title("Page not found"), "", "404.html");
-                let ctx = self.context(&site, &seo);
+                let ctx = self.context(target, &seo);
                 Ok(Some(("404.html".into(), self.renderer.render("404.html", &ctx)?)))
             }
             Job::Subscribe => {
                 let seo = self.seo_for(&site, page_title("Subscribe"), &self.config.pitch, "subscribe/");
-                let mut ctx = self.context(&site, &seo);
+                let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &SubscribePage { title: "Subscribe", url: format!("{}/subscribe/", site.url) });
                 Ok(Some(("subscribe/index.html".into(), self.renderer.render("subscribe.html", &ctx)?)))
             }
         }
     }
 
-    fn render_listing(&self, site: &SiteView<'_>, key: &ListingKey, n: usize) -> Result<(String, String), Diagnostic> {
+    fn render_listing(&self, site: &SiteView<'_>, target: Target, key: &ListingKey, n: usize) -> Result<(String, String), Diagnostic> {
         let per = self.config.paginate_by;
         let empty = Listing { name: String::new(), articles: Vec::new() };
         let listing = self.index.listings.get(key).unwrap_or(&empty);
         let total = self.index.pages(key, per);
-        let cards: Vec<CardView<'_>> = listing
-            .articles
-            .iter()
-            .skip((n - 1) * per)
-            .take(per)
-            .map(|&i| CardView::new(site, &self.library.articles[i].meta))
-            .collect();
+        let cards: Vec<Value> = listing.articles.iter().skip((n - 1) * per).take(per).map(|&i| self.card(i, target)).collect();
+        let cards = Value::from(cards);
         let paginator = Paginator {
             current: n,
             total,
@@ -442,8 +477,8 @@ impl Site {
             ListingKey::Home => {
                 let title = if n > 1 { format!("{} · page {n}", self.config.title) } else { self.config.title.clone() };
                 let seo = self.seo_for(site, title, "", url_path);
-                let mut ctx = self.context(site, &seo);
-                ctx.insert("articles", &cards);
+                let mut ctx = self.context(target, &seo);
+                ctx.insert_value("articles", cards);
                 ctx.insert("paginator", &paginator);
                 Ok((path, self.renderer.render("index.html", &ctx)?))
             }
@@ -463,9 +498,9 @@ impl Site {
                 };
                 let description = format!("{} from {}: {}{suffix}", listing.name, self.config.title, kind.index_title().to_lowercase());
                 let seo = self.seo_for(site, format!("{}{suffix} · {}", listing.name, self.config.title), &description, url_path);
-                let mut ctx = self.context(site, &seo);
+                let mut ctx = self.context(target, &seo);
                 ctx.insert("listing", &view);
-                ctx.insert("articles", &cards);
+                ctx.insert_value("articles", cards);
                 ctx.insert("paginator", &paginator);
                 Ok((path, self.renderer.render("listing.html", &ctx)?))
             }
@@ -646,6 +681,7 @@ impl Site {
             jobs.push(Job::Article(pos));
         }
         self.index = Index::new(&self.library.articles);
+        self.views = Views::new(&self.config, self.library.articles.len());
 
         let mut removed = Vec::new();
         if let Some(old) = &old_slug {
@@ -745,18 +781,32 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     if opts.root.canonicalize().ok().zip(out.canonicalize().ok()).is_some_and(|(r, o)| r.starts_with(&o)) {
         return Err(Diagnostic::file(&opts.out, "the output folder contains the site itself; choose another --out").into());
     }
+    let mut steps = Vec::new();
+    let mut lap = Instant::now();
+    let mut step = |name: &'static str| {
+        steps.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let site = Site::load(&opts.root, selection)?;
+    step("load, parse, split and render Markdown");
     let staging = Staging::new(&out).map_err(Diagnostics::from)?;
     let files = site.render_all(&DiskSink::new(staging.path()))?;
+    step("render templates and write both trees");
     staging.commit().map_err(Diagnostics::from)?;
+    step("swap the new output in, remove the old");
     let lib = &site.library;
-    Ok(Summary {
+    let summary = Summary {
         articles: lib.articles.len(),
         paywalled: lib.articles.iter().filter(|a| a.meta.paywalled).count(),
         pages: lib.pages.len(),
         held_back: lib.held_back,
         files,
         elapsed: started.elapsed(),
+        steps,
         out: opts.out.clone(),
-    })
+    };
+    // Freeing a large site's hundreds of megabytes takes a noticeable
+    // moment that nobody needs to wait for: `lede build` exits right after.
+    std::thread::spawn(move || drop(site));
+    Ok(summary)
 }

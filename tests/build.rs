@@ -127,3 +127,27 @@ fn the_example_site_builds() {
     assert!(summary.articles >= 8, "{summary}");
     assert!(summary.paywalled >= 6, "{summary}");
 }
+
+#[test]
+fn timings_name_each_step_and_a_rebuild_replaces_the_old_output() {
+    let site = Site::new();
+    site.article("one", "title = \"One\"\ndate = 2026-01-05", "Only paragraph.\n");
+    site.build_ok();
+    site.write("static/old.txt", "stale");
+    site.build_ok();
+    site.write("static/old.txt", "fresh");
+    let out = site.lede(&["build", "--timings"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for step in ["load, parse, split and render Markdown", "render templates and write both trees", "swap the new output in"] {
+        assert!(text.contains(step), "{step:?} missing from:\n{text}");
+    }
+    assert_eq!(site.read("dist/public/old.txt"), "fresh");
+    // The old output went away whole: nothing is left beside dist/.
+    let beside: Vec<String> = std::fs::read_dir(site.root())
+        .expect("list the site")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(beside.is_empty(), "left behind: {beside:?}");
+}

@@ -182,8 +182,7 @@ impl Builder {
     }
 
     fn localize(&self, site: &mut Site) {
-        site.config.base_url.clone_from(&self.urls.base);
-        site.config.members_url.clone_from(&self.urls.members);
+        site.relocate(&self.urls.base, &self.urls.members);
     }
 }
 
