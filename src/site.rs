@@ -244,7 +244,7 @@ pub struct Update {
 pub struct Site {
     /// Settings (move the site with [`Site::relocate`], which also updates what is built from them).
     pub config: Config,
-    /// Compiled templates.
+    /// Compiled templates (replace them with [`Site::set_renderer`], which also drops what was rendered with them).
     pub renderer: Renderer,
     /// Content.
     pub library: Library,
@@ -263,7 +263,18 @@ pub struct Site {
 /// article appears on several listing pages).
 struct Views {
     site: [Value; 2],
-    cards: Vec<[OnceLock<Value>; 2]>,
+    cards: Vec<[OnceLock<Result<Value, Diagnostic>>; 2]>,
+}
+
+/// The partial every listing shows an article with.
+const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// A card and its HTML (`articles` in listings).
+#[derive(Serialize)]
+struct RenderedCard<'a> {
+    #[serde(flatten)]
+    card: CardView<'a>,
+    html: &'a str,
 }
 
 impl Views {
@@ -297,6 +308,13 @@ impl Site {
     pub fn relocate(&mut self, base_url: &str, members_url: &str) {
         self.config.base_url = base_url.to_string();
         self.config.members_url = members_url.to_string();
+        self.views = Views::new(&self.config, self.library.articles.len());
+    }
+
+    /// Uses other templates from now on (the preview server's reload after a template edit).
+    pub fn set_renderer(&mut self, renderer: Renderer) {
+        self.renderer = renderer;
+        // Cards hold HTML rendered with the old templates.
         self.views = Views::new(&self.config, self.library.articles.len());
     }
 
@@ -358,12 +376,19 @@ impl Site {
         ctx
     }
 
-    /// The card of article `i` as templates see it in `target`'s tree, built on first use.
-    fn card(&self, i: usize, target: Target) -> Value {
+    /// The card of article `i` as listings see it in `target`'s tree, with
+    /// `html`, the card rendered through `partials/card.html`: built on first
+    /// use and shared by every listing page the article appears on.
+    fn card(&self, i: usize, target: Target) -> Result<Value, Diagnostic> {
         self.views.cards[i][target.index()]
             .get_or_init(|| {
                 let site = SiteView::new(&self.config, target);
-                Value::from_serializable(&CardView::new(&site, &self.library.articles[i].meta))
+                let view = CardView::new(&site, &self.library.articles[i].meta);
+                let mut ctx = Context::new();
+                ctx.insert_value("site", self.views.site[target.index()].clone());
+                ctx.insert("article", &view);
+                let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
+                Ok(Value::from_serializable(&RenderedCard { card: view, html: &html }))
             })
             .clone()
     }
@@ -462,7 +487,8 @@ impl Site {
         let empty = Listing { name: String::new(), articles: Vec::new() };
         let listing = self.index.listings.get(key).unwrap_or(&empty);
         let total = self.index.pages(key, per);
-        let cards: Vec<Value> = listing.articles.iter().skip((n - 1) * per).take(per).map(|&i| self.card(i, target)).collect();
+        let cards: Vec<Value> =
+            listing.articles.iter().skip((n - 1) * per).take(per).map(|&i| self.card(i, target)).collect::<Result<_, _>>()?;
         let cards = Value::from(cards);
         let paginator = Paginator {
             current: n,
@@ -809,4 +835,44 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     // moment that nobody needs to wait for: `lede build` exits right after.
     std::thread::spawn(move || drop(site));
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with_one_article() -> (tempfile::TempDir, Site) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\n").expect("config");
+        std::fs::create_dir_all(root.join("content/articles")).expect("content");
+        std::fs::write(root.join("content/articles/one.md"), "+++\ntitle = \"First Story\"\ndate = 2026-01-02\n+++\nText.\n").expect("article");
+        let today = jiff::civil::date(2026, 11, 28);
+        let site = Site::load(root, Selection { drafts: false, future: false, today }).expect("load");
+        (dir, site)
+    }
+
+    fn home(site: &Site) -> String {
+        let (_, html) = site.render_job(&Job::Listing(ListingKey::Home, 1), Target::Public).expect("render").expect("a page");
+        html
+    }
+
+    #[test]
+    fn cards_follow_new_templates_and_new_content() {
+        let (dir, mut site) = site_with_one_article();
+        assert!(home(&site).contains("<h2 class=\"card-title\"><a href=\"https://t.example/articles/one/\">First Story</a></h2>"));
+
+        std::fs::create_dir_all(dir.path().join("templates/partials")).expect("templates");
+        std::fs::write(dir.path().join("templates/partials/card.html"), "<p>CARD-V2 {{ article.title }}</p>").expect("card");
+        site.set_renderer(Renderer::load(dir.path()).expect("templates load"));
+        assert!(home(&site).contains("CARD-V2 First Story"), "{}", home(&site));
+
+        std::fs::write(dir.path().join("content/articles/one.md"), "+++\ntitle = \"Retitled\"\ndate = 2026-01-02\n+++\nText.\n").expect("edit");
+        site.update_content(Path::new("content/articles/one.md")).expect("update");
+        assert!(home(&site).contains("CARD-V2 Retitled"), "{}", home(&site));
+
+        site.relocate("http://127.0.0.1:4400", "http://127.0.0.1:4400/_members");
+        site.set_renderer(Renderer::load(Path::new("/nonexistent-site-root")).expect("built-in templates"));
+        assert!(home(&site).contains("href=\"http://127.0.0.1:4400/articles/one/\""), "{}", home(&site));
+    }
 }

@@ -147,7 +147,7 @@ impl Builder {
         jobs.extend(library.articles.iter().enumerate().filter(|(_, a)| batch.content.contains(&a.meta.source)).map(|(i, _)| Job::Article(i)));
         jobs.extend(library.pages.iter().enumerate().filter(|(_, p)| batch.content.contains(&p.source)).map(|(i, _)| Job::Page(i)));
         if batch.templates {
-            site.renderer = Renderer::load(&self.root).map_err(|p| Diagnostics(p).sorted())?;
+            site.set_renderer(Renderer::load(&self.root).map_err(|p| Diagnostics(p).sorted())?);
             // Any page may use the edited template (through extends or include).
             jobs = site.jobs().into_iter().collect();
         }
