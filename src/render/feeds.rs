@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use crate::config::Config;
 use crate::content::ArticleMeta;
 use crate::markdown::Part;
@@ -152,40 +154,95 @@ pub fn robots(config: &Config, public: bool) -> String {
 /// JSON-LD `NewsArticle` from public metadata. `paid_selector` is set only on
 /// members pages, where the paid part exists and is wrapped in that class.
 pub fn news_article_json_ld(config: &Config, meta: &ArticleMeta, url: &str, paid_selector: Option<&str>) -> String {
-    let authors: Vec<serde_json::Value> = meta
-        .authors
-        .iter()
-        .zip(&meta.author_slugs)
-        .map(|(a, s)| serde_json::json!({"@type": "Person", "name": a, "url": format!("{}/authors/{s}/", config.base_url)}))
-        .collect();
-    let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": meta.title,
-        "description": meta.teaser,
-        "datePublished": meta.date.rfc3339(),
-        "dateModified": meta.updated.unwrap_or(meta.date).rfc3339(),
-        "author": authors,
-        "publisher": {"@type": "Organization", "name": config.title, "url": format!("{}/", config.base_url)},
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url,
-        "isAccessibleForFree": !meta.paywalled,
-    });
-    if let Some(section) = &meta.column {
-        ld["articleSection"] = serde_json::Value::from(section.as_str());
+    let ld = NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        headline: &meta.title,
+        description: &meta.teaser,
+        date_published: meta.date.rfc3339(),
+        date_modified: meta.updated.unwrap_or(meta.date).rfc3339(),
+        author: meta
+            .authors
+            .iter()
+            .zip(&meta.author_slugs)
+            .map(|(name, slug)| Thing { kind: "Person", name, url: format!("{}/authors/{slug}/", config.base_url) })
+            .collect(),
+        publisher: Thing { kind: "Organization", name: &config.title, url: format!("{}/", config.base_url) },
+        main_entity_of_page: WebPage { kind: "WebPage", id: url },
+        url,
+        is_accessible_for_free: !meta.paywalled,
+        article_section: meta.column.as_deref(),
+        keywords: &meta.tags,
+        has_part: paid_selector.filter(|_| meta.paywalled).map(|selector| PaidPart {
+            kind: "WebPageElement",
+            is_accessible_for_free: false,
+            css_selector: selector,
+        }),
+    };
+    // Serializing plain structs: one pass, no intermediate map (this runs for every article page).
+    match serde_json::to_string(&ld) {
+        Ok(json) => script_safe(json),
+        Err(_) => String::new(),
     }
-    if !meta.tags.is_empty() {
-        ld["keywords"] = serde_json::Value::from(meta.tags.clone());
-    }
-    if let (true, Some(selector)) = (meta.paywalled, paid_selector) {
-        ld["hasPart"] = serde_json::json!({"@type": "WebPageElement", "isAccessibleForFree": false, "cssSelector": selector});
-    }
-    script_safe_json(&ld)
 }
 
-/// JSON that cannot close the `<script>` element it sits in.
-fn script_safe_json(value: &serde_json::Value) -> String {
-    value.to_string().replace("</", "<\\/").replace("<!--", "<\\!--")
+/// Schema.org `NewsArticle`, as Google reads paywalled articles.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    description: &'a str,
+    date_published: String,
+    date_modified: String,
+    author: Vec<Thing<'a>>,
+    publisher: Thing<'a>,
+    main_entity_of_page: WebPage<'a>,
+    url: &'a str,
+    is_accessible_for_free: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    article_section: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    keywords: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    has_part: Option<PaidPart<'a>>,
+}
+
+/// A person or an organization.
+#[derive(Serialize)]
+struct Thing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+/// The page an article is the main entity of.
+#[derive(Serialize)]
+struct WebPage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+}
+
+/// The paid part of a members page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PaidPart<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    is_accessible_for_free: bool,
+    css_selector: &'a str,
+}
+
+/// JSON that cannot close the `<script>` element it sits in: every `<`
+/// (only ever inside a string) written as the JSON escape `\u003c`.
+fn script_safe(json: String) -> String {
+    if json.contains('<') { json.replace('<', "\\u003c") } else { json }
 }
 
 #[cfg(test)]
@@ -199,7 +256,10 @@ mod tests {
 
     #[test]
     fn json_ld_cannot_break_out_of_its_script() {
-        let v = serde_json::json!({"headline": "</script><script>alert(1)</script>"});
-        assert!(!script_safe_json(&v).contains("</script"));
+        let v = serde_json::json!({"headline": "</script><script>alert(1)</script> <!-- x"});
+        let safe = script_safe(v.to_string());
+        assert!(!safe.contains("</script") && !safe.contains("<!--"), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back, v);
     }
 }
