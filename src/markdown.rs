@@ -259,16 +259,20 @@ impl<'a> Document<'a> {
     /// Renders both sides of `cut`. The free blocks are rendered once: the
     /// members text is that HTML followed by the paid blocks, numbered on
     /// from where the free side stopped (footnote anchors, table labels).
-    pub fn render(&self, cut: Cut) -> Rendered {
+    /// The events are moved into the renderer, not copied: a document renders once.
+    pub fn render(mut self, cut: Cut) -> Rendered {
         let numbers = self.footnote_numbers();
         let free_blocks = match cut {
             Cut::Free => self.blocks.len(),
             Cut::After(n) => n.min(self.blocks.len()),
         };
-        let mut state = RenderState::default();
-        let mut html = String::with_capacity(self.html_estimate(0..free_blocks));
-        self.render_blocks(0..free_blocks, &numbers, &mut state, &mut html);
         let first_paragraph = self.first_paragraph(0..free_blocks);
+        // Blocks cover the events from the first to the last, in order.
+        let free_events = free_blocks.checked_sub(1).and_then(|last| self.blocks.get(last)).map_or(0, |b| b.end);
+        let mut events = std::mem::take(&mut self.events).into_iter();
+        let mut state = RenderState::default();
+        let mut html = String::with_capacity(free_events * 48);
+        self.render_events(events.by_ref().take(free_events), &numbers, &mut state, &mut html);
         let public = Part {
             footnotes_html: self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone()),
             toc: self.toc_of(0..free_blocks),
@@ -277,10 +281,10 @@ impl<'a> Document<'a> {
         };
         let members = (free_blocks < self.blocks.len()).then(|| {
             let all = 0..self.blocks.len();
-            let mut html = String::with_capacity(public.html.len() + self.html_estimate(free_blocks..all.end) + 80);
+            let mut html = String::with_capacity(public.html.len() + events.len() * 48 + 80);
             html.push_str(&public.html);
             html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
-            self.render_blocks(free_blocks..all.end, &numbers, &mut state, &mut html);
+            self.render_events(events, &numbers, &mut state, &mut html);
             html.push_str("</div>\n");
             Part {
                 footnotes_html: self.render_footnotes(&numbers, state.refs, state.ref_count),
@@ -290,15 +294,6 @@ impl<'a> Document<'a> {
             }
         });
         Rendered { public, members, words: self.words }
-    }
-
-    /// A guess at the HTML size of some blocks, so the output grows once or not at all.
-    fn html_estimate(&self, blocks: std::ops::Range<usize>) -> usize {
-        let events = match (self.blocks.get(blocks.start), blocks.end.checked_sub(1).and_then(|e| self.blocks.get(e))) {
-            (Some(first), Some(last)) if blocks.start < blocks.end => last.end - first.start,
-            _ => 0,
-        };
-        events * 48
     }
 
     /// The first paragraph's plain text among `blocks`.
@@ -347,19 +342,20 @@ impl<'a> Document<'a> {
         numbers
     }
 
-    /// Appends the HTML of `blocks` to `html`, numbering on from `state`.
-    fn render_blocks(&self, blocks: std::ops::Range<usize>, numbers: &HashMap<String, usize>, state: &mut RenderState, html: &mut String) {
-        let events = match (self.blocks.get(blocks.start), blocks.end.checked_sub(1).and_then(|e| self.blocks.get(e))) {
-            (Some(first), Some(last)) if blocks.start < blocks.end => &self.events[first.start..last.end],
-            _ => return,
-        };
+    /// Appends the HTML of `events` to `html`, numbering on from `state`.
+    fn render_events(
+        &self,
+        mut source: impl Iterator<Item = Event<'a>>,
+        numbers: &HashMap<String, usize>,
+        state: &mut RenderState,
+        html: &mut String,
+    ) {
         let mut pending: Option<Event<'a>> = None;
-        let mut source = events.iter();
         let events = std::iter::from_fn(|| {
             if let Some(e) = pending.take() {
                 return Some(e);
             }
-            let e = source.next()?.clone();
+            let e = source.next()?;
             Some(match e {
                 Event::FootnoteReference(_) => self.footnote_ref(e, numbers, &mut state.refs, &mut state.ref_count),
                 // Wide tables scroll in a focusable, labelled box of their own.
