@@ -304,6 +304,51 @@ impl Site {
         }
     }
 
+    /// Loads the site for `lede build`, rendering each article's pages into
+    /// `sink` as soon as it is read; returns the site (without the members
+    /// text it no longer needs) and the number of files written.
+    pub fn load_writing_articles(root: &Path, selection: Selection, sink: &dyn Sink) -> Result<(Site, usize), Diagnostics> {
+        let config = Config::load(root).map_err(Diagnostics)?;
+        let renderer = match Renderer::load(root) {
+            Ok(r) => r,
+            Err(mut problems) => {
+                // Report the content's problems in the same run.
+                if let Err(mut more) = content::load(root, &config, selection) {
+                    problems.append(&mut more);
+                }
+                return Err(Diagnostics(problems).sorted());
+            }
+        };
+        let mut site = Site {
+            views: Views::new(&config, 0),
+            config,
+            renderer,
+            library: Library::default(),
+            index: Index::default(),
+            root: root.to_path_buf(),
+            selection,
+        };
+        let written = AtomicUsize::new(0);
+        let keep_members = site.config.members_feed;
+        let write_pages = |article: &mut Article| -> Result<(), Diagnostic> {
+            for target in Target::ALL {
+                let (path, html) = site.render_article(article, target)?;
+                sink.write(target, &path, html.as_bytes())?;
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+            if !keep_members {
+                // Written; only a members feed would need the full text again.
+                article.members = None;
+            }
+            Ok(())
+        };
+        let library = content::load_each(root, &site.config, selection, Some(&write_pages)).map_err(|p| Diagnostics(p).sorted())?;
+        site.index = Index::new(&library.articles);
+        site.views = Views::new(&site.config, library.articles.len());
+        site.library = library;
+        Ok((site, written.into_inner()))
+    }
+
     /// Serves both trees from other addresses (the preview server's), instead of `base_url` and `members_url`.
     pub fn relocate(&mut self, base_url: &str, members_url: &str) {
         self.config.base_url = base_url.to_string();
@@ -320,7 +365,11 @@ impl Site {
 
     /// Renders every page of both trees and the static files into `sink`; returns the number of files.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-        let pages = self.render_jobs(&self.jobs(), sink)?;
+        self.render_jobs_and_statics(&self.jobs(), sink)
+    }
+
+    fn render_jobs_and_statics(&self, jobs: &[Job], sink: &dyn Sink) -> Result<usize, Diagnostics> {
+        let pages = self.render_jobs(jobs, sink)?;
         let files = self.static_files().map_err(Diagnostics::from)?;
         for (path, bytes) in &files {
             for target in Target::ALL {
@@ -412,21 +461,7 @@ impl Site {
         let site = SiteView::new(&self.config, target);
         let page_title = |t: &str| format!("{t} · {}", self.config.title);
         match job {
-            Job::Article(i) => {
-                let article = &self.library.articles[*i];
-                let meta = &article.meta;
-                let path = format!("articles/{}/", meta.slug);
-                let public_url = format!("{}/{path}", self.config.base_url);
-                let mut seo = self.seo_for(&site, meta.title.clone(), &meta.teaser, &path);
-                seo.og_type = "article";
-                seo.published = Some(meta.date.rfc3339());
-                seo.modified = meta.updated.map(|d| d.rfc3339());
-                let selector = (target == Target::Members).then_some(PAID_SELECTOR);
-                seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
-                let mut ctx = self.context(target, &seo);
-                ctx.insert("page", &article_view(&site, article, target));
-                Ok(Some((format!("{path}index.html"), self.renderer.render("article.html", &ctx)?)))
-            }
+            Job::Article(i) => self.render_article(&self.library.articles[*i], target).map(Some),
             Job::Page(i) => {
                 let page = &self.library.pages[*i];
                 let path = format!("{}/", page.path);
@@ -480,6 +515,23 @@ impl Site {
                 Ok(Some(("subscribe/index.html".into(), self.renderer.render("subscribe.html", &ctx)?)))
             }
         }
+    }
+
+    /// An article's page in one target: its path and HTML.
+    fn render_article(&self, article: &Article, target: Target) -> Result<(String, String), Diagnostic> {
+        let site = SiteView::new(&self.config, target);
+        let meta = &article.meta;
+        let path = format!("articles/{}/", meta.slug);
+        let public_url = format!("{}/{path}", self.config.base_url);
+        let mut seo = self.seo_for(&site, meta.title.clone(), &meta.teaser, &path);
+        seo.og_type = "article";
+        seo.published = Some(meta.date.rfc3339());
+        seo.modified = meta.updated.map(|d| d.rfc3339());
+        let selector = (target == Target::Members).then_some(PAID_SELECTOR);
+        seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
+        let mut ctx = self.context(target, &seo);
+        ctx.insert("page", &article_view(&site, article, target));
+        Ok((format!("{path}index.html"), self.renderer.render("article.html", &ctx)?))
     }
 
     fn render_listing(&self, site: &SiteView<'_>, target: Target, key: &ListingKey, n: usize) -> Result<(String, String), Diagnostic> {
@@ -550,8 +602,8 @@ impl Site {
                 let path = format!("articles/{}/", a.meta.slug);
                 let (part, members_url) = match (target, &a.members) {
                     (Target::Members, Some(full)) => (full, None),
-                    (_, Some(_)) => (&a.public, Some(format!("{}/{path}", self.config.members_url))),
-                    (_, None) => (&a.public, None),
+                    _ if a.meta.paywalled => (&a.public, Some(format!("{}/{path}", self.config.members_url))),
+                    _ => (&a.public, None),
                 };
                 FeedEntry { meta: &a.meta, part, url: format!("{}/{path}", site.url), members_url }
             })
@@ -813,11 +865,14 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
         steps.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let site = Site::load(&opts.root, selection)?;
-    step("load, parse, split and render Markdown");
     let staging = Staging::new(&out).map_err(Diagnostics::from)?;
-    let files = site.render_all(&DiskSink::new(staging.path()))?;
-    step("render templates and write both trees");
+    let sink = DiskSink::new(staging.path());
+    let (site, article_files) = Site::load_writing_articles(&opts.root, selection, &sink)?;
+    step("load, render and write the articles");
+    let mut rest = site.jobs();
+    rest.retain(|j| !matches!(j, Job::Article(_)));
+    let files = article_files + site.render_jobs_and_statics(&rest, &sink)?;
+    step("render and write listings, feeds and pages");
     staging.commit().map_err(Diagnostics::from)?;
     step("swap the new output in, remove the old");
     let lib = &site.library;

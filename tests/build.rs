@@ -139,7 +139,7 @@ fn timings_name_each_step_and_a_rebuild_replaces_the_old_output() {
     let out = site.lede(&["build", "--timings"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    for step in ["load, parse, split and render Markdown", "render templates and write both trees", "swap the new output in"] {
+    for step in ["load, render and write the articles", "render and write listings, feeds and pages", "swap the new output in"] {
         assert!(text.contains(step), "{step:?} missing from:\n{text}");
     }
     assert_eq!(site.read("dist/public/old.txt"), "fresh");

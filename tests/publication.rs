@@ -95,6 +95,7 @@ fn atom_feeds_parse_and_hold_public_text_only() {
     }
     let xml = site.read("dist/public/atom.xml");
     assert!(xml.contains("Free 11."), "free part in the feed");
+    assert!(xml.contains("https://members.fixture.example/articles/story-11/"), "a paywalled entry points to the full text");
     assert!(xml.contains("Also free 3."), "a free article is whole in the feed");
     assert!(!site.path("dist/members/atom.xml").exists(), "members get no feed unless configured");
 }
@@ -254,4 +255,22 @@ fn a_broken_edit_leaves_the_loaded_site_unchanged() {
     let err = loaded.update_content(Path::new("content/articles/story-1.md")).unwrap_err();
     assert!(err.to_string().contains("paywal"));
     assert!(loaded.library.articles.iter().any(|a| a.meta.title == "Story 1"));
+}
+
+#[test]
+fn members_feed_when_enabled_carries_the_full_text_and_the_public_feed_still_does_not() {
+    let site = Site::new();
+    site.write("config.toml", common::CONFIG.replacen("description =", "members_feed = true\ndescription =", 1));
+    site.article("paid", "title = \"Paid\"\ndate = 2026-02-01\npaywall = 1", "FREEPART opening.\n\nPAIDPART detail.\n");
+    site.article("free", "title = \"Free\"\ndate = 2026-01-01\npaywall = false", "All of it FREEWHOLE.\n");
+    site.build_ok();
+    let members = site.read("dist/members/atom.xml");
+    feed_rs::parser::parse(members.as_bytes()).expect("members feed parses");
+    assert!(members.contains("PAIDPART") && members.contains("FREEWHOLE"), "{members}");
+    assert!(members.contains("https://members.fixture.example/articles/paid/"));
+    let public = site.read("dist/public/atom.xml");
+    assert!(public.contains("FREEPART") && !public.contains("PAIDPART"), "{public}");
+    // The public entry of a paywalled article points subscribers to the full text.
+    assert!(public.contains("https://members.fixture.example/articles/paid/"), "{public}");
+    assert!(site.read("dist/members/articles/paid/index.html").contains("PAIDPART"));
 }

@@ -136,6 +136,17 @@ pub enum Item {
 
 /// Reads every Markdown file under `root/content` (in parallel).
 pub fn load(root: &Path, config: &Config, selection: Selection) -> Result<Library, Vec<Diagnostic>> {
+    load_each(root, config, selection, None)
+}
+
+/// What to do with each article the moment it is loaded, on the thread that
+/// loaded it: a build renders and writes its pages there and then, so the
+/// full texts of a large archive need not all be in memory at once. An
+/// error counts as a problem of the article's file.
+pub type OnArticle<'a> = &'a (dyn Fn(&mut Article) -> Result<(), Diagnostic> + Sync);
+
+/// [`load`], handing each published article to `each` first.
+pub fn load_each(root: &Path, config: &Config, selection: Selection, each: Option<OnArticle<'_>>) -> Result<Library, Vec<Diagnostic>> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(vec![Diagnostic::file(CONTENT_DIR, "no content/ folder: articles go in content/articles/*.md")]);
@@ -154,8 +165,16 @@ pub fn load(root: &Path, config: &Config, selection: Selection) -> Result<Librar
             }
         }
     }
-    let results: Vec<Result<Item, Vec<Diagnostic>>> =
-        files.par_iter().map(|path| load_file(root, path, config, selection)).collect();
+    let results: Vec<Result<Item, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|path| {
+            let mut item = load_file(root, path, config, selection);
+            if let (Some(each), Ok(Item::Article(article))) = (each, &mut item) {
+                each(article).map_err(|d| vec![d])?;
+            }
+            item
+        })
+        .collect();
     let mut library = Library::default();
     for result in results {
         match result {
