@@ -156,7 +156,7 @@ impl ListingKey {
 }
 
 /// The articles of one listing, newest first, as indexes into the library.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing {
     /// Display name.
     pub name: String,
@@ -165,7 +165,7 @@ pub struct Listing {
 }
 
 /// Every listing of a site.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Index {
     /// By key; `Home` is always present.
     pub listings: BTreeMap<ListingKey, Listing>,
@@ -174,32 +174,85 @@ pub struct Index {
 impl Index {
     /// Groups the (sorted) articles into listings.
     pub fn new(articles: &[Article]) -> Index {
-        let mut listings: BTreeMap<ListingKey, Listing> = BTreeMap::new();
-        listings.insert(ListingKey::Home, Listing { name: String::new(), articles: (0..articles.len()).collect() });
-        let mut add = |kind: TermKind, slug: &str, name: &str, i: usize| {
-            let entry = listings
-                .entry(ListingKey::Term(kind, slug.to_string()))
-                .or_insert_with(|| Listing { name: name.to_string(), articles: Vec::new() });
-            // Two spellings of one term in one article ("EU", "Eu") list it once.
-            if entry.articles.last() != Some(&i) {
-                entry.articles.push(i);
-            }
-        };
+        // Grouped under borrowed keys first: the preview server rebuilds the
+        // index on every edit, and an owned key per lookup would allocate
+        // for every term of every article.
+        let mut terms: std::collections::HashMap<(TermKind, &str), (&str, Vec<usize>)> = std::collections::HashMap::new();
+        let mut years: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
         for (i, a) in articles.iter().enumerate() {
             let m = &a.meta;
-            if let (Some(name), Some(slug)) = (&m.column, &m.column_slug) {
-                add(TermKind::Column, slug, name, i);
+            let column = m.column.as_deref().zip(m.column_slug.as_deref()).map(|(name, slug)| (TermKind::Column, name, slug));
+            let tags = m.tags.iter().zip(&m.tag_slugs).map(|(name, slug)| (TermKind::Tag, name.as_str(), slug.as_str()));
+            let authors = m.authors.iter().zip(&m.author_slugs).map(|(name, slug)| (TermKind::Author, name.as_str(), slug.as_str()));
+            for (kind, name, slug) in column.into_iter().chain(tags).chain(authors) {
+                let (_, list) = terms.entry((kind, slug)).or_insert_with(|| (name, Vec::new()));
+                // Two spellings of one term in one article ("EU", "Eu") list it once.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
             }
-            for (name, slug) in m.tags.iter().zip(&m.tag_slugs) {
-                add(TermKind::Tag, slug, name, i);
-            }
-            for (name, slug) in m.authors.iter().zip(&m.author_slugs) {
-                add(TermKind::Author, slug, name, i);
-            }
-            let year = m.date.date().year().to_string();
-            add(TermKind::Year, &year, &year, i);
+            years.entry(m.date.date().year()).or_default().push(i);
+        }
+        let mut listings: BTreeMap<ListingKey, Listing> = BTreeMap::new();
+        listings.insert(ListingKey::Home, Listing { name: String::new(), articles: (0..articles.len()).collect() });
+        for ((kind, slug), (name, list)) in terms {
+            listings.insert(ListingKey::Term(kind, slug.to_string()), Listing { name: name.to_string(), articles: list });
+        }
+        for (year, list) in years {
+            let year = year.to_string();
+            listings.insert(ListingKey::Term(TermKind::Year, year.clone()), Listing { name: year, articles: list });
         }
         Index { listings }
+    }
+
+    /// Takes article `i` out of every listing; the articles after it move up one.
+    fn remove_article(&mut self, i: usize) {
+        for listing in self.listings.values_mut() {
+            listing.articles.retain(|&j| j != i);
+            for j in &mut listing.articles {
+                if *j > i {
+                    *j -= 1;
+                }
+            }
+        }
+        self.listings.retain(|key, listing| *key == ListingKey::Home || !listing.articles.is_empty());
+    }
+
+    /// Puts the article now at `pos` of `articles` into its listings; the
+    /// articles from `pos` on move down one. Cheaper than [`Index::new`]
+    /// when one article of a large archive changes.
+    fn insert_article(&mut self, pos: usize, articles: &[Article]) {
+        for listing in self.listings.values_mut() {
+            for j in &mut listing.articles {
+                if *j >= pos {
+                    *j += 1;
+                }
+            }
+        }
+        for key in listing_keys(&articles[pos].meta) {
+            let listing = self.listings.entry(key).or_insert_with(|| Listing { name: String::new(), articles: Vec::new() });
+            if let Err(at) = listing.articles.binary_search(&pos) {
+                listing.articles.insert(at, pos);
+            }
+        }
+    }
+
+    /// Names `keys`' listings as their newest article spells them, as [`Index::new`] does.
+    fn name_listings<'k>(&mut self, keys: impl Iterator<Item = &'k ListingKey>, articles: &[Article]) {
+        for key in keys {
+            let ListingKey::Term(kind, slug) = key else { continue };
+            let Some(listing) = self.listings.get_mut(key) else { continue };
+            let Some(meta) = listing.articles.first().map(|&i| &articles[i].meta) else { continue };
+            let name = match kind {
+                TermKind::Column => meta.column.as_deref().filter(|_| meta.column_slug.as_deref() == Some(slug)),
+                TermKind::Tag => meta.tags.iter().zip(&meta.tag_slugs).find(|(_, s)| *s == slug).map(|(n, _)| n.as_str()),
+                TermKind::Author => meta.authors.iter().zip(&meta.author_slugs).find(|(_, s)| *s == slug).map(|(n, _)| n.as_str()),
+                TermKind::Year => Some(slug.as_str()),
+            };
+            if let Some(name) = name {
+                listing.name = name.to_string();
+            }
+        }
     }
 
     fn pages(&self, key: &ListingKey, per: usize) -> usize {
@@ -721,14 +774,6 @@ impl Site {
         }
     }
 
-    fn listing_slugs(&self, key: &ListingKey) -> Vec<String> {
-        self.index
-            .listings
-            .get(key)
-            .map(|l| l.articles.iter().map(|&i| self.library.articles[i].meta.slug.clone()).collect())
-            .unwrap_or_default()
-    }
-
     fn update_article(&mut self, rel: &Path, new: Option<Article>) -> Result<Update, Diagnostics> {
         let articles = &self.library.articles;
         if let Some(a) = &new {
@@ -745,21 +790,34 @@ impl Site {
         let keys: BTreeSet<ListingKey> = std::iter::once(ListingKey::Home)
             .chain(old.into_iter().chain(new.as_ref().map(|a| &a.meta)).flat_map(listing_keys))
             .collect();
-        let before: Vec<(ListingKey, Vec<String>)> = keys.iter().map(|k| (k.clone(), self.listing_slugs(k))).collect();
+        // Where the article stood in each listing, and how long each was.
+        let before: Vec<(ListingKey, Option<usize>, usize)> = keys
+            .into_iter()
+            .map(|key| {
+                let list = self.index.listings.get(&key).map_or(&[][..], |l| l.articles.as_slice());
+                let at = old_index.and_then(|i| list.binary_search(&i).ok());
+                (key, at, list.len())
+            })
+            .collect();
         let old_slug = old.map(|m| m.slug.clone());
         let new_slug = new.as_ref().map(|a| a.meta.slug.clone());
 
         if let Some(i) = old_index {
             self.library.articles.remove(i);
+            self.index.remove_article(i);
+            self.views.cards.remove(i);
         }
         let mut jobs = Vec::new();
+        let mut new_index = None;
         if let Some(a) = new {
             let pos = self.library.articles.binary_search_by(|b| newest_first(&b.meta, &a.meta)).unwrap_or_else(|e| e);
             self.library.articles.insert(pos, a);
+            self.index.insert_article(pos, &self.library.articles);
+            self.views.cards.insert(pos, Default::default());
             jobs.push(Job::Article(pos));
+            new_index = Some(pos);
         }
-        self.index = Index::new(&self.library.articles);
-        self.views = Views::new(&self.config, self.library.articles.len());
+        self.index.name_listings(before.iter().map(|(k, _, _)| k), &self.library.articles);
 
         let mut removed = Vec::new();
         if let Some(old) = &old_slug {
@@ -768,19 +826,18 @@ impl Site {
             }
         }
         let per = self.config.paginate_by;
-        for (key, old_list) in before {
-            let new_list = self.listing_slugs(&key);
-            let pages_before = if key == ListingKey::Home { old_list.len().div_ceil(per).max(1) } else { old_list.len().div_ceil(per) };
+        for (key, old_at, old_len) in before {
+            let list = self.index.listings.get(&key).map_or(&[][..], |l| l.articles.as_slice());
+            let new_at = new_index.and_then(|i| list.binary_search(&i).ok());
+            let pages_before = if key == ListingKey::Home { old_len.div_ceil(per).max(1) } else { old_len.div_ceil(per) };
             let pages_after = self.index.pages(&key, per);
-            for n in 1..=pages_after {
-                let range = |l: &[String]| l[((n - 1) * per).min(l.len())..(n * per).min(l.len())].to_vec();
-                let (b, a) = (range(&old_list), range(&new_list));
-                // Counts show on every page; the edited card shows where it stands.
-                let shows_edit = new_slug.as_ref().is_some_and(|s| a.contains(s));
-                if old_list.len() != new_list.len() || a != b || shows_edit {
-                    jobs.push(Job::Listing(key.clone(), n));
-                }
-            }
+            // Counts show on every page; otherwise only the pages from where
+            // the article was to where it is now change (the cards between shift).
+            let changed = match (old_at, new_at) {
+                (Some(o), Some(n)) if old_len == list.len() => o.min(n) / per + 1..=o.max(n) / per + 1,
+                _ => 1..=pages_after,
+            };
+            jobs.extend(changed.filter(|&n| n <= pages_after).map(|n| Job::Listing(key.clone(), n)));
             removed.extend((pages_after + 1..=pages_before).map(|n| key.path(n)));
             if let ListingKey::Term(TermKind::Column, slug) = &key {
                 if pages_after == 0 {
@@ -905,6 +962,89 @@ mod tests {
         let today = jiff::civil::date(2026, 11, 28);
         let site = Site::load(root, Selection { drafts: false, future: false, today }).expect("load");
         (dir, site)
+    }
+
+    const TAGS: [&str; 5] = ["EU", "Trade", "Energy", "Eu", "Arctic"];
+
+    fn article_text(i: usize, day: usize, title: &str) -> String {
+        let tags: Vec<String> = (0..i % 3 + 1).map(|k| format!("{:?}", TAGS[(i + k) % TAGS.len()])).collect();
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2025-{:02}-{:02}\ncolumn = \"{}\"\nauthors = [\"Writer {}\"]\ntags = [{}]\n+++\nFree text {i}.\n",
+            day / 28 + 1,
+            day % 28 + 1,
+            if i % 2 == 0 { "North" } else { "South" },
+            i % 3,
+            tags.join(", ")
+        )
+    }
+
+    /// Every listing page of the public tree, by path.
+    fn listing_pages(site: &Site) -> BTreeMap<String, String> {
+        site.jobs()
+            .iter()
+            .filter(|j| matches!(j, Job::Listing(..)))
+            .filter_map(|j| site.render_job(j, Target::Public).expect("render"))
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_rerenders_exactly_the_listing_pages_it_changes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = 3\n").expect("config");
+        std::fs::create_dir_all(root.join("content/articles")).expect("content");
+        for i in 0..30 {
+            std::fs::write(root.join(format!("content/articles/a{i:02}.md")), article_text(i, i * 7, &format!("Story {i}"))).expect("article");
+        }
+        let selection = Selection { drafts: false, future: false, today: jiff::civil::date(2026, 11, 28) };
+        let mut site = Site::load(root, selection).expect("load");
+        let edits: Vec<(&str, Option<String>)> = vec![
+            ("a05", Some(article_text(5, 5 * 7, "Story 5 retitled"))),
+            ("a05", Some(article_text(5, 300, "Story 5 moved to the top"))),
+            ("a12", Some(article_text(13, 12 * 7, "Story 12 with other tags"))),
+            ("a20", None),
+            ("a31", Some(article_text(31, 1, "A new oldest story"))),
+            ("a00", Some(article_text(3, 0, "Story 0 spelled Eu"))),
+            ("a29", Some(article_text(29, 100, "Story 29 moved down"))),
+        ];
+        for (name, text) in edits {
+            let rel = format!("content/articles/{name}.md");
+            let before = listing_pages(&site);
+            let existed = root.join(&rel).exists();
+            match &text {
+                Some(t) => std::fs::write(root.join(&rel), t).expect("write"),
+                None => std::fs::remove_file(root.join(&rel)).expect("delete"),
+            }
+            let update = site.update_content(Path::new(&rel)).expect("update");
+            let fresh = Site::load(root, selection).expect("reload");
+            assert_eq!(site.index, fresh.index, "after {name}: the index as a full load builds it");
+            let after = listing_pages(&site);
+            assert_eq!(after, listing_pages(&fresh), "after {name}: pages as a full build renders them");
+            let rerendered: BTreeSet<String> = update
+                .jobs
+                .iter()
+                .filter_map(|j| match j {
+                    Job::Listing(key, n) => Some(key.path(*n)),
+                    _ => None,
+                })
+                .collect();
+            for (path, html) in &after {
+                if before.get(path) != Some(html) {
+                    assert!(rerendered.contains(path), "after {name}: {path} changed but is not rendered again");
+                }
+            }
+            for path in before.keys().filter(|p| !after.contains_key(*p)) {
+                assert!(update.removed.contains(path), "after {name}: {path} is gone but not removed");
+            }
+            // And not much more: when an article is edited in place (no listing
+            // grows or shrinks), unchanged home pages are left alone.
+            if existed && text.is_some() {
+                let home = after.iter().filter(|(p, _)| *p == "index.html" || p.starts_with("page/"));
+                for (path, html) in home {
+                    assert!(before.get(path) != Some(html) || !rerendered.contains(path), "after {name}: {path} did not change");
+                }
+            }
+        }
     }
 
     fn home(site: &Site) -> String {

@@ -2,6 +2,7 @@
 //! robots.txt and JSON-LD. Each takes public metadata and public parts
 //! only, so none of them can carry paid text.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -11,7 +12,11 @@ use crate::content::ArticleMeta;
 use crate::markdown::Part;
 
 /// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> String {
+pub fn xml_escape(text: &str) -> Cow<'_, str> {
+    // Most text (every URL, most titles) needs no escaping: no copy then.
+    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -25,7 +30,7 @@ pub fn xml_escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// An entry of a feed: public metadata and the part the feed may show.
@@ -129,12 +134,17 @@ pub struct SitemapUrl {
 
 /// `sitemap.xml` for the public tree.
 pub fn sitemap(urls: &[SitemapUrl]) -> String {
-    let mut x = String::with_capacity(128 + urls.len() * 100);
+    let mut x = String::with_capacity(128 + urls.iter().map(|u| u.loc.len() + 64).sum::<usize>());
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in urls {
-        let _ = write!(x, "  <url><loc>{}</loc>", xml_escape(&u.loc));
+        // Pushed piece by piece: a large archive's sitemap has tens of thousands of entries.
+        x.push_str("  <url><loc>");
+        x.push_str(&xml_escape(&u.loc));
+        x.push_str("</loc>");
         if let Some(d) = &u.lastmod {
-            let _ = write!(x, "<lastmod>{d}</lastmod>");
+            x.push_str("<lastmod>");
+            x.push_str(d);
+            x.push_str("</lastmod>");
         }
         x.push_str("</url>\n");
     }
