@@ -459,6 +459,41 @@ fn one_rebuild_per_batch_and_editor_temp_files_are_ignored() {
 }
 
 #[test]
+fn a_burst_of_saves_to_several_files_is_one_rebuild_with_every_change() {
+    let site = fixture();
+    site.write("static/extra.css", "a { color: red }");
+    let server = Server::start(&site, &[]);
+    let before = server.rebuilds();
+
+    // As a checkout or a search-and-replace saves them: an edit, an atomic
+    // save (temp file renamed over the article), a new article, a deleted
+    // one and a static file, one after the other.
+    site.write("content/articles/alpha.md", alpha("Burst Title"));
+    site.write(
+        "content/articles/.paid.md.tmp",
+        "+++\ntitle = \"Paid Burst\"\ndate = 2026-01-04\npaywall = 1\n+++\nFree opening of the paid piece.\n\nPAID-SENTENCE only subscribers read.\n",
+    );
+    std::fs::rename(site.path("content/articles/.paid.md.tmp"), site.path("content/articles/paid.md")).expect("rename");
+    site.article("gamma", "title = \"Gamma New\"\ndate = 2026-02-01", "Gamma text.\n");
+    site.article("delta", "title = \"Delta New\"\ndate = 2026-02-02", "Delta text.\n");
+    std::fs::remove_file(site.path("content/articles/delta.md")).expect("delete");
+    site.write("static/extra.css", "a { color: blue }");
+
+    server.wait_for("/", "burst", |r| ["Burst Title", "Paid Burst", "Gamma New"].iter().all(|t| r.body.contains(t)));
+    // The five files, named in one line.
+    eventually("rebuild line", || server.stdout(), "static/extra.css, content/articles/alpha.md and 3 more: rebuilt, ");
+    assert!(server.get("/articles/alpha/").body.contains("Burst Title"));
+    assert!(server.get("/_members/articles/paid/").body.contains("Paid Burst"));
+    assert_eq!(server.get("/articles/gamma/").status, 200);
+    assert_eq!(server.get("/articles/delta/").status, 404);
+    assert!(!server.get("/").body.contains("Delta New"));
+    assert!(server.get("/extra.css").body.contains("blue"));
+    // Nothing more is on its way: any second rebuild would have shown by now.
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(server.rebuilds(), before + 1, "one burst, one rebuild:\n{}", server.stdout());
+}
+
+#[test]
 fn poll_mode_sees_edits() {
     let site = fixture();
     let server = Server::start(&site, &["--poll"]);

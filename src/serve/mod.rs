@@ -3,13 +3,13 @@
 //! inputs, rebuilds what an edit touches and reloads open tabs; a broken
 //! edit is shown over the last good pages until it is fixed.
 //!
-//! Measuring edit-to-page time on a large site: run `lede serve` on it,
-//! then time from writing an article file to the first response of its
-//! page that carries the new text (poll `GET /articles/<slug>/` with a
-//! deadline). The terminal's per-rebuild line ("… in 21 ms") is the
-//! rebuild part; the rest is the debounce (60 ms), the batch window
-//! (30 ms) and the watcher's latency (`--poll`: up to 300 ms more). See
-//! docs/serve.md for numbers.
+//! Measuring edit-to-page time on a large site: `bench/run --serve-only`
+//! writes an article file and polls `GET /articles/<slug>/` until the page
+//! carries the new text. The terminal's per-rebuild line says how long the
+//! rebuild took and how long after the first change the result was served;
+//! the difference is the wait for the batch to be complete (see
+//! [`watch::Gather`]; `--poll` adds up to 300 ms before a change is seen).
+//! See docs/serve.md for numbers.
 
 pub mod http;
 pub mod inject;
@@ -24,22 +24,19 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::CONFIG_FILE;
 
 use memory::State;
 use rebuild::{Builder, Report, Urls};
-use watch::{Batch, Watcher};
+use watch::{Gather, Watcher};
 
 /// The port tried first when `--port` is not given.
 pub const DEFAULT_PORT: u16 = 4400;
 
 /// How many ports after the default are tried when it is taken.
 const PORT_TRIES: u16 = 20;
-
-/// Events arriving this close together are rebuilt as one batch.
-const BATCH_QUIET: Duration = Duration::from_millis(30);
 
 /// What `lede serve` was asked to do, validated.
 #[derive(Debug, Clone)]
@@ -112,7 +109,7 @@ pub enum ServeError {
         /// The site.
         root: PathBuf,
         /// Why.
-        source: notify_debouncer_full::notify::Error,
+        source: notify::Error,
     },
     /// A thread or the async runtime could not start.
     #[error("could not start the server: {0}")]
@@ -216,7 +213,7 @@ pub fn start(opts: &ServeOptions) -> Result<Running, ServeError> {
     .map_err(|source| ServeError::Watch { root: root.clone(), source })?;
 
     let mut builder = Builder::new(root.clone(), opts.drafts, opts.future, urls, state.clone());
-    print_report("site", &builder.build_all());
+    print_report("site", &builder.build_all(), None);
 
     std::thread::Builder::new()
         .name("lede-rebuild".into())
@@ -289,20 +286,25 @@ fn serve_http(listener: TcpListener, app: Arc<http::App>, stopped: tokio::sync::
 /// Waits for batches of changes and rebuilds once per batch.
 fn rebuild_loop(mut builder: Builder, mut watcher: Watcher, rx: &mpsc::Receiver<Msg>) {
     let root = builder.root().to_path_buf();
-    while let Ok(msg) = rx.recv() {
-        let mut batch = Batch::default();
-        let Msg::Events(first) = msg else { return };
-        batch.add_changes(&root, first);
-        // Saving many files (a checkout, a search-and-replace) arrives over
-        // several debounce ticks: gather until it is quiet, rebuild once.
-        loop {
-            match rx.recv_timeout(BATCH_QUIET) {
-                Ok(Msg::Events(more)) => batch.add_changes(&root, more),
-                Ok(Msg::Stop) => return,
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+    let mut gather = Gather::default();
+    loop {
+        let received = match gather.due() {
+            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+            Some(due) => rx.recv_timeout(due.saturating_duration_since(Instant::now())),
+        };
+        match received {
+            Ok(Msg::Events(changes)) => {
+                gather.add(&root, changes, Instant::now());
             }
+            Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
+        // Checked after every message too, so a stream of events that never
+        // pauses is still rebuilt once the batch is held for its longest.
+        let Some(first) = gather.first().filter(|_| gather.due().is_some_and(|due| due <= Instant::now())) else {
+            continue;
+        };
+        let mut batch = gather.take();
         let rewatched = if batch.full { watcher.rewatch_all() } else { watcher.refresh() };
         match rewatched {
             Ok(true) => batch.full = true,
@@ -312,18 +314,27 @@ fn rebuild_loop(mut builder: Builder, mut watcher: Watcher, rx: &mpsc::Receiver<
         if batch.is_empty() {
             continue;
         }
-        print_report(&batch.describe(), &builder.rebuild(&batch));
+        let report = builder.rebuild(&batch);
+        print_report(&batch.describe(), &report, Some(first.elapsed()));
     }
 }
 
-/// One line per rebuild in the terminal; problems in full, as the overlay shows them.
-fn print_report(what: &str, report: &Report) {
+/// One line per rebuild in the terminal: what was rebuilt, how long the
+/// rebuild took and, after an edit, how long after the first change it was
+/// served (the rest is the wait for the batch to be complete). Problems in
+/// full, as the overlay shows them.
+fn print_report(what: &str, report: &Report, since_change: Option<Duration>) {
     let clock = jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string();
     let ms = report.elapsed.as_secs_f64() * 1000.0;
+    let after = since_change.map(|d| format!(", served {:.0} ms after the change", d.as_secs_f64() * 1000.0)).unwrap_or_default();
     match &report.problems {
         None => {
-            let scope = if report.full { "rebuilt the site" } else { "rebuilt" };
-            println!("[{clock}] {what}: {scope}, {} files in {ms:.0} ms", report.files);
+            let scope = match (report.full, since_change) {
+                (true, None) => "built the site",
+                (true, Some(_)) => "rebuilt the site",
+                (false, _) => "rebuilt",
+            };
+            println!("[{clock}] {what}: {scope}, {} files in {ms:.0} ms{after}", report.files);
         }
         Some(problems) => {
             let n = problems.0.len();
@@ -333,7 +344,7 @@ fn print_report(what: &str, report: &Report) {
             }
             let _ = writeln!(
                 err,
-                "[{clock}] {what}: {n} problem{} ({ms:.0} ms); still serving the last good build",
+                "[{clock}] {what}: {n} problem{} ({ms:.0} ms{after}); still serving the last good build",
                 if n == 1 { "" } else { "s" }
             );
         }

@@ -1,24 +1,42 @@
 //! Watching the site's inputs: `content/`, `templates/`, `static/` and
-//! `config.toml` (never the output). Native file events, debounced, or
-//! polling with `--poll`; editors' temp and swap files are ignored, and
-//! each batch of events is sorted into the kinds of rebuild it needs.
+//! `config.toml` (never the output). Native file events, or polling with
+//! `--poll`; editors' temp and swap files are ignored. Events are gathered
+//! into batches ([`Gather`]) so that a save is rebuilt at once and a burst
+//! of saves (a checkout, a search-and-replace) is rebuilt once.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
-use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
 use crate::render::TEMPLATES_DIR;
 use crate::site::STATIC_DIR;
 
-/// How long the watcher waits for a path to go quiet before reporting it.
-const DEBOUNCE: Duration = Duration::from_millis(60);
+/// After a change, how long a batch waits for another before it is rebuilt.
+/// An editor's save is one write (or a temp file and a rename) arriving
+/// within a millisecond; what follows later is a new edit.
+pub const QUIET: Duration = Duration::from_millis(10);
+
+/// Once a batch holds two or more files, the quiet it waits for: a
+/// checkout or a search-and-replace writes many files, and one stalled for
+/// a moment must not split the rebuild in two.
+pub const BURST_QUIET: Duration = Duration::from_millis(50);
+
+/// While a file has been written but not yet closed, the quiet a batch
+/// waits for: the writer is probably not done (a slow copy, a program
+/// writing in pieces), and a half-written article would flash an error.
+pub const UNFINISHED_QUIET: Duration = Duration::from_millis(200);
+
+/// The longest a batch is held from its first change: events that never
+/// pause (a long checkout, a program rewriting a file in a loop) are
+/// rebuilt at this interval rather than never.
+pub const MAX_GATHER: Duration = Duration::from_millis(1000);
 
 /// How often `--poll` looks at every file.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
@@ -26,27 +44,44 @@ const POLL_INTERVAL: Duration = Duration::from_millis(300);
 /// The folders watched recursively.
 const WATCHED_DIRS: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
 
+/// How far along a change to one path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Created or written to; the file may still be open and more may follow.
+    Writing,
+    /// The change is complete: closed after writing, renamed, removed, a folder created.
+    Done,
+}
+
 /// What the watcher reports: paths that changed, or that it lost track.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changes {
-    /// Paths created, changed, renamed or removed (absolute).
-    pub paths: Vec<PathBuf>,
+    /// Paths created, changed, renamed or removed (absolute), with how far along each is.
+    pub paths: Vec<(PathBuf, Step)>,
     /// Events were lost: only a full reload is sure to be right.
     pub rescan: bool,
 }
 
 impl Changes {
-    fn from_debounced(result: DebounceEventResult) -> Changes {
-        match result {
-            Ok(events) => Changes {
-                rescan: events.iter().any(|e| e.need_rescan()),
-                paths: events
-                    .into_iter()
-                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
-                    .flat_map(|e| e.event.paths)
-                    .collect(),
-            },
-            Err(_) => Changes { paths: Vec::new(), rescan: true },
+    /// What one native event means, or `None` when it changes nothing
+    /// (files opened or read, by lede itself among others).
+    pub fn from_event(result: notify::Result<Event>) -> Option<Changes> {
+        let event = match result {
+            Ok(event) => event,
+            Err(_) => return Some(Changes { paths: Vec::new(), rescan: true }),
+        };
+        let rescan = event.need_rescan();
+        let step = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(Step::Done),
+            EventKind::Access(_) => None,
+            // A file created is opened for writing (`open(O_CREAT)`): its
+            // data and its close are still to come.
+            EventKind::Modify(ModifyKind::Data(_)) | EventKind::Create(CreateKind::File) => Some(Step::Writing),
+            _ => Some(Step::Done),
+        };
+        match step {
+            Some(step) => Some(Changes { paths: event.paths.into_iter().map(|p| (p, step)).collect(), rescan }),
+            None => rescan.then(|| Changes { paths: Vec::new(), rescan }),
         }
     }
 }
@@ -97,16 +132,6 @@ impl Batch {
         }
     }
 
-    /// Adds what the watcher reported (`root` must be the watched, absolute root).
-    pub fn add_changes(&mut self, root: &Path, changes: Changes) {
-        self.full |= changes.rescan;
-        for path in &changes.paths {
-            if let Some(change) = classify(root, path) {
-                self.add(change);
-            }
-        }
-    }
-
     /// A short description for the terminal ("content/articles/x.md", "3 files").
     pub fn describe(&self) -> String {
         let mut names: Vec<String> = Vec::new();
@@ -123,6 +148,71 @@ impl Batch {
             1..=3 => names.join(", "),
             n => format!("{}, {} and {} more", names[0], names[1], n - 2),
         }
+    }
+}
+
+/// A batch being gathered, and when it is due: [`QUIET`] after its last
+/// change, [`BURST_QUIET`] once it holds several files, [`UNFINISHED_QUIET`]
+/// while a file is still being written, never later than [`MAX_GATHER`]
+/// after its first change. Changes that are all editor noise or outside the
+/// inputs neither start a batch nor hold one back.
+#[derive(Debug, Default)]
+pub struct Gather {
+    batch: Batch,
+    /// When the first change that matters arrived.
+    first: Option<Instant>,
+    /// When the latest one did.
+    last: Option<Instant>,
+    /// Every path that matters in the batch.
+    files: BTreeSet<PathBuf>,
+    /// Paths written to and not yet closed.
+    writing: BTreeSet<PathBuf>,
+}
+
+impl Gather {
+    /// Adds what the watcher reported at `now` (`root` must be the watched,
+    /// absolute root); returns whether any of it matters.
+    pub fn add(&mut self, root: &Path, changes: Changes, now: Instant) -> bool {
+        let mut matters = changes.rescan;
+        self.batch.full |= changes.rescan;
+        for (path, step) in changes.paths {
+            let Some(change) = classify(root, &path) else { continue };
+            matters = true;
+            self.batch.add(change);
+            match step {
+                Step::Writing => self.writing.insert(path.clone()),
+                Step::Done => self.writing.remove(&path),
+            };
+            self.files.insert(path);
+        }
+        if matters {
+            self.first.get_or_insert(now);
+            self.last = Some(now);
+        }
+        matters
+    }
+
+    /// When the batch should be rebuilt if nothing more arrives; `None` while it is empty.
+    pub fn due(&self) -> Option<Instant> {
+        let (first, last) = (self.first?, self.last?);
+        let quiet = if !self.writing.is_empty() {
+            UNFINISHED_QUIET
+        } else if self.files.len() > 1 || self.batch.full {
+            BURST_QUIET
+        } else {
+            QUIET
+        };
+        Some((last + quiet).min(first + MAX_GATHER))
+    }
+
+    /// When the first change of the batch arrived.
+    pub fn first(&self) -> Option<Instant> {
+        self.first
+    }
+
+    /// The batch gathered so far; starts a new one.
+    pub fn take(&mut self) -> Batch {
+        std::mem::take(self).batch
     }
 }
 
@@ -186,7 +276,7 @@ pub struct Watcher {
 }
 
 enum Inner {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Native(RecommendedWatcher),
     /// Polling sees every folder on each pass: nothing to add or remove.
     Poll {
         /// Held to keep polling; dropping it stops.
@@ -203,12 +293,18 @@ impl Watcher {
         let inner = if poll {
             Inner::Poll { _poller: Poller::spawn(root.to_path_buf(), POLL_INTERVAL, handler).map_err(notify::Error::io)? }
         } else {
-            let forward = move |result: DebounceEventResult| handler(Changes::from_debounced(result));
-            let mut debouncer = new_debouncer_opt(DEBOUNCE, None, forward, RecommendedCache::new(), notify::Config::default())?;
+            // Every event is passed on at once; batching is the receiver's
+            // (see Gather), which knows what matters and how long to wait.
+            let forward = move |result: notify::Result<Event>| {
+                if let Some(changes) = Changes::from_event(result) {
+                    handler(changes);
+                }
+            };
+            let mut native = RecommendedWatcher::new(forward, notify::Config::default())?;
             // The root itself only for its direct entries: config.toml and the
             // input folders appearing; never dist/ or anything below it.
-            debouncer.watch(root, RecursiveMode::NonRecursive)?;
-            Inner::Native(debouncer)
+            native.watch(root, RecursiveMode::NonRecursive)?;
+            Inner::Native(native)
         };
         let mut watcher = Watcher { root: root.to_path_buf(), inner, watched: BTreeSet::new() };
         watcher.refresh()?;
@@ -218,7 +314,7 @@ impl Watcher {
     /// Watches input folders that exist now but were not watched (created
     /// since, or replaced by a new folder of the same name); returns whether any was added.
     pub fn refresh(&mut self) -> notify::Result<bool> {
-        let Inner::Native(debouncer) = &mut self.inner else {
+        let Inner::Native(native) = &mut self.inner else {
             return Ok(false);
         };
         let mut added = false;
@@ -226,12 +322,12 @@ impl Watcher {
             let path = self.root.join(dir);
             let exists = path.is_dir();
             if exists && !self.watched.contains(dir) {
-                debouncer.watch(&path, RecursiveMode::Recursive)?;
+                native.watch(&path, RecursiveMode::Recursive)?;
                 self.watched.insert(dir);
                 added = true;
             } else if !exists && self.watched.remove(dir) {
                 // Gone: forget it, so a folder created later is watched afresh.
-                let _ = debouncer.unwatch(&path);
+                let _ = native.unwatch(&path);
             }
         }
         Ok(added)
@@ -240,9 +336,9 @@ impl Watcher {
     /// After a batch that needed a full reload (a folder may have been
     /// replaced as a whole, e.g. by `git checkout`), watches every input folder afresh.
     pub fn rewatch_all(&mut self) -> notify::Result<bool> {
-        if let Inner::Native(debouncer) = &mut self.inner {
+        if let Inner::Native(native) = &mut self.inner {
             for dir in std::mem::take(&mut self.watched) {
-                let _ = debouncer.unwatch(self.root.join(dir));
+                let _ = native.unwatch(&self.root.join(dir));
             }
         }
         self.refresh()
@@ -281,8 +377,10 @@ impl Poller {
                     Some(old) => old != s && !(old.2 && s.2),
                     None => true,
                 };
-                let mut paths: Vec<PathBuf> = now.iter().filter(|(p, s)| changed(p, s)).map(|(p, _)| p.clone()).collect();
-                paths.extend(before.keys().filter(|p| !now.contains_key(*p)).cloned());
+                // A pass sees files between writes, not writers: every change is complete.
+                let mut paths: Vec<(PathBuf, Step)> =
+                    now.iter().filter(|(p, s)| changed(p, s)).map(|(p, _)| (p.clone(), Step::Done)).collect();
+                paths.extend(before.keys().filter(|p| !now.contains_key(*p)).map(|p| (p.clone(), Step::Done)));
                 before = now;
                 if !paths.is_empty() {
                     handler(Changes { paths, rescan: false });
@@ -350,6 +448,93 @@ mod tests {
         assert_eq!(c(".git/index"), None);
         assert_eq!(c("static/.DS_Store"), None);
         assert_eq!(classify(root, Path::new("/elsewhere/config.toml")), None);
+    }
+
+    fn changes(paths: &[(&str, Step)]) -> Changes {
+        Changes { paths: paths.iter().map(|(p, s)| (Path::new("/site").join(p), *s)).collect(), rescan: false }
+    }
+
+    #[test]
+    fn only_changes_to_files_count_as_events() {
+        let event = |kind| Ok(Event::new(kind).add_path(PathBuf::from("/site/content/a.md")));
+        let step = |kind| Changes::from_event(event(kind)).map(|c| c.paths[0].1);
+        assert_eq!(step(EventKind::Access(AccessKind::Open(AccessMode::Any))), None, "lede reading a file is no change");
+        assert_eq!(step(EventKind::Access(AccessKind::Close(AccessMode::Read))), None);
+        assert_eq!(step(EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any))), Some(Step::Writing));
+        assert_eq!(step(EventKind::Access(AccessKind::Close(AccessMode::Write))), Some(Step::Done));
+        assert_eq!(step(EventKind::Create(CreateKind::File)), Some(Step::Writing));
+        assert_eq!(step(EventKind::Create(CreateKind::Folder)), Some(Step::Done));
+        assert_eq!(step(EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::To))), Some(Step::Done));
+        assert_eq!(step(EventKind::Remove(notify::event::RemoveKind::File)), Some(Step::Done));
+        let lost = Changes::from_event(Ok(Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan)));
+        assert_eq!(lost, Some(Changes { paths: Vec::new(), rescan: true }));
+        assert_eq!(Changes::from_event(Err(notify::Error::generic("queue overflow"))).map(|c| c.rescan), Some(true));
+    }
+
+    #[test]
+    fn one_save_is_due_after_a_short_quiet() {
+        let root = Path::new("/site");
+        let t = Instant::now();
+        let mut g = Gather::default();
+        assert_eq!(g.due(), None);
+        // Truncate, write, close: one save of one file.
+        assert!(g.add(root, changes(&[("content/articles/a.md", Step::Writing)]), t));
+        assert!(g.add(root, changes(&[("content/articles/a.md", Step::Done)]), t + Duration::from_millis(1)));
+        assert_eq!(g.due(), Some(t + Duration::from_millis(1) + QUIET));
+        assert_eq!(g.first(), Some(t));
+        let batch = g.take();
+        assert_eq!(batch.describe(), "content/articles/a.md");
+        assert_eq!(g.due(), None, "taking the batch starts a new one");
+    }
+
+    #[test]
+    fn editor_noise_neither_starts_nor_holds_a_batch() {
+        let root = Path::new("/site");
+        let t = Instant::now();
+        let mut g = Gather::default();
+        assert!(!g.add(root, changes(&[("content/articles/.a.md.swp", Step::Writing), ("dist/x", Step::Done)]), t));
+        assert_eq!(g.due(), None);
+        // An atomic save: the temp file is noise, the rename is the change.
+        g.add(root, changes(&[("content/articles/.a.md.tmp", Step::Writing)]), t);
+        g.add(root, changes(&[("content/articles/a.md", Step::Done)]), t + Duration::from_millis(1));
+        g.add(root, changes(&[("content/articles/4913", Step::Done)]), t + Duration::from_millis(5));
+        assert_eq!(g.due(), Some(t + Duration::from_millis(1) + QUIET), "one file, and noise does not extend the wait");
+    }
+
+    #[test]
+    fn several_files_wait_for_a_longer_quiet() {
+        let root = Path::new("/site");
+        let t = Instant::now();
+        let mut g = Gather::default();
+        g.add(root, changes(&[("content/articles/a.md", Step::Done)]), t);
+        g.add(root, changes(&[("content/articles/b.md", Step::Done)]), t + Duration::from_millis(2));
+        assert_eq!(g.due(), Some(t + Duration::from_millis(2) + BURST_QUIET));
+        let mut g = Gather::default();
+        g.add(root, Changes { paths: Vec::new(), rescan: true }, t);
+        assert_eq!(g.due(), Some(t + BURST_QUIET), "lost events: a full reload, as for a burst");
+    }
+
+    #[test]
+    fn a_file_still_being_written_holds_the_batch_until_closed() {
+        let root = Path::new("/site");
+        let t = Instant::now();
+        let mut g = Gather::default();
+        g.add(root, changes(&[("content/articles/a.md", Step::Writing)]), t);
+        assert_eq!(g.due(), Some(t + UNFINISHED_QUIET));
+        g.add(root, changes(&[("content/articles/a.md", Step::Done)]), t + Duration::from_millis(30));
+        assert_eq!(g.due(), Some(t + Duration::from_millis(30) + QUIET));
+    }
+
+    #[test]
+    fn events_that_never_pause_are_rebuilt_at_the_longest_hold() {
+        let root = Path::new("/site");
+        let t = Instant::now();
+        let mut g = Gather::default();
+        for i in 0..500u64 {
+            g.add(root, changes(&[(&format!("content/articles/a{i}.md"), Step::Done)]), t + Duration::from_millis(i * 5));
+        }
+        assert_eq!(g.due(), Some(t + MAX_GATHER));
+        assert_eq!(g.take().content.len(), 500);
     }
 
     #[test]
