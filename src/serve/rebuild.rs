@@ -3,7 +3,8 @@
 //! records the problems and leaves the last good build being served.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -56,7 +57,7 @@ impl Builder {
     }
 
     /// The site folder.
-    pub fn root(&self) -> &std::path::Path {
+    pub fn root(&self) -> &Path {
         &self.root
     }
 
@@ -144,8 +145,8 @@ impl Builder {
         // have shifted an earlier one's: find the edited ones again by file.
         jobs.retain(|j| !matches!(j, Job::Article(_) | Job::Page(_)));
         let library = &site.library;
-        jobs.extend(library.articles.iter().enumerate().filter(|(_, a)| batch.content.contains(&a.meta.source)).map(|(i, _)| Job::Article(i)));
-        jobs.extend(library.pages.iter().enumerate().filter(|(_, p)| batch.content.contains(&p.source)).map(|(i, _)| Job::Page(i)));
+        jobs.extend(positions(library.articles.iter().map(|a| a.meta.source.as_path()), &batch.content).into_iter().map(Job::Article));
+        jobs.extend(positions(library.pages.iter().map(|p| p.source.as_path()), &batch.content).into_iter().map(Job::Page));
         if batch.templates {
             site.set_renderer(Renderer::load(&self.root).map_err(|p| Diagnostics(p).sorted())?);
             // Any page may use the edited template (through extends or include).
@@ -186,7 +187,40 @@ impl Builder {
     }
 }
 
+/// The positions in `sources` of the files in `changed`. Paths are equal
+/// component by component, which parsed for every article of a large
+/// archive costs milliseconds per edit; only paths whose bytes end with a
+/// changed file's name are compared that way.
+fn positions<'a>(sources: impl Iterator<Item = &'a Path>, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
+    let names: Vec<&[u8]> = changed.iter().filter_map(|p| p.file_name()).map(OsStr::as_encoded_bytes).collect();
+    sources
+        .enumerate()
+        .filter(|(_, source)| {
+            let bytes = source.as_os_str().as_encoded_bytes();
+            names.iter().any(|n| bytes.ends_with(n)) && changed.contains(*source)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Whether `key` is `prefix` itself or lies below it.
 fn touched_by(key: &str, prefix: &str) -> bool {
     key == prefix || key.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_match_whole_paths_not_just_names() {
+        let sources: Vec<PathBuf> =
+            ["content/articles/a.md", "content/articles/2025/a.md", "content/articles/ba.md", "content/about.md", "content/articles/b.md"]
+                .iter()
+                .map(PathBuf::from)
+                .collect();
+        let changed: BTreeSet<PathBuf> = ["content/articles/2025/a.md", "content/articles/b.md", "content/articles/gone.md"].iter().map(PathBuf::from).collect();
+        assert_eq!(positions(sources.iter().map(PathBuf::as_path), &changed), vec![1, 4]);
+        assert!(positions(sources.iter().map(PathBuf::as_path), &BTreeSet::new()).is_empty());
+    }
 }
