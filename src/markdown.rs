@@ -233,26 +233,27 @@ impl<'a> Document<'a> {
     fn assign_heading_ids(&mut self) {
         let mut used: HashSet<String> = HashSet::new();
         for (index, block) in self.blocks.iter().enumerate() {
-            // A heading is a block of its own: only a block's first event can open one.
-            let i = block.start;
-            let Event::Start(Tag::Heading { level, id, .. }) = &self.events[i] else { continue };
-            let level = *level as u8;
-            let title = plain_text(&self.events[i + 1..block.end], |e| matches!(e, Event::End(TagEnd::Heading(_))));
-            let base = match id {
-                Some(id) => id.to_string(),
-                None => slugify(&title),
-            };
-            let mut unique = base.clone();
-            let mut n = 1;
-            while !used.insert(unique.clone()) {
-                n += 1;
-                unique = format!("{base}-{n}");
+            // Headings may also sit inside a quote or a list item: look at every event.
+            for i in block.clone() {
+                let Event::Start(Tag::Heading { level, id, .. }) = &self.events[i] else { continue };
+                let level = *level as u8;
+                let title = plain_text(&self.events[i + 1..block.end], |e| matches!(e, Event::End(TagEnd::Heading(_))));
+                let base = match id {
+                    Some(id) => id.to_string(),
+                    None => slugify(&title),
+                };
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !used.insert(unique.clone()) {
+                    n += 1;
+                    unique = format!("{base}-{n}");
+                }
+                if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[i] {
+                    *id = Some(CowStr::from(unique.clone()));
+                }
+                self.toc.push(TocEntry { level, id: unique, title });
+                self.toc_block.push(index);
             }
-            if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[i] {
-                *id = Some(CowStr::from(unique.clone()));
-            }
-            self.toc.push(TocEntry { level, id: unique, title });
-            self.toc_block.push(index);
         }
     }
 
@@ -659,6 +660,15 @@ mod tests {
         assert!(m.html.contains("id=\"own\""));
         assert_eq!(m.toc.len(), 3);
         assert!(!r.public.html.contains("SECRETHEAD"));
+    }
+
+    #[test]
+    fn headings_inside_quotes_and_lists_get_ids_too() {
+        let r = render("> ## Quoted Heading\n\n- ## Listed Heading\n\n## Plain\n", Cut::Free);
+        assert!(r.public.html.contains("<h2 id=\"quoted-heading\">"), "{}", r.public.html);
+        assert!(r.public.html.contains("<h2 id=\"listed-heading\">"), "{}", r.public.html);
+        let ids: Vec<&str> = r.public.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["quoted-heading", "listed-heading", "plain"]);
     }
 
     #[test]
