@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-
 #[derive(Parser)]
 #[command(name = "lede", version, about = "Static sites for subscription publications: public teasers, full text for members")]
 struct Cli {

@@ -177,25 +177,21 @@ impl Index {
         // Grouped under borrowed keys first: the preview server rebuilds the
         // index on every edit, and an owned key per lookup would allocate
         // for every term of every article.
-        let mut terms: std::collections::HashMap<(TermKind, &str), (&str, Vec<usize>)> = std::collections::HashMap::new();
+        let mut by_term: std::collections::HashMap<(TermKind, &str), (&str, Vec<usize>)> = std::collections::HashMap::new();
         let mut years: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
         for (i, a) in articles.iter().enumerate() {
-            let m = &a.meta;
-            let column = m.column.as_deref().zip(m.column_slug.as_deref()).map(|(name, slug)| (TermKind::Column, name, slug));
-            let tags = m.tags.iter().zip(&m.tag_slugs).map(|(name, slug)| (TermKind::Tag, name.as_str(), slug.as_str()));
-            let authors = m.authors.iter().zip(&m.author_slugs).map(|(name, slug)| (TermKind::Author, name.as_str(), slug.as_str()));
-            for (kind, name, slug) in column.into_iter().chain(tags).chain(authors) {
-                let (_, list) = terms.entry((kind, slug)).or_insert_with(|| (name, Vec::new()));
+            for (kind, name, slug) in terms(&a.meta) {
+                let (_, list) = by_term.entry((kind, slug)).or_insert_with(|| (name, Vec::new()));
                 // Two spellings of one term in one article ("EU", "Eu") list it once.
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
             }
-            years.entry(m.date.date().year()).or_default().push(i);
+            years.entry(a.meta.date.date().year()).or_default().push(i);
         }
         let mut listings: BTreeMap<ListingKey, Listing> = BTreeMap::new();
         listings.insert(ListingKey::Home, Listing { name: String::new(), articles: (0..articles.len()).collect() });
-        for ((kind, slug), (name, list)) in terms {
+        for ((kind, slug), (name, list)) in by_term {
             listings.insert(ListingKey::Term(kind, slug.to_string()), Listing { name: name.to_string(), articles: list });
         }
         for (year, list) in years {
@@ -244,10 +240,8 @@ impl Index {
             let Some(listing) = self.listings.get_mut(key) else { continue };
             let Some(meta) = listing.articles.first().map(|&i| &articles[i].meta) else { continue };
             let name = match kind {
-                TermKind::Column => meta.column.as_deref().filter(|_| meta.column_slug.as_deref() == Some(slug)),
-                TermKind::Tag => meta.tags.iter().zip(&meta.tag_slugs).find(|(_, s)| *s == slug).map(|(n, _)| n.as_str()),
-                TermKind::Author => meta.authors.iter().zip(&meta.author_slugs).find(|(_, s)| *s == slug).map(|(n, _)| n.as_str()),
                 TermKind::Year => Some(slug.as_str()),
+                _ => terms(meta).find(|(k, _, s)| k == kind && s == slug).map(|(_, name, _)| name),
             };
             if let Some(name) = name {
                 listing.name = name.to_string();
@@ -256,9 +250,17 @@ impl Index {
     }
 
     fn pages(&self, key: &ListingKey, per: usize) -> usize {
-        let n = self.listings.get(key).map_or(0, |l| l.articles.len().div_ceil(per));
-        if *key == ListingKey::Home { n.max(1) } else { n }
+        page_count(key, self.listings.get(key).map_or(0, |l| l.articles.len()), per)
     }
+}
+
+/// Pages of a listing of `len` articles; the home page exists even when empty.
+fn page_count(key: &ListingKey, len: usize, per: usize) -> usize {
+    let n = len.div_ceil(per);
+    if *key == ListingKey::Home { n.max(1) } else { n }
+}
+
+impl Index {
 }
 
 /// One unit of rendering, for one or both targets.
@@ -349,9 +351,7 @@ impl Site {
         let library = library.map_err(|mut p| problems.append(&mut p)).ok();
         match (renderer, library) {
             (Some(renderer), Some(library)) if problems.is_empty() => {
-                let index = Index::new(&library.articles);
-                let views = Views::new(&config, library.articles.len());
-                Ok(Site { config, renderer, library, index, root: root.to_path_buf(), selection, views })
+                Ok(Site::without_content(config, renderer, root, selection).with_library(library))
             }
             _ => Err(Diagnostics(problems).sorted()),
         }
@@ -372,15 +372,7 @@ impl Site {
                 return Err(Diagnostics(problems).sorted());
             }
         };
-        let mut site = Site {
-            views: Views::new(&config, 0),
-            config,
-            renderer,
-            library: Library::default(),
-            index: Index::default(),
-            root: root.to_path_buf(),
-            selection,
-        };
+        let site = Site::without_content(config, renderer, root, selection);
         let written = AtomicUsize::new(0);
         let keep_members = site.config.members_feed;
         let write_pages = |article: &mut Article| -> Result<(), Diagnostic> {
@@ -396,24 +388,47 @@ impl Site {
             Ok(())
         };
         let library = content::load_each(root, &site.config, selection, Some(&write_pages)).map_err(|p| Diagnostics(p).sorted())?;
-        site.index = Index::new(&library.articles);
-        site.views = Views::new(&site.config, library.articles.len());
-        site.library = library;
-        Ok((site, written.into_inner()))
+        Ok((site.with_library(library), written.into_inner()))
+    }
+
+    /// A site with settings and templates and no content yet.
+    fn without_content(config: Config, renderer: Renderer, root: &Path, selection: Selection) -> Site {
+        Site {
+            views: Views::new(&config, 0),
+            config,
+            renderer,
+            library: Library::default(),
+            index: Index::default(),
+            root: root.to_path_buf(),
+            selection,
+        }
+    }
+
+    /// The site with `library` as its content, and the listings over it.
+    fn with_library(mut self, library: Library) -> Site {
+        self.index = Index::new(&library.articles);
+        self.library = library;
+        self.reset_views();
+        self
+    }
+
+    /// Drops what was built from the settings, templates or content before they changed.
+    fn reset_views(&mut self) {
+        self.views = Views::new(&self.config, self.library.articles.len());
     }
 
     /// Serves both trees from other addresses (the preview server's), instead of `base_url` and `members_url`.
     pub fn relocate(&mut self, base_url: &str, members_url: &str) {
         self.config.base_url = base_url.to_string();
         self.config.members_url = members_url.to_string();
-        self.views = Views::new(&self.config, self.library.articles.len());
+        self.reset_views();
     }
 
     /// Uses other templates from now on (the preview server's reload after a template edit).
     pub fn set_renderer(&mut self, renderer: Renderer) {
         self.renderer = renderer;
         // Cards hold HTML rendered with the old templates.
-        self.views = Views::new(&self.config, self.library.articles.len());
+        self.reset_views();
     }
 
     /// Renders every page of both trees and the static files into `sink`; returns the number of files.
@@ -454,9 +469,15 @@ impl Site {
 
     /// Every page the site has.
     pub fn jobs(&self) -> Vec<Job> {
-        let per = self.config.paginate_by;
         let mut jobs: Vec<Job> = (0..self.library.articles.len()).map(Job::Article).collect();
-        jobs.extend((0..self.library.pages.len()).map(Job::Page));
+        jobs.extend(self.jobs_but_articles());
+        jobs
+    }
+
+    /// Every page but the articles' (which `lede build` writes as it loads them).
+    fn jobs_but_articles(&self) -> Vec<Job> {
+        let per = self.config.paginate_by;
+        let mut jobs: Vec<Job> = (0..self.library.pages.len()).map(Job::Page).collect();
         for key in self.index.listings.keys() {
             jobs.extend((1..=self.index.pages(key, per)).map(|n| Job::Listing(key.clone(), n)));
         }
@@ -829,7 +850,7 @@ impl Site {
         for (key, old_at, old_len) in before {
             let list = self.index.listings.get(&key).map_or(&[][..], |l| l.articles.as_slice());
             let new_at = new_index.and_then(|i| list.binary_search(&i).ok());
-            let pages_before = if key == ListingKey::Home { old_len.div_ceil(per).max(1) } else { old_len.div_ceil(per) };
+            let pages_before = page_count(&key, old_len, per);
             let pages_after = self.index.pages(&key, per);
             // Counts show on every page; otherwise only the pages from where
             // the article was to where it is now change (the cards between shift).
@@ -882,10 +903,16 @@ impl Site {
 /// The listings an article appears in.
 fn listing_keys(meta: &content::ArticleMeta) -> Vec<ListingKey> {
     let mut keys = vec![ListingKey::Home, ListingKey::Term(TermKind::Year, meta.date.date().year().to_string())];
-    keys.extend(meta.column_slug.iter().map(|s| ListingKey::Term(TermKind::Column, s.clone())));
-    keys.extend(meta.tag_slugs.iter().map(|s| ListingKey::Term(TermKind::Tag, s.clone())));
-    keys.extend(meta.author_slugs.iter().map(|s| ListingKey::Term(TermKind::Author, s.clone())));
+    keys.extend(terms(meta).map(|(kind, _, slug)| ListingKey::Term(kind, slug.to_string())));
     keys
+}
+
+/// An article's column, tags and authors: kind, name as written, slug.
+fn terms(meta: &content::ArticleMeta) -> impl Iterator<Item = (TermKind, &str, &str)> {
+    let column = meta.column.as_deref().zip(meta.column_slug.as_deref()).map(|(name, slug)| (TermKind::Column, name, slug));
+    let tags = meta.tags.iter().zip(&meta.tag_slugs).map(|(name, slug)| (TermKind::Tag, name.as_str(), slug.as_str()));
+    let authors = meta.authors.iter().zip(&meta.author_slugs).map(|(name, slug)| (TermKind::Author, name.as_str(), slug.as_str()));
+    column.into_iter().chain(tags).chain(authors)
 }
 
 /// The standalone subscribe page's `page`.
@@ -926,9 +953,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let sink = DiskSink::new(staging.path());
     let (site, article_files) = Site::load_writing_articles(&opts.root, selection, &sink)?;
     step("load, render and write the articles");
-    let mut rest = site.jobs();
-    rest.retain(|j| !matches!(j, Job::Article(_)));
-    let files = article_files + site.render_jobs_and_statics(&rest, &sink)?;
+    let files = article_files + site.render_jobs_and_statics(&site.jobs_but_articles(), &sink)?;
     step("render and write listings, feeds and pages");
     staging.commit().map_err(Diagnostics::from)?;
     step("swap the new output in, remove the old");
