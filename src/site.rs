@@ -806,7 +806,7 @@ impl Site {
                 .into());
             }
         }
-        let old_index = articles.iter().position(|a| a.meta.source == rel);
+        let old_index = source_position(articles.iter().map(|a| a.meta.source.as_path()), rel);
         let old = old_index.map(|i| &articles[i].meta);
         let keys: BTreeSet<ListingKey> = std::iter::once(ListingKey::Home)
             .chain(old.into_iter().chain(new.as_ref().map(|a| &a.meta)).flat_map(listing_keys))
@@ -884,7 +884,7 @@ impl Site {
             }
         }
         let mut removed = Vec::new();
-        if let Some(i) = self.library.pages.iter().position(|p| p.source == rel) {
+        if let Some(i) = source_position(self.library.pages.iter().map(|p| p.source.as_path()), rel) {
             let old = self.library.pages.remove(i);
             if new.as_ref().is_none_or(|p| p.path != old.path) {
                 removed.push(format!("{}/index.html", old.path));
@@ -905,6 +905,11 @@ fn listing_keys(meta: &content::ArticleMeta) -> Vec<ListingKey> {
     let mut keys = vec![ListingKey::Home, ListingKey::Term(TermKind::Year, meta.date.date().year().to_string())];
     keys.extend(terms(meta).map(|(kind, _, slug)| ListingKey::Term(kind, slug.to_string())));
     keys
+}
+
+/// Where the file `rel` stands among `sources`.
+fn source_position<'a>(sources: impl Iterator<Item = &'a Path>, rel: &Path) -> Option<usize> {
+    content::positions(sources, &BTreeSet::from([rel.to_path_buf()])).first().copied()
 }
 
 /// An article's column, tags and authors: kind, name as written, slug.

@@ -3,12 +3,11 @@
 //! records the problems and leaves the last good build being served.
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::content::Selection;
+use crate::content::{self, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::Renderer;
 use crate::site::{Job, Site, STATIC_DIR};
@@ -145,8 +144,8 @@ impl Builder {
         // have shifted an earlier one's: find the edited ones again by file.
         jobs.retain(|j| !matches!(j, Job::Article(_) | Job::Page(_)));
         let library = &site.library;
-        jobs.extend(positions(library.articles.iter().map(|a| a.meta.source.as_path()), &batch.content).into_iter().map(Job::Article));
-        jobs.extend(positions(library.pages.iter().map(|p| p.source.as_path()), &batch.content).into_iter().map(Job::Page));
+        jobs.extend(content::positions(library.articles.iter().map(|a| a.meta.source.as_path()), &batch.content).into_iter().map(Job::Article));
+        jobs.extend(content::positions(library.pages.iter().map(|p| p.source.as_path()), &batch.content).into_iter().map(Job::Page));
         if batch.templates {
             site.set_renderer(Renderer::load(&self.root).map_err(|p| Diagnostics(p).sorted())?);
             // Any page may use the edited template (through extends or include).
@@ -187,40 +186,7 @@ impl Builder {
     }
 }
 
-/// The positions in `sources` of the files in `changed`. Paths are equal
-/// component by component, which parsed for every article of a large
-/// archive costs milliseconds per edit; only paths whose bytes end with a
-/// changed file's name are compared that way.
-fn positions<'a>(sources: impl Iterator<Item = &'a Path>, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
-    let names: Vec<&[u8]> = changed.iter().filter_map(|p| p.file_name()).map(OsStr::as_encoded_bytes).collect();
-    sources
-        .enumerate()
-        .filter(|(_, source)| {
-            let bytes = source.as_os_str().as_encoded_bytes();
-            names.iter().any(|n| bytes.ends_with(n)) && changed.contains(*source)
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// Whether `key` is `prefix` itself or lies below it.
 fn touched_by(key: &str, prefix: &str) -> bool {
     key == prefix || key.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_match_whole_paths_not_just_names() {
-        let sources: Vec<PathBuf> =
-            ["content/articles/a.md", "content/articles/2025/a.md", "content/articles/ba.md", "content/about.md", "content/articles/b.md"]
-                .iter()
-                .map(PathBuf::from)
-                .collect();
-        let changed: BTreeSet<PathBuf> = ["content/articles/2025/a.md", "content/articles/b.md", "content/articles/gone.md"].iter().map(PathBuf::from).collect();
-        assert_eq!(positions(sources.iter().map(PathBuf::as_path), &changed), vec![1, 4]);
-        assert!(positions(sources.iter().map(PathBuf::as_path), &BTreeSet::new()).is_empty());
-    }
 }
