@@ -30,31 +30,67 @@ impl PubDate {
 
     /// "2009-12-22".
     pub fn iso_date(&self) -> String {
-        // Written by hand: sitemaps and cards ask for this tens of thousands of times.
-        let d = self.date();
-        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        let mut out = String::with_capacity(10);
+        push_date(&mut out, self.date());
+        out
     }
 
     /// RFC 3339 with an offset (UTC when the source gave none), for feeds and JSON-LD.
     pub fn rfc3339(&self) -> String {
-        let offset = self.offset_seconds.unwrap_or(0);
         let t = &self.datetime;
-        let base = format_args!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        );
-        if offset == 0 {
-            format!("{base}Z")
-        } else {
-            let sign = if offset < 0 { '-' } else { '+' };
-            let abs = offset.unsigned_abs();
-            format!("{base}{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60)
+        let mut out = String::with_capacity(25);
+        push_date(&mut out, t.date());
+        out.push('T');
+        push_digits(&mut out, t.hour().unsigned_abs().into(), 2);
+        out.push(':');
+        push_digits(&mut out, t.minute().unsigned_abs().into(), 2);
+        out.push(':');
+        push_digits(&mut out, t.second().unsigned_abs().into(), 2);
+        match self.offset_seconds.unwrap_or(0) {
+            0 => out.push('Z'),
+            offset => {
+                out.push(if offset < 0 { '-' } else { '+' });
+                let abs = offset.unsigned_abs();
+                push_digits(&mut out, abs / 3600, 2);
+                out.push(':');
+                push_digits(&mut out, (abs % 3600) / 60, 2);
+            }
         }
+        out
+    }
+}
+
+/// "2009-12-22" onto `out`. Written by hand rather than with `format!`:
+/// cards, sitemaps, feeds and structured data ask for dates tens of
+/// thousands of times a build.
+fn push_date(out: &mut String, d: Date) {
+    match u32::try_from(d.year()) {
+        Ok(year) => push_digits(out, year, 4),
+        // Years before the common era never come from front matter (TOML has none).
+        Err(_) => out.push_str(&format!("{:05}", d.year())),
+    }
+    out.push('-');
+    push_digits(out, d.month().unsigned_abs().into(), 2);
+    out.push('-');
+    push_digits(out, d.day().unsigned_abs().into(), 2);
+}
+
+/// `n` in decimal, zero-padded to at least `width` digits.
+fn push_digits(out: &mut String, n: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut i = buf.len();
+    let mut rest = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len().saturating_sub(width));
+    for &b in &buf[start..] {
+        out.push(char::from(b));
     }
 }
 
@@ -70,7 +106,18 @@ const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Frid
 pub fn ap_long_date(date: Date) -> String {
     let weekday = WEEKDAYS[date.weekday().to_monday_zero_offset() as usize];
     let month = AP_MONTHS[(date.month() - 1) as usize];
-    format!("{weekday}, {month} {}, {}", date.day(), date.year())
+    let mut out = String::with_capacity(32);
+    out.push_str(weekday);
+    out.push_str(", ");
+    out.push_str(month);
+    out.push(' ');
+    push_digits(&mut out, date.day().unsigned_abs().into(), 1);
+    out.push_str(", ");
+    match u32::try_from(date.year()) {
+        Ok(year) => push_digits(&mut out, year, 1),
+        Err(_) => out.push_str(&date.year().to_string()),
+    }
+    out
 }
 
 /// Parses "2026-03-17" or "2026-03-17T09:30:00Z"-style text, for dates
@@ -130,6 +177,10 @@ mod tests {
         let t = parse_date_text("2026-04-02T09:30:00-05:00").unwrap();
         assert_eq!(t.rfc3339(), "2026-04-02T09:30:00-05:00");
         assert_eq!(t.iso_date(), "2026-04-02");
+        let t = parse_date_text("0987-10-05T23:05:09+05:30").unwrap();
+        assert_eq!(t.rfc3339(), "0987-10-05T23:05:09+05:30");
+        assert_eq!(t.long(), "Friday, Oct. 5, 987");
+        assert_eq!(PubDate::from_date(date(9999, 12, 31)).rfc3339(), "9999-12-31T00:00:00Z");
     }
 
     #[test]
