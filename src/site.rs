@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::value::Key;
 use tera::{Context, Value};
 
 use crate::config::Config;
@@ -324,14 +325,6 @@ struct Views {
 /// The partial every listing shows an article with.
 const CARD_TEMPLATE: &str = "partials/card.html";
 
-/// A card and its HTML (`articles` in listings).
-#[derive(Serialize)]
-struct RenderedCard<'a> {
-    #[serde(flatten)]
-    card: CardView<'a>,
-    html: &'a str,
-}
-
 impl Views {
     fn new(config: &Config, articles: usize) -> Views {
         Views {
@@ -506,12 +499,16 @@ impl Site {
         self.views.cards[i][target.index()]
             .get_or_init(|| {
                 let site = SiteView::new(&self.config, target);
-                let view = CardView::new(&site, &self.library.articles[i].meta);
+                let card = Value::from_serializable(&CardView::new(&site, &self.library.articles[i].meta));
                 let mut ctx = Context::new();
                 ctx.insert_value("site", self.views.site[target.index()].clone());
-                ctx.insert("article", &view);
+                ctx.insert_value("article", card.clone());
                 let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
-                Ok(Value::from_serializable(&RenderedCard { card: view, html: &html }))
+                drop(ctx);
+                // The card's own fields plus its HTML, for listings (`article.html`).
+                let mut fields = card.into_map().unwrap_or_default();
+                fields.insert(Key::from("html"), Value::from(html));
+                Ok(Value::from(fields))
             })
             .clone()
     }

@@ -86,15 +86,19 @@ pub struct Term<'a> {
     /// As written in front matter.
     pub name: &'a str,
     /// URL segment.
-    pub slug: String,
+    pub slug: &'a str,
     /// Absolute URL of its listing in this tree.
     pub url: String,
 }
 
 impl<'a> Term<'a> {
     /// A term of `kind` ("columns", "tags", "authors") under `base`.
-    pub fn new(base: &str, kind: &str, name: &'a str, slug: &str) -> Self {
-        Term { url: format!("{base}/{kind}/{slug}/"), name, slug: slug.to_string() }
+    pub fn new(base: &str, kind: &str, name: &'a str, slug: &'a str) -> Self {
+        let mut url = String::with_capacity(base.len() + kind.len() + slug.len() + 3);
+        for part in [base, "/", kind, "/", slug, "/"] {
+            url.push_str(part);
+        }
+        Term { url, name, slug }
     }
 }
 
