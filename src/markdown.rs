@@ -57,6 +57,8 @@ pub struct Document<'a> {
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,
     words: usize,
+    /// Length of the Markdown, to size the HTML buffers.
+    source_len: usize,
 }
 
 /// One side of a cut, rendered.
@@ -141,6 +143,7 @@ impl<'a> Document<'a> {
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
+            source_len: body.len(),
         };
         let mut depth = 0usize;
         // Where the open block's events start in `doc.events`, and its source offset.
@@ -272,9 +275,13 @@ impl<'a> Document<'a> {
         let first_paragraph = self.first_paragraph(0..free_blocks);
         // Blocks cover the events from the first to the last, in order.
         let free_events = free_blocks.checked_sub(1).and_then(|last| self.blocks.get(last)).map_or(0, |b| b.end);
+        // HTML runs about a quarter longer than its Markdown: size each side's
+        // buffer by its share of the events so that it seldom has to grow.
+        let total_events = self.events.len().max(1);
+        let html_size = |events: usize| self.source_len / total_events * events * 5 / 4 + 256;
         let mut events = std::mem::take(&mut self.events).into_iter();
         let mut state = RenderState::default();
-        let mut html = String::with_capacity(free_events * 48);
+        let mut html = String::with_capacity(html_size(free_events));
         self.render_events(events.by_ref().take(free_events), &numbers, &mut state, &mut html);
         let public = Part {
             footnotes_html: self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone()),
@@ -284,7 +291,7 @@ impl<'a> Document<'a> {
         };
         let members = (free_blocks < self.blocks.len()).then(|| {
             let all = 0..self.blocks.len();
-            let mut html = String::with_capacity(public.html.len() + events.len() * 48 + 80);
+            let mut html = String::with_capacity(public.html.len() + html_size(events.len()));
             html.push_str(&public.html);
             html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
             self.render_events(events, &numbers, &mut state, &mut html);

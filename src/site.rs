@@ -322,6 +322,11 @@ struct Views {
     cards: Vec<[OnceLock<Result<Value, Diagnostic>>; 2]>,
 }
 
+/// Room for a page's markup around its body and cards, so that the buffer
+/// a page is rendered into rarely has to grow (the built-in theme's pages
+/// are 4 to 6 KB without them).
+const PAGE_CAPACITY: usize = 8 * 1024;
+
 /// The partial every listing shows an article with.
 const CARD_TEMPLATE: &str = "partials/card.html";
 
@@ -371,7 +376,7 @@ impl Site {
         let write_pages = |article: &mut Article| -> Result<(), Diagnostic> {
             for target in Target::ALL {
                 let (path, html) = site.render_article(article, target)?;
-                sink.write(target, &path, html.as_bytes())?;
+                sink.write(target, &path, &html)?;
                 written.fetch_add(1, Ordering::Relaxed);
             }
             if !keep_members {
@@ -448,9 +453,9 @@ impl Site {
             .flat_map_iter(|job| Target::ALL.map(|t| (job, t)))
             .filter_map(|(job, target)| {
                 let result = self.render_job(job, target).and_then(|out| match out {
-                    Some((path, text)) => {
+                    Some((path, bytes)) => {
                         written.fetch_add(1, Ordering::Relaxed);
-                        sink.write(target, &path, text.as_bytes())
+                        sink.write(target, &path, &bytes)
                     }
                     None => Ok(()),
                 });
@@ -528,7 +533,7 @@ impl Site {
 
     /// Renders one output file for one target: its path and text, or `None`
     /// when the job has no file in that target (feeds, sitemap).
-    pub fn render_job(&self, job: &Job, target: Target) -> Result<Option<(String, String)>, Diagnostic> {
+    pub fn render_job(&self, job: &Job, target: Target) -> Result<Option<(String, Vec<u8>)>, Diagnostic> {
         let site = SiteView::new(&self.config, target);
         let page_title = |t: &str| format!("{t} · {}", self.config.title);
         match job {
@@ -539,7 +544,7 @@ impl Site {
                 let seo = self.seo_for(&site, page_title(&page.title), &page.teaser, &path);
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &PageView::new(&site, page));
-                Ok(Some((format!("{path}index.html"), self.renderer.render("page.html", &ctx)?)))
+                Ok(Some((format!("{path}index.html"), self.renderer.render_page("page.html", &ctx, PAGE_CAPACITY)?)))
             }
             Job::Listing(key, n) => self.render_listing(&site, target, key, *n).map(Some),
             Job::Terms(kind) => {
@@ -564,32 +569,32 @@ impl Site {
                 ctx.insert("kind", kind.singular());
                 ctx.insert("title", kind.index_title());
                 ctx.insert("terms", &terms);
-                Ok(Some((format!("{path}index.html"), self.renderer.render("terms.html", &ctx)?)))
+                Ok(Some((format!("{path}index.html"), self.renderer.render_page("terms.html", &ctx, PAGE_CAPACITY)?)))
             }
             Job::Feed(column) => {
                 if target == Target::Members && !self.config.members_feed {
                     return Ok(None);
                 }
-                Ok(self.render_feed(&site, target, column.as_deref()))
+                Ok(self.render_feed(&site, target, column.as_deref()).map(|(path, xml)| (path, xml.into_bytes())))
             }
-            Job::Sitemap => Ok((target == Target::Public).then(|| ("sitemap.xml".into(), self.sitemap()))),
-            Job::Robots => Ok(Some(("robots.txt".into(), feeds::robots(&self.config, target == Target::Public)))),
+            Job::Sitemap => Ok((target == Target::Public).then(|| ("sitemap.xml".into(), self.sitemap().into_bytes()))),
+            Job::Robots => Ok(Some(("robots.txt".into(), feeds::robots(&self.config, target == Target::Public).into_bytes()))),
             Job::NotFound => {
                 let seo = self.seo_for(&site, page_title("Page not found"), "", "404.html");
                 let ctx = self.context(target, &seo);
-                Ok(Some(("404.html".into(), self.renderer.render("404.html", &ctx)?)))
+                Ok(Some(("404.html".into(), self.renderer.render_page("404.html", &ctx, PAGE_CAPACITY)?)))
             }
             Job::Subscribe => {
                 let seo = self.seo_for(&site, page_title("Subscribe"), &self.config.pitch, "subscribe/");
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &SubscribePage { title: "Subscribe", url: format!("{}/subscribe/", site.url) });
-                Ok(Some(("subscribe/index.html".into(), self.renderer.render("subscribe.html", &ctx)?)))
+                Ok(Some(("subscribe/index.html".into(), self.renderer.render_page("subscribe.html", &ctx, PAGE_CAPACITY)?)))
             }
         }
     }
 
     /// An article's page in one target: its path and HTML.
-    fn render_article(&self, article: &Article, target: Target) -> Result<(String, String), Diagnostic> {
+    fn render_article(&self, article: &Article, target: Target) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = SiteView::new(&self.config, target);
         let meta = &article.meta;
         let path = format!("articles/{}/", meta.slug);
@@ -602,16 +607,20 @@ impl Site {
         seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
         let mut ctx = self.context(target, &seo);
         ctx.insert("page", &article_view(&site, article, target));
-        Ok((format!("{path}index.html"), self.renderer.render("article.html", &ctx)?))
+        let (part, _) = article_part(article, target);
+        let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
+        Ok((format!("{path}index.html"), self.renderer.render_page("article.html", &ctx, capacity)?))
     }
 
-    fn render_listing(&self, site: &SiteView<'_>, target: Target, key: &ListingKey, n: usize) -> Result<(String, String), Diagnostic> {
+    fn render_listing(&self, site: &SiteView<'_>, target: Target, key: &ListingKey, n: usize) -> Result<(String, Vec<u8>), Diagnostic> {
         let per = self.config.paginate_by;
         let empty = Listing { name: String::new(), articles: Vec::new() };
         let listing = self.index.listings.get(key).unwrap_or(&empty);
         let total = self.index.pages(key, per);
         let cards: Vec<Value> =
             listing.articles.iter().skip((n - 1) * per).take(per).map(|&i| self.card(i, target)).collect::<Result<_, _>>()?;
+        // Cards run to about a kilobyte each.
+        let capacity = PAGE_CAPACITY + cards.len() * 1024;
         let cards = Value::from(cards);
         let paginator = Paginator {
             current: n,
@@ -629,7 +638,7 @@ impl Site {
                 let mut ctx = self.context(target, &seo);
                 ctx.insert_value("articles", cards);
                 ctx.insert("paginator", &paginator);
-                Ok((path, self.renderer.render("index.html", &ctx)?))
+                Ok((path, self.renderer.render_page("index.html", &ctx, capacity)?))
             }
             ListingKey::Term(kind, slug) => {
                 let bio = match kind {
@@ -651,7 +660,7 @@ impl Site {
                 ctx.insert("listing", &view);
                 ctx.insert_value("articles", cards);
                 ctx.insert("paginator", &paginator);
-                Ok((path, self.renderer.render("listing.html", &ctx)?))
+                Ok((path, self.renderer.render_page("listing.html", &ctx, capacity)?))
             }
         }
     }
@@ -924,13 +933,19 @@ struct SubscribePage {
     url: String,
 }
 
-/// The one place that picks which part of an article a target may show.
-fn article_view<'a>(site: &SiteView<'_>, article: &'a Article, target: Target) -> ArticleView<'a> {
+/// The one place that picks which part of an article a target may show,
+/// and whether the page is locked (the public page of a paywalled article).
+fn article_part(article: &Article, target: Target) -> (&crate::markdown::Part, bool) {
     match (target, &article.members) {
-        (Target::Members, Some(full)) => ArticleView::new(site, &article.meta, full, false),
-        (Target::Public, Some(_)) => ArticleView::new(site, &article.meta, &article.public, true),
-        (_, None) => ArticleView::new(site, &article.meta, &article.public, false),
+        (Target::Members, Some(full)) => (full, false),
+        (Target::Public, Some(_)) => (&article.public, true),
+        (_, None) => (&article.public, false),
     }
+}
+
+fn article_view<'a>(site: &SiteView<'_>, article: &'a Article, target: Target) -> ArticleView<'a> {
+    let (part, locked) = article_part(article, target);
+    ArticleView::new(site, &article.meta, part, locked)
 }
 
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
@@ -1011,6 +1026,7 @@ mod tests {
             .iter()
             .filter(|j| matches!(j, Job::Listing(..)))
             .filter_map(|j| site.render_job(j, Target::Public).expect("render"))
+            .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("UTF-8")))
             .collect()
     }
 
@@ -1076,7 +1092,7 @@ mod tests {
 
     fn home(site: &Site) -> String {
         let (_, html) = site.render_job(&Job::Listing(ListingKey::Home, 1), Target::Public).expect("render").expect("a page");
-        html
+        String::from_utf8(html).expect("UTF-8")
     }
 
     #[test]

@@ -89,6 +89,15 @@ impl Renderer {
         self.tera.render(template, context).map_err(|e| self.diagnostic(&e))
     }
 
+    /// Renders a page to bytes for a file, in a buffer of `capacity` to
+    /// start with: the page goes to disk as it is, so it is neither grown
+    /// step by step nor checked again as UTF-8 (Tera writes only `str`s).
+    pub fn render_page(&self, template: &str, context: &Context, capacity: usize) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(capacity);
+        self.tera.render_to(template, context, &mut out).map_err(|e| self.diagnostic(&e))?;
+        Ok(out)
+    }
+
     /// Where a template lives, as a user would look for it.
     fn file_of(&self, name: &str) -> PathBuf {
         match self.sources.get(name) {
