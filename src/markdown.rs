@@ -559,20 +559,35 @@ fn count_words(text: &str) -> usize {
     counter.words
 }
 
-/// The text of events up to (not including) the first for which `stop` holds.
+/// The text of events up to (not including) the first for which `stop`
+/// holds, each run of whitespace (line breaks included) made one space.
 fn plain_text(events: &[Event<'_>], stop: impl Fn(&Event<'_>) -> bool) -> String {
     let mut out = String::new();
+    let mut space = false;
+    let mut push = |text: &str, out: &mut String| {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                space = true;
+            } else {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+    };
     for e in events {
         if stop(e) {
             break;
         }
         match e {
-            Event::Text(t) | Event::Code(t) => out.push_str(t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::Text(t) | Event::Code(t) => push(t, &mut out),
+            Event::SoftBreak | Event::HardBreak => push(" ", &mut out),
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// A URL- and id-safe form of a text: lowercase words joined by hyphens.
@@ -601,17 +616,23 @@ pub fn summarize(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let mut out = String::new();
+    let mut chars = 0;
     for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() + 1 > max {
+        let len = word.chars().count();
+        if chars + len + 1 > max {
             break;
         }
         if !out.is_empty() {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
+        chars += len;
     }
-    let trimmed = out.trim_end_matches([',', ';', ':', '.', '—', '-']).to_string();
-    format!("{trimmed}…")
+    let trimmed = out.trim_end_matches([',', ';', ':', '.', '—', '-']).len();
+    out.truncate(trimmed);
+    out.push('…');
+    out
 }
 
 #[cfg(test)]
@@ -801,5 +822,7 @@ mod tests {
         assert_eq!(slugify("!!!"), "section");
         assert_eq!(summarize("short", 10), "short");
         assert_eq!(summarize("one two three four", 10), "one two…");
+        assert_eq!(summarize("été, déjà vu, encore", 12), "été, déjà…");
+        assert_eq!(plain_text(&Parser::new("  A *b*\nc  `d`  ").collect::<Vec<_>>(), |_| false), "A b c d");
     }
 }

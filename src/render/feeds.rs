@@ -14,23 +14,37 @@ use crate::markdown::Part;
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(text: &str) -> Cow<'_, str> {
     // Most text (every URL, most titles) needs no escaping: no copy then.
-    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20) {
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| escape_of(b).is_some()) else {
         return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0 at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if let Some(replacement) = escape_of(b) {
+            // Every byte escaped is ASCII, so `i` is a character boundary.
+            out.push_str(&text[copied..i]);
+            out.push_str(replacement);
+            copied = i + 1;
         }
     }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// What an XML text byte becomes, if not itself.
+fn escape_of(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&apos;"),
+        b'\t' | b'\n' | b'\r' => None,
+        // Control characters are not allowed in XML 1.0 at all.
+        b if b < 0x20 => Some(""),
+        _ => None,
+    }
 }
 
 /// An entry of a feed: public metadata and the part the feed may show.
@@ -262,6 +276,9 @@ mod tests {
     #[test]
     fn xml_escape_handles_markup_and_controls() {
         assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml_escape("line\nnext\tété"), "line\nnext\tété");
+        assert!(matches!(xml_escape("line\nnext"), Cow::Borrowed(_)));
+        assert_eq!(xml_escape("é<\u{1f}ü"), "é&lt;ü");
     }
 
     #[test]
