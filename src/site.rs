@@ -3,10 +3,10 @@
 //! unless all steps succeeded. Also owns the listings (home, columns, tags,
 //! authors, years) and which pages an edit touches.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -21,7 +21,7 @@ use crate::output::{DiskSink, Sink, Staging, Target};
 use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
 use crate::render::theme;
 use crate::render::views::{
-    ArticleView, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount,
+    ArticleText, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount,
 };
 use crate::render::Renderer;
 
@@ -319,7 +319,16 @@ pub struct Site {
 /// article appears on several listing pages).
 struct Views {
     site: [Value; 2],
-    cards: Vec<[OnceLock<Result<Value, Diagnostic>>; 2]>,
+    cards: Vec<[CardCache; 2]>,
+}
+
+/// One article's card in one tree.
+#[derive(Default)]
+struct CardCache {
+    /// Its fields (a `CardView`), which the article's page starts from too.
+    fields: OnceLock<Value>,
+    /// The fields and `html`, the card rendered, for listings.
+    rendered: OnceLock<Result<Value, Diagnostic>>,
 }
 
 /// Room for a page's markup around its body and cards, so that the buffer
@@ -373,9 +382,12 @@ impl Site {
         let site = Site::without_content(config, renderer, root, selection);
         let written = AtomicUsize::new(0);
         let keep_members = site.config.members_feed;
+        let made_cards = Mutex::new(Vec::new());
         let write_pages = |article: &mut Article| -> Result<(), Diagnostic> {
             for target in Target::ALL {
-                let (path, html) = site.render_article(article, target)?;
+                let fields = site.new_card_fields(&article.meta, target);
+                let (path, html) = site.render_article(article, target, fields.clone())?;
+                made_cards.lock().unwrap_or_else(PoisonError::into_inner).push((article.meta.slug.clone(), target, fields));
                 sink.write(target, &path, &html)?;
                 written.fetch_add(1, Ordering::Relaxed);
             }
@@ -386,7 +398,9 @@ impl Site {
             Ok(())
         };
         let library = content::load_each(root, &site.config, selection, Some(&write_pages)).map_err(|p| Diagnostics(p).sorted())?;
-        Ok((site.with_library(library), written.into_inner()))
+        let mut site = site.with_library(library);
+        site.keep_card_fields(made_cards.into_inner().unwrap_or_else(PoisonError::into_inner));
+        Ok((site, written.into_inner()))
     }
 
     /// A site with settings and templates and no content yet.
@@ -502,9 +516,9 @@ impl Site {
     /// use and shared by every listing page the article appears on.
     fn card(&self, i: usize, target: Target) -> Result<Value, Diagnostic> {
         self.views.cards[i][target.index()]
+            .rendered
             .get_or_init(|| {
-                let site = SiteView::new(&self.config, target);
-                let card = Value::from_serializable(&CardView::new(&site, &self.library.articles[i].meta));
+                let card = self.card_fields(i, target);
                 let mut ctx = Context::new();
                 ctx.insert_value("site", self.views.site[target.index()].clone());
                 ctx.insert_value("article", card.clone());
@@ -537,7 +551,7 @@ impl Site {
         let site = SiteView::new(&self.config, target);
         let page_title = |t: &str| format!("{t} · {}", self.config.title);
         match job {
-            Job::Article(i) => self.render_article(&self.library.articles[*i], target).map(Some),
+            Job::Article(i) => self.render_article(&self.library.articles[*i], target, self.card_fields(*i, target)).map(Some),
             Job::Page(i) => {
                 let page = &self.library.pages[*i];
                 let path = format!("{}/", page.path);
@@ -593,8 +607,32 @@ impl Site {
         }
     }
 
-    /// An article's page in one target: its path and HTML.
-    fn render_article(&self, article: &Article, target: Target) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// The fields of article `i`'s card in `target`'s tree, built once.
+    fn card_fields(&self, i: usize, target: Target) -> Value {
+        self.views.cards[i][target.index()]
+            .fields
+            .get_or_init(|| self.new_card_fields(&self.library.articles[i].meta, target))
+            .clone()
+    }
+
+    fn new_card_fields(&self, meta: &content::ArticleMeta, target: Target) -> Value {
+        Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target), meta))
+    }
+
+    /// Keeps the card fields that `lede build` made for the article pages
+    /// it wrote while loading, for the listings to reuse.
+    fn keep_card_fields(&mut self, made: Vec<(String, Target, Value)>) {
+        let by_slug: HashMap<&str, usize> =
+            self.library.articles.iter().enumerate().map(|(i, a)| (a.meta.slug.as_str(), i)).collect();
+        for (slug, target, fields) in made {
+            if let Some(&i) = by_slug.get(slug.as_str()) {
+                let _ = self.views.cards[i][target.index()].fields.set(fields);
+            }
+        }
+    }
+
+    /// An article's page in one target: its path and HTML. `card` is its card's fields in that target.
+    fn render_article(&self, article: &Article, target: Target, card: Value) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = SiteView::new(&self.config, target);
         let meta = &article.meta;
         let path = format!("articles/{}/", meta.slug);
@@ -606,8 +644,8 @@ impl Site {
         let selector = (target == Target::Members).then_some(PAID_SELECTOR);
         seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
         let mut ctx = self.context(target, &seo);
-        ctx.insert("page", &article_view(&site, article, target));
-        let (part, _) = article_part(article, target);
+        let (part, locked) = article_part(article, target);
+        ctx.insert_value("page", ArticleText::new(part, locked).page(card));
         let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
         Ok((format!("{path}index.html"), self.renderer.render_page("article.html", &ctx, capacity)?))
     }
@@ -941,11 +979,6 @@ fn article_part(article: &Article, target: Target) -> (&crate::markdown::Part, b
         (Target::Public, Some(_)) => (&article.public, true),
         (_, None) => (&article.public, false),
     }
-}
-
-fn article_view<'a>(site: &SiteView<'_>, article: &'a Article, target: Target) -> ArticleView<'a> {
-    let (part, locked) = article_part(article, target);
-    ArticleView::new(site, &article.meta, part, locked)
 }
 
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.

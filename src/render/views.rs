@@ -3,6 +3,7 @@
 //! that could carry paid text.
 
 use serde::Serialize;
+use tera::Value;
 
 use crate::config::{Config, Plan};
 use crate::content::{ArticleMeta, Page};
@@ -158,12 +159,10 @@ impl<'a> CardView<'a> {
     }
 }
 
-/// An article page (`page` in `article.html`).
+/// What an article page (`page` in `article.html`) has beyond its card's
+/// fields (title, url, column, authors, …): the part of the text it shows.
 #[derive(Debug, Serialize)]
-pub struct ArticleView<'a> {
-    /// The card fields (title, url, column, authors, …).
-    #[serde(flatten)]
-    pub card: CardView<'a>,
+pub struct ArticleText<'a> {
     /// The body this view may show.
     pub body: &'a str,
     /// Headings within `body`.
@@ -174,16 +173,18 @@ pub struct ArticleView<'a> {
     pub locked: bool,
 }
 
-impl<'a> ArticleView<'a> {
-    /// A view showing `part`; `locked` when that part is the free side of a paywalled article.
-    pub fn new(site: &SiteView<'_>, meta: &'a ArticleMeta, part: &'a Part, locked: bool) -> Self {
-        ArticleView {
-            card: CardView::new(site, meta),
-            body: &part.html,
-            toc: &part.toc,
-            footnotes: &part.footnotes_html,
-            locked,
-        }
+impl<'a> ArticleText<'a> {
+    /// The text of `part`; `locked` when that part is the free side of a paywalled article.
+    pub fn new(part: &'a Part, locked: bool) -> Self {
+        ArticleText { body: &part.html, toc: &part.toc, footnotes: &part.footnotes_html, locked }
+    }
+
+    /// The page's value: `card` (a [`CardView`] as a template value, which
+    /// the article's listings share) with this text's fields added.
+    pub fn page(&self, card: Value) -> Value {
+        let mut page = card.into_map().unwrap_or_default();
+        page.extend(Value::from_serializable(self).into_map().unwrap_or_default());
+        Value::from(page)
     }
 }
 
