@@ -4,7 +4,6 @@
 //! contents and the footnotes that side may show.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -280,7 +279,7 @@ impl<'a> Document<'a> {
         let total_events = self.events.len().max(1);
         let html_size = |events: usize| self.source_len / total_events * events * 5 / 4 + 256;
         let mut events = std::mem::take(&mut self.events).into_iter();
-        let mut state = RenderState::default();
+        let mut state = RenderState { ref_count: vec![0; numbers.len() + 1], ..RenderState::default() };
         let mut html = String::with_capacity(html_size(free_events));
         self.render_events(events.by_ref().take(free_events), &numbers, &mut state, &mut html);
         let public = Part {
@@ -390,43 +389,52 @@ impl<'a> Document<'a> {
     }
 
     /// A reference becomes a numbered link; one to an undefined note stays as written.
-    fn footnote_ref(
-        &self,
-        event: Event<'a>,
-        numbers: &HashMap<String, usize>,
-        refs: &mut Vec<usize>,
-        ref_count: &mut HashMap<usize, usize>,
-    ) -> Event<'a> {
+    fn footnote_ref(&self, event: Event<'a>, numbers: &HashMap<String, usize>, refs: &mut Vec<usize>, ref_count: &mut [usize]) -> Event<'a> {
         let Event::FootnoteReference(name) = event else { return event };
         let Some(&n) = numbers.get(name.as_ref()) else {
             return Event::Text(CowStr::from(format!("[^{name}]")));
         };
-        let count = ref_count.entry(n).or_insert(0);
-        *count += 1;
-        if *count == 1 {
+        ref_count[n] += 1;
+        let count = ref_count[n];
+        if count == 1 {
             refs.push(n);
         }
-        let id = if *count == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{count}") };
-        Event::Html(CowStr::from(format!(
-            "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\">{n}</a></sup>"
-        )))
+        let mut html = String::with_capacity(80);
+        html.push_str("<sup class=\"footnote-ref\"><a href=\"#fn-");
+        push_number(&mut html, n);
+        html.push_str("\" id=\"");
+        push_ref_id(&mut html, n, count);
+        html.push_str("\">");
+        push_number(&mut html, n);
+        html.push_str("</a></sup>");
+        Event::Html(CowStr::from(html))
     }
 
     /// The notes referenced from this side (and notes those notes reference), in number order.
-    fn render_footnotes(&self, numbers: &HashMap<String, usize>, mut refs: Vec<usize>, mut ref_count: HashMap<usize, usize>) -> String {
-        let by_number: HashMap<usize, &FootnoteDef<'a>> =
-            self.footnotes.iter().filter_map(|f| numbers.get(f.name.as_ref()).map(|&n| (n, f))).collect();
+    fn render_footnotes(&self, numbers: &HashMap<String, usize>, mut refs: Vec<usize>, mut ref_count: Vec<usize>) -> String {
+        // Notes are numbered 1, 2, … in order: look them up by number in vectors.
+        let mut by_number: Vec<Option<&FootnoteDef<'a>>> = vec![None; numbers.len() + 1];
+        for f in &self.footnotes {
+            if let Some(&n) = numbers.get(f.name.as_ref()) {
+                by_number[n] = Some(f);
+            }
+        }
+        let mut done = vec![false; numbers.len() + 1];
         let mut out = String::new();
-        let mut done: HashSet<usize> = HashSet::new();
         // Notes may reference further notes; render until no new one appears.
-        while let Some(n) = { refs.sort_unstable(); refs.iter().copied().find(|n| !done.contains(n)) } {
-            done.insert(n);
-            let Some(def) = by_number.get(&n) else { continue };
-            let backrefs = ref_count.get(&n).copied().unwrap_or(1);
+        while let Some(n) = {
+            refs.sort_unstable();
+            refs.iter().copied().find(|&n| !done[n])
+        } {
+            done[n] = true;
+            let Some(def) = by_number[n] else { continue };
             let mut links = String::new();
-            for k in 1..=backrefs {
-                let target = if k == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{k}") };
-                let _ = write!(links, " <a href=\"#{target}\" class=\"footnote-backref\" aria-label=\"Back to reference {n}\">↩</a>");
+            for k in 1..=ref_count[n].max(1) {
+                links.push_str(" <a href=\"#");
+                push_ref_id(&mut links, n, k);
+                links.push_str("\" class=\"footnote-backref\" aria-label=\"Back to reference ");
+                push_number(&mut links, n);
+                links.push_str("\">↩</a>");
             }
             let mut events: Vec<Event<'a>> = Vec::with_capacity(def.events.len() + 1);
             let mut nested = Vec::new();
@@ -438,11 +446,42 @@ impl<'a> Document<'a> {
                 Some(p) if p == events.len() - 1 => events.insert(p, Event::InlineHtml(CowStr::from(links))),
                 _ => events.push(Event::Html(CowStr::from(format!("<p>{}</p>", links.trim_start())))),
             }
-            let _ = write!(out, "<li id=\"fn-{n}\" value=\"{n}\">");
+            out.push_str("<li id=\"fn-");
+            push_number(&mut out, n);
+            out.push_str("\" value=\"");
+            push_number(&mut out, n);
+            out.push_str("\">");
             pulldown_cmark::html::push_html(&mut out, events.into_iter());
             out.push_str("</li>\n");
         }
         out
+    }
+}
+
+/// `n` in decimal. Footnote markup is written for every note and
+/// reference of every article, where `format!` costs more than the rest.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut rest = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+/// The id of the `k`th reference to note `n`: `fnref-n`, then `fnref-n-k`.
+fn push_ref_id(out: &mut String, n: usize, k: usize) {
+    out.push_str("fnref-");
+    push_number(out, n);
+    if k > 1 {
+        out.push('-');
+        push_number(out, k);
     }
 }
 
@@ -452,8 +491,8 @@ impl<'a> Document<'a> {
 struct RenderState {
     /// Footnote numbers in order of first reference.
     refs: Vec<usize>,
-    /// References seen per footnote number.
-    ref_count: HashMap<usize, usize>,
+    /// References seen per footnote number (index 0 unused).
+    ref_count: Vec<usize>,
     /// Tables rendered.
     tables: usize,
 }
