@@ -866,6 +866,11 @@ impl Site {
             .collect();
         let old_slug = old.map(|m| m.slug.clone());
         let new_slug = new.as_ref().map(|a| a.meta.slug.clone());
+        // The sitemap lists each article's URL and date and each listing's
+        // newest date: an edit that keeps those (most edits) leaves it as it
+        // was, and it is the largest file to render again (a line per article).
+        let sitemap_facts = |m: &content::ArticleMeta| (m.slug.clone(), m.date, m.updated, listing_keys(m));
+        let sitemap_changed = old.map(sitemap_facts) != new.as_ref().map(|a| sitemap_facts(&a.meta)) || old.is_none();
 
         if let Some(i) = old_index {
             self.library.articles.remove(i);
@@ -891,6 +896,9 @@ impl Site {
             }
         }
         let per = self.config.paginate_by;
+        // A feed carries the newest articles of its listing only.
+        let in_feed = |at: Option<usize>| at.is_some_and(|at| at < self.config.feed_limit);
+        let mut home_feed = false;
         for (key, old_at, old_len) in before {
             let list = self.index.listings.get(&key).map_or(&[][..], |l| l.articles.as_slice());
             let new_at = new_index.and_then(|i| list.binary_search(&i).ok());
@@ -904,16 +912,21 @@ impl Site {
             };
             jobs.extend(changed.filter(|&n| n <= pages_after).map(|n| Job::Listing(key.clone(), n)));
             removed.extend((pages_after + 1..=pages_before).map(|n| key.path(n)));
-            if let ListingKey::Term(TermKind::Column, slug) = &key {
-                if pages_after == 0 {
-                    removed.push(format!("columns/{slug}/atom.xml"));
-                } else {
-                    jobs.push(Job::Feed(Some(slug.clone())));
-                }
+            let feed_changed = in_feed(old_at) || in_feed(new_at);
+            match &key {
+                ListingKey::Term(TermKind::Column, slug) if pages_after == 0 => removed.push(format!("columns/{slug}/atom.xml")),
+                ListingKey::Term(TermKind::Column, slug) if feed_changed => jobs.push(Job::Feed(Some(slug.clone()))),
+                ListingKey::Home => home_feed = feed_changed,
+                _ => {}
             }
         }
         jobs.extend(TermKind::ALL.map(Job::Terms));
-        jobs.extend([Job::Feed(None), Job::Sitemap]);
+        if home_feed {
+            jobs.push(Job::Feed(None));
+        }
+        if sitemap_changed {
+            jobs.push(Job::Sitemap);
+        }
         Ok(Update { jobs, removed })
     }
 
@@ -1053,11 +1066,10 @@ mod tests {
         )
     }
 
-    /// Every listing page of the public tree, by path.
+    /// Every file of the public tree but the articles' (listings, feeds, sitemap, …), by path.
     fn listing_pages(site: &Site) -> BTreeMap<String, String> {
-        site.jobs()
+        site.jobs_but_articles()
             .iter()
-            .filter(|j| matches!(j, Job::Listing(..)))
             .filter_map(|j| site.render_job(j, Target::Public).expect("render"))
             .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("UTF-8")))
             .collect()
@@ -1074,16 +1086,20 @@ mod tests {
         }
         let selection = Selection { drafts: false, future: false, today: jiff::civil::date(2026, 11, 28) };
         let mut site = Site::load(root, selection).expect("load");
-        let edits: Vec<(&str, Option<String>)> = vec![
-            ("a05", Some(article_text(5, 5 * 7, "Story 5 retitled"))),
-            ("a05", Some(article_text(5, 300, "Story 5 moved to the top"))),
-            ("a12", Some(article_text(13, 12 * 7, "Story 12 with other tags"))),
-            ("a20", None),
-            ("a31", Some(article_text(31, 1, "A new oldest story"))),
-            ("a00", Some(article_text(3, 0, "Story 0 spelled Eu"))),
-            ("a29", Some(article_text(29, 100, "Story 29 moved down"))),
+        // Whether the edit keeps the article's URL, dates and listings.
+        const IN_PLACE: bool = true;
+        let edits: Vec<(&str, Option<String>, bool)> = vec![
+            ("a05", Some(article_text(5, 5 * 7, "Story 5 retitled")), IN_PLACE),
+            ("a05", Some(article_text(5, 5 * 7, "Story 5 retitled") + "Another paragraph.\n"), IN_PLACE),
+            ("a27", Some(article_text(27, 27 * 7, "Story 27, among the newest, retitled")), IN_PLACE),
+            ("a05", Some(article_text(5, 300, "Story 5 moved to the top")), false),
+            ("a12", Some(article_text(13, 12 * 7, "Story 12 with other tags")), false),
+            ("a20", None, false),
+            ("a31", Some(article_text(31, 1, "A new oldest story")), false),
+            ("a00", Some(article_text(3, 0, "Story 0 spelled Eu")), false),
+            ("a29", Some(article_text(29, 100, "Story 29 moved down")), false),
         ];
-        for (name, text) in edits {
+        for (name, text, in_place) in edits {
             let rel = format!("content/articles/{name}.md");
             let before = listing_pages(&site);
             let existed = root.join(&rel).exists();
@@ -1096,14 +1112,8 @@ mod tests {
             assert_eq!(site.index, fresh.index, "after {name}: the index as a full load builds it");
             let after = listing_pages(&site);
             assert_eq!(after, listing_pages(&fresh), "after {name}: pages as a full build renders them");
-            let rerendered: BTreeSet<String> = update
-                .jobs
-                .iter()
-                .filter_map(|j| match j {
-                    Job::Listing(key, n) => Some(key.path(*n)),
-                    _ => None,
-                })
-                .collect();
+            let rerendered: BTreeSet<String> =
+                update.jobs.iter().filter_map(|j| site.render_job(j, Target::Public).expect("render")).map(|(path, _)| path).collect();
             for (path, html) in &after {
                 if before.get(path) != Some(html) {
                     assert!(rerendered.contains(path), "after {name}: {path} changed but is not rendered again");
@@ -1118,6 +1128,15 @@ mod tests {
                 let home = after.iter().filter(|(p, _)| *p == "index.html" || p.starts_with("page/"));
                 for (path, html) in home {
                     assert!(before.get(path) != Some(html) || !rerendered.contains(path), "after {name}: {path} did not change");
+                }
+            }
+            // Nor the sitemap, or a feed the article is too old for.
+            if in_place {
+                assert!(!rerendered.contains("sitemap.xml"), "after {name}: the sitemap is rendered again");
+                for path in after.keys().filter(|p| p.ends_with("atom.xml")) {
+                    if before.get(path) == after.get(path) {
+                        assert!(!rerendered.contains(path), "after {name}: {path} did not change but is rendered again");
+                    }
                 }
             }
         }
