@@ -319,16 +319,9 @@ pub struct Site {
 /// article appears on several listing pages).
 struct Views {
     site: [Value; 2],
-    cards: Vec<[CardCache; 2]>,
-}
-
-/// One article's card in one tree.
-#[derive(Default)]
-struct CardCache {
-    /// Its fields (a `CardView`), which the article's page starts from too.
-    fields: OnceLock<Value>,
-    /// The fields and `html`, the card rendered, for listings.
-    rendered: OnceLock<Result<Value, Diagnostic>>,
+    /// Each article's card per tree: its fields (a `CardView`) and `html`,
+    /// the card rendered. Its page starts from the same fields.
+    cards: Vec<[OnceLock<Result<Value, Diagnostic>>; 2]>,
 }
 
 /// Room for a page's markup around its body and cards, so that the buffer
@@ -338,6 +331,9 @@ const PAGE_CAPACITY: usize = 8 * 1024;
 
 /// The partial every listing shows an article with.
 const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// The field of a card in listings that holds it rendered (`article.html`).
+const CARD_HTML: &str = "html";
 
 impl Views {
     fn new(config: &Config, articles: usize) -> Views {
@@ -385,9 +381,9 @@ impl Site {
         let made_cards = Mutex::new(Vec::new());
         let write_pages = |article: &mut Article| -> Result<(), Diagnostic> {
             for target in Target::ALL {
-                let fields = site.new_card_fields(&article.meta, target);
-                let (path, html) = site.render_article(article, target, fields.clone())?;
-                made_cards.lock().unwrap_or_else(PoisonError::into_inner).push((article.meta.slug.clone(), target, fields));
+                let card = site.new_card(&article.meta, target)?;
+                let (path, html) = site.render_article(article, target, card.clone())?;
+                made_cards.lock().unwrap_or_else(PoisonError::into_inner).push((article.meta.slug.clone(), target, card));
                 sink.write(target, &path, &html)?;
                 written.fetch_add(1, Ordering::Relaxed);
             }
@@ -399,7 +395,7 @@ impl Site {
         };
         let library = content::load_each(root, &site.config, selection, Some(&write_pages)).map_err(|p| Diagnostics(p).sorted())?;
         let mut site = site.with_library(library);
-        site.keep_card_fields(made_cards.into_inner().unwrap_or_else(PoisonError::into_inner));
+        site.keep_cards(made_cards.into_inner().unwrap_or_else(PoisonError::into_inner));
         Ok((site, written.into_inner()))
     }
 
@@ -513,23 +509,33 @@ impl Site {
 
     /// The card of article `i` as listings see it in `target`'s tree, with
     /// `html`, the card rendered through `partials/card.html`: built on first
-    /// use and shared by every listing page the article appears on.
+    /// use and shared by the article's page and every listing page it is on.
     fn card(&self, i: usize, target: Target) -> Result<Value, Diagnostic> {
-        self.views.cards[i][target.index()]
-            .rendered
-            .get_or_init(|| {
-                let card = self.card_fields(i, target);
-                let mut ctx = Context::new();
-                ctx.insert_value("site", self.views.site[target.index()].clone());
-                ctx.insert_value("article", card.clone());
-                let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
-                drop(ctx);
-                // The card's own fields plus its HTML, for listings (`article.html`).
-                let mut fields = card.into_map().unwrap_or_default();
-                fields.insert(Key::from("html"), Value::from(html));
-                Ok(Value::from(fields))
-            })
-            .clone()
+        self.views.cards[i][target.index()].get_or_init(|| self.new_card(&self.library.articles[i].meta, target)).clone()
+    }
+
+    fn new_card(&self, meta: &content::ArticleMeta, target: Target) -> Result<Value, Diagnostic> {
+        let fields = Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target), meta));
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.views.site[target.index()].clone());
+        ctx.insert_value("article", fields.clone());
+        let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
+        drop(ctx);
+        let mut card = fields.into_map().unwrap_or_default();
+        card.insert(Key::from(CARD_HTML), Value::from(html));
+        Ok(Value::from(card))
+    }
+
+    /// Keeps the cards that `lede build` made for the article pages it
+    /// wrote while loading, for the listings to reuse.
+    fn keep_cards(&mut self, made: Vec<(String, Target, Value)>) {
+        let by_slug: HashMap<&str, usize> =
+            self.library.articles.iter().enumerate().map(|(i, a)| (a.meta.slug.as_str(), i)).collect();
+        for (slug, target, card) in made {
+            if let Some(&i) = by_slug.get(slug.as_str()) {
+                let _ = self.views.cards[i][target.index()].set(Ok(card));
+            }
+        }
     }
 
     /// Search-engine fields; members pages name the public copy as canonical.
@@ -551,7 +557,7 @@ impl Site {
         let site = SiteView::new(&self.config, target);
         let page_title = |t: &str| format!("{t} · {}", self.config.title);
         match job {
-            Job::Article(i) => self.render_article(&self.library.articles[*i], target, self.card_fields(*i, target)).map(Some),
+            Job::Article(i) => self.render_article(&self.library.articles[*i], target, self.card(*i, target)?).map(Some),
             Job::Page(i) => {
                 let page = &self.library.pages[*i];
                 let path = format!("{}/", page.path);
@@ -607,31 +613,7 @@ impl Site {
         }
     }
 
-    /// The fields of article `i`'s card in `target`'s tree, built once.
-    fn card_fields(&self, i: usize, target: Target) -> Value {
-        self.views.cards[i][target.index()]
-            .fields
-            .get_or_init(|| self.new_card_fields(&self.library.articles[i].meta, target))
-            .clone()
-    }
-
-    fn new_card_fields(&self, meta: &content::ArticleMeta, target: Target) -> Value {
-        Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target), meta))
-    }
-
-    /// Keeps the card fields that `lede build` made for the article pages
-    /// it wrote while loading, for the listings to reuse.
-    fn keep_card_fields(&mut self, made: Vec<(String, Target, Value)>) {
-        let by_slug: HashMap<&str, usize> =
-            self.library.articles.iter().enumerate().map(|(i, a)| (a.meta.slug.as_str(), i)).collect();
-        for (slug, target, fields) in made {
-            if let Some(&i) = by_slug.get(slug.as_str()) {
-                let _ = self.views.cards[i][target.index()].fields.set(fields);
-            }
-        }
-    }
-
-    /// An article's page in one target: its path and HTML. `card` is its card's fields in that target.
+    /// An article's page in one target: its path and HTML. `card` is its card in that target.
     fn render_article(&self, article: &Article, target: Target, card: Value) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = SiteView::new(&self.config, target);
         let meta = &article.meta;
@@ -645,7 +627,7 @@ impl Site {
         seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
         let mut ctx = self.context(target, &seo);
         let (part, locked) = article_part(article, target);
-        ctx.insert_value("page", ArticleText::new(part, locked).page(card));
+        ctx.insert_value("page", ArticleText::new(part, locked).page(card, CARD_HTML));
         let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
         Ok((format!("{path}index.html"), self.renderer.render_page("article.html", &ctx, capacity)?))
     }

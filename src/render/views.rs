@@ -179,10 +179,12 @@ impl<'a> ArticleText<'a> {
         ArticleText { body: &part.html, toc: &part.toc, footnotes: &part.footnotes_html, locked }
     }
 
-    /// The page's value: `card` (a [`CardView`] as a template value, which
-    /// the article's listings share) with this text's fields added.
-    pub fn page(&self, card: Value) -> Value {
+    /// The page's value: the fields of `card` (a [`CardView`] as a template
+    /// value, which the article's listings share, less its rendered form
+    /// under `card_html`) with this text's fields added.
+    pub fn page(&self, card: Value, card_html: &'static str) -> Value {
         let mut page = card.into_map().unwrap_or_default();
+        page.remove(&tera::value::Key::from(card_html));
         page.extend(Value::from_serializable(self).into_map().unwrap_or_default());
         Value::from(page)
     }
