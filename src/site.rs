@@ -539,7 +539,7 @@ impl Site {
     }
 
     /// Search-engine fields; members pages name the public copy as canonical.
-    fn seo_for(&self, _site: &SiteView<'_>, title: String, description: &str, path: &str) -> SeoView {
+    fn seo_for(&self, title: String, description: &str, path: &str) -> SeoView {
         SeoView {
             title,
             description: if description.is_empty() { self.config.description.clone() } else { description.to_string() },
@@ -561,7 +561,7 @@ impl Site {
             Job::Page(i) => {
                 let page = &self.library.pages[*i];
                 let path = format!("{}/", page.path);
-                let seo = self.seo_for(&site, page_title(&page.title), &page.teaser, &path);
+                let seo = self.seo_for(page_title(&page.title), &page.teaser, &path);
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &PageView::new(&site, page));
                 Ok(Some((format!("{path}index.html"), self.renderer.render_page("page.html", &ctx, PAGE_CAPACITY)?)))
@@ -584,7 +584,7 @@ impl Site {
                     terms.reverse();
                 }
                 let path = format!("{}/", kind.dir());
-                let seo = self.seo_for(&site, page_title(kind.index_title()), "", &path);
+                let seo = self.seo_for(page_title(kind.index_title()), "", &path);
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("kind", kind.singular());
                 ctx.insert("title", kind.index_title());
@@ -600,12 +600,12 @@ impl Site {
             Job::Sitemap => Ok((target == Target::Public).then(|| ("sitemap.xml".into(), self.sitemap().into_bytes()))),
             Job::Robots => Ok(Some(("robots.txt".into(), feeds::robots(&self.config, target == Target::Public).into_bytes()))),
             Job::NotFound => {
-                let seo = self.seo_for(&site, page_title("Page not found"), "", "404.html");
+                let seo = self.seo_for(page_title("Page not found"), "", "404.html");
                 let ctx = self.context(target, &seo);
                 Ok(Some(("404.html".into(), self.renderer.render_page("404.html", &ctx, PAGE_CAPACITY)?)))
             }
             Job::Subscribe => {
-                let seo = self.seo_for(&site, page_title("Subscribe"), &self.config.pitch, "subscribe/");
+                let seo = self.seo_for(page_title("Subscribe"), &self.config.pitch, "subscribe/");
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &SubscribePage { title: "Subscribe", url: format!("{}/subscribe/", site.url) });
                 Ok(Some(("subscribe/index.html".into(), self.renderer.render_page("subscribe.html", &ctx, PAGE_CAPACITY)?)))
@@ -615,11 +615,10 @@ impl Site {
 
     /// An article's page in one target: its path and HTML. `card` is its card in that target.
     fn render_article(&self, article: &Article, target: Target, card: Value) -> Result<(String, Vec<u8>), Diagnostic> {
-        let site = SiteView::new(&self.config, target);
         let meta = &article.meta;
         let path = format!("articles/{}/", meta.slug);
         let public_url = format!("{}/{path}", self.config.base_url);
-        let mut seo = self.seo_for(&site, meta.title.clone(), &meta.teaser, &path);
+        let mut seo = self.seo_for(meta.title.clone(), &meta.teaser, &path);
         seo.og_type = "article";
         seo.published = Some(meta.date.rfc3339());
         seo.modified = meta.updated.map(|d| d.rfc3339());
@@ -654,7 +653,7 @@ impl Site {
         match key {
             ListingKey::Home => {
                 let title = if n > 1 { format!("{} · page {n}", self.config.title) } else { self.config.title.clone() };
-                let seo = self.seo_for(site, title, "", url_path);
+                let seo = self.seo_for(title, "", url_path);
                 let mut ctx = self.context(target, &seo);
                 ctx.insert_value("articles", cards);
                 ctx.insert("paginator", &paginator);
@@ -675,7 +674,7 @@ impl Site {
                     feed_url: (*kind == TermKind::Column).then(|| format!("{}/columns/{slug}/atom.xml", self.config.base_url)),
                 };
                 let description = format!("{} from {}: {}{suffix}", listing.name, self.config.title, kind.index_title().to_lowercase());
-                let seo = self.seo_for(site, format!("{}{suffix} · {}", listing.name, self.config.title), &description, url_path);
+                let seo = self.seo_for(format!("{}{suffix} · {}", listing.name, self.config.title), &description, url_path);
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("listing", &view);
                 ctx.insert_value("articles", cards);
