@@ -102,8 +102,8 @@ fn fence_is_closed(source: &str) -> bool {
 /// (comments, `<pre>`, `<script>`, `<style>`, `<textarea>`) has that string.
 fn html_block_is_closed(html: &str) -> bool {
     let lower = html.trim_start().to_ascii_lowercase();
-    if lower.starts_with("<!--") {
-        return lower[4..].contains("-->");
+    if let Some(comment) = lower.strip_prefix("<!--") {
+        return comment.contains("-->");
     }
     for tag in ["pre", "script", "style", "textarea"] {
         let opens = lower.strip_prefix('<').and_then(|r| r.strip_prefix(tag)).is_some_and(|r| r.starts_with(['>', ' ', '\t', '\n']) || r.is_empty());
@@ -172,10 +172,9 @@ impl<'a> Document<'a> {
                     depth += 1;
                 }
                 Event::End(_) => depth = depth.saturating_sub(1),
-                Event::Html(h) | Event::InlineHtml(h) if depth > 1 || matches!(event, Event::InlineHtml(_)) => {
-                    if mentions_marker(h) {
-                        doc.misplaced_markers.push(range.start);
-                    }
+                Event::Html(h) | Event::InlineHtml(h) if (depth > 1 || matches!(event, Event::InlineHtml(_)))
+                    && mentions_marker(h) => {
+                    doc.misplaced_markers.push(range.start);
                 }
                 _ => {}
             }
@@ -328,11 +327,10 @@ impl<'a> Document<'a> {
         let defined: HashSet<&str> = self.footnotes.iter().map(|f| f.name.as_ref()).collect();
         let visit = |events: &[Event<'a>], numbers: &mut HashMap<String, usize>| {
             for e in events {
-                if let Event::FootnoteReference(name) = e {
-                    if defined.contains(name.as_ref()) && !numbers.contains_key(name.as_ref()) {
-                        let n = numbers.len() + 1;
-                        numbers.insert(name.to_string(), n);
-                    }
+                if let Event::FootnoteReference(name) = e
+                    && defined.contains(name.as_ref()) && !numbers.contains_key(name.as_ref()) {
+                    let n = numbers.len() + 1;
+                    numbers.insert(name.to_string(), n);
                 }
             }
         };

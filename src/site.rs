@@ -822,14 +822,13 @@ impl Site {
 
     fn update_article(&mut self, rel: &Path, new: Option<Article>) -> Result<Update, Diagnostics> {
         let articles = &self.library.articles;
-        if let Some(a) = &new {
-            if let Some(other) = articles.iter().find(|b| b.meta.slug == a.meta.slug && b.meta.source != rel) {
-                return Err(Diagnostic::file(
-                    rel,
-                    format!("two articles have the slug {:?}: {} and {}", a.meta.slug, other.meta.source.display(), rel.display()),
-                )
-                .into());
-            }
+        if let Some(a) = &new
+            && let Some(other) = articles.iter().find(|b| b.meta.slug == a.meta.slug && b.meta.source != rel) {
+            return Err(Diagnostic::file(
+                rel,
+                format!("two articles have the slug {:?}: {} and {}", a.meta.slug, other.meta.source.display(), rel.display()),
+            )
+            .into());
         }
         let old_index = source_position(articles.iter().map(|a| a.meta.source.as_path()), rel);
         let old = old_index.map(|i| &articles[i].meta);
@@ -871,10 +870,9 @@ impl Site {
         self.index.name_listings(before.iter().map(|(k, _, _)| k), &self.library.articles);
 
         let mut removed = Vec::new();
-        if let Some(old) = &old_slug {
-            if new_slug.as_ref() != Some(old) {
-                removed.push(format!("articles/{old}/index.html"));
-            }
+        if let Some(old) = &old_slug
+            && new_slug.as_ref() != Some(old) {
+            removed.push(format!("articles/{old}/index.html"));
         }
         let per = self.config.paginate_by;
         // A feed carries the newest articles of its listing only.
@@ -912,14 +910,13 @@ impl Site {
     }
 
     fn update_page(&mut self, rel: &Path, new: Option<content::Page>) -> Result<Update, Diagnostics> {
-        if let Some(p) = &new {
-            if let Some(other) = self.library.pages.iter().find(|q| q.path == p.path && q.source != rel) {
-                return Err(Diagnostic::file(
-                    rel,
-                    format!("two pages would be written to /{}/: {} and {}", p.path, other.source.display(), rel.display()),
-                )
-                .into());
-            }
+        if let Some(p) = &new
+            && let Some(other) = self.library.pages.iter().find(|q| q.path == p.path && q.source != rel) {
+            return Err(Diagnostic::file(
+                rel,
+                format!("two pages would be written to /{}/: {} and {}", p.path, other.source.display(), rel.display()),
+            )
+            .into());
         }
         let mut removed = Vec::new();
         if let Some(i) = source_position(self.library.pages.iter().map(|p| p.source.as_path()), rel) {
@@ -1041,7 +1038,7 @@ mod tests {
             "+++\ntitle = \"{title}\"\ndate = 2025-{:02}-{:02}\ncolumn = \"{}\"\nauthors = [\"Writer {}\"]\ntags = [{}]\n+++\nFree text {i}.\n",
             day / 28 + 1,
             day % 28 + 1,
-            if i % 2 == 0 { "North" } else { "South" },
+            if i.is_multiple_of(2) { "North" } else { "South" },
             i % 3,
             tags.join(", ")
         )

@@ -206,11 +206,10 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
     if kind == Kind::Article && fm.date.is_none() && !table.iter().any(|(k, _)| k.get_ref().as_ref() == "date") {
         problems.push(missing("date = YYYY-MM-DD"));
     }
-    if let (Some(d), Some(u)) = (fm.date, fm.updated) {
-        if u < d {
-            let off = table.iter().find(|(k, _)| k.get_ref().as_ref() == "updated").map_or(0, |(_, v)| v.span().start);
-            problems.push(at(off, "`updated` is earlier than `date`".into()));
-        }
+    if let (Some(d), Some(u)) = (fm.date, fm.updated)
+        && u < d {
+        let off = table.iter().find(|(k, _)| k.get_ref().as_ref() == "updated").map_or(0, |(_, v)| v.span().start);
+        problems.push(at(off, "`updated` is earlier than `date`".into()));
     }
     if problems.is_empty() { Ok(fm) } else { Err(problems) }
 }

@@ -83,7 +83,7 @@ impl Feed<'_> {
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
         let mut x = String::with_capacity(4096 + self.entries.len() * 4096);
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-        let _ = write!(x, " xml:lang=\"{}\">\n", xml_escape(&config.language));
+        let _ = writeln!(x, " xml:lang=\"{}\">", xml_escape(&config.language));
         let _ = writeln!(x, "  <title>{}</title>", xml_escape(&self.title));
         if !config.description.is_empty() {
             let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&config.description));

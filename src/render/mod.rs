@@ -66,10 +66,9 @@ impl Renderer {
             let mut problems = vec![renderer.diagnostic(&e)];
             for (name, text) in &texts {
                 let mut single = Tera::new();
-                if let Err(e) = single.add_raw_template(name, text) {
-                    if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                        problems.push(renderer.diagnostic(&e));
-                    }
+                if let Err(e) = single.add_raw_template(name, text)
+                    && matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    problems.push(renderer.diagnostic(&e));
                 }
             }
             problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));

@@ -80,7 +80,7 @@ impl Builder {
                 // The loaded site may be half-updated: start afresh next time.
                 self.site = None;
                 let problems = Diagnostics(vec![Diagnostic::file(
-                    &batch.describe(),
+                    batch.describe(),
                     format!("lede crashed while rebuilding ({what}); please report this. Saving again retries from scratch"),
                 )]);
                 self.state.fail(problems.clone());
