@@ -17,7 +17,7 @@ use tera::{Context, Value};
 use crate::config::Config;
 use crate::content::{self, newest_first, Article, Item, Library, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{DiskSink, Sink, Staging, Target};
+use crate::output::{Sink, Staging, Target};
 use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
 use crate::render::theme;
 use crate::render::views::{
@@ -991,13 +991,13 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
         lap = Instant::now();
     };
     let staging = Staging::new(&out).map_err(Diagnostics::from)?;
-    let sink = DiskSink::new(staging.path());
-    let (site, article_files) = Site::load_writing_articles(&opts.root, selection, &sink)?;
+    let sink = staging.sink();
+    let (site, article_files) = Site::load_writing_articles(&opts.root, selection, sink)?;
     step("load, render and write the articles");
-    let files = article_files + site.render_jobs_and_statics(&site.jobs_but_articles(), &sink)?;
+    let files = article_files + site.render_jobs_and_statics(&site.jobs_but_articles(), sink)?;
     step("render and write listings, feeds and pages");
     staging.commit().map_err(Diagnostics::from)?;
-    step("swap the new output in, remove the old");
+    step("clear what this build did not write, swap the new output in");
     let lib = &site.library;
     let summary = Summary {
         articles: lib.articles.len(),

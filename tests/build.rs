@@ -143,11 +143,21 @@ fn timings_name_each_step_and_a_rebuild_replaces_the_old_output() {
         assert!(text.contains(step), "{step:?} missing from:\n{text}");
     }
     assert_eq!(site.read("dist/public/old.txt"), "fresh");
-    // The old output went away whole: nothing is left beside dist/.
+    // The old output is kept as the next build's spare, and nothing else is left beside dist/.
     let beside: Vec<String> = std::fs::read_dir(site.root())
         .expect("list the site")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert!(beside.is_empty(), "left behind: {beside:?}");
+    assert_eq!(beside, [".dist.lede-spare"], "left behind: {beside:?}");
+    // A file the site no longer has is gone from the output, though the spare had it.
+    std::fs::remove_file(site.root().join("static/old.txt")).expect("delete");
+    site.build_ok();
+    assert!(!site.root().join("dist/public/old.txt").exists(), "a deleted static file is still in dist/");
+    site.build_ok();
+    assert!(!site.root().join("dist/public/old.txt").exists(), "a deleted static file came back from the spare");
+    let inside = |dir: &str| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        site.files_under(dir).into_iter().map(|(p, bytes)| (p.strip_prefix(dir).expect("prefix").to_path_buf(), bytes)).collect()
+    };
+    assert_eq!(inside("dist"), inside(".dist.lede-spare"), "the spare is the previous, identical build");
 }
