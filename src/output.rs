@@ -43,23 +43,29 @@ pub trait Sink: Sync {
     fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 }
 
-/// Writes into a folder holding `public/` and `members/`, noting every file
-/// it wrote so that whatever else is there can be cleared away.
+/// Writes into a folder holding `public/` and `members/`.
 #[derive(Debug)]
 pub struct DiskSink {
     root: PathBuf,
-    written: Mutex<HashSet<PathBuf>>,
+    /// Set when the folder holds an earlier build: every file written is
+    /// noted, so that whatever else is there can be cleared away.
+    written: Option<Mutex<HashSet<PathBuf>>>,
 }
 
 impl DiskSink {
-    /// A sink writing below `root`.
+    /// A sink writing below `root`, an empty folder.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        DiskSink { root: root.into(), written: Mutex::new(HashSet::new()) }
+        DiskSink { root: root.into(), written: None }
     }
 
-    /// The files written so far.
-    fn written(&self) -> std::sync::MutexGuard<'_, HashSet<PathBuf>> {
-        self.written.lock().unwrap_or_else(PoisonError::into_inner)
+    /// A sink writing over the earlier build in `root`.
+    pub fn reusing(root: impl Into<PathBuf>) -> Self {
+        DiskSink { root: root.into(), written: Some(Mutex::new(HashSet::new())) }
+    }
+
+    /// The files written so far, if they are noted.
+    fn written(&self) -> Option<std::sync::MutexGuard<'_, HashSet<PathBuf>>> {
+        self.written.as_ref().map(|w| w.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
@@ -73,8 +79,13 @@ impl Sink for DiskSink {
                 fs::create_dir_all(parent).map_err(|_| Diagnostic::io(parent, "create the folder", &e))?;
             }
         }
+        if self.written.is_none() {
+            return fs::write(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e));
+        }
         overwrite(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e))?;
-        self.written().insert(full);
+        if let Some(mut written) = self.written() {
+            written.insert(full);
+        }
         Ok(())
     }
 }
@@ -177,7 +188,7 @@ impl Staging {
             let _ = remove_tree(&dir);
             return Err(Diagnostic::io(&marker, "write the file", &e));
         }
-        let sink = DiskSink::new(&dir);
+        let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
         Ok(Staging { dir, out: out.to_path_buf(), spare, reused, unique, sink, done: false })
     }
 
@@ -223,7 +234,7 @@ impl Staging {
 
     /// Removes the files of a reused spare that this build did not write, and folders left empty.
     fn clear_unwritten(&self) {
-        let written = self.sink.written();
+        let Some(written) = self.sink.written() else { return };
         let marker = self.dir.join(OUTPUT_MARKER);
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).contents_first(true).into_iter().filter_map(Result::ok) {
             let path = entry.path();
