@@ -47,45 +47,79 @@ pub trait Sink: Sync {
 #[derive(Debug)]
 pub struct DiskSink {
     root: PathBuf,
-    /// Set when the folder holds an earlier build: every file written is
-    /// noted, so that whatever else is there can be cleared away.
-    written: Option<Mutex<HashSet<PathBuf>>>,
+    /// Set when the folder holds an earlier build.
+    reuse: Option<Reuse>,
+}
+
+/// What a sink writing over an earlier build keeps track of.
+#[derive(Debug, Default)]
+struct Reuse {
+    /// Every file written, so that whatever else is there can be cleared away.
+    written: Mutex<HashSet<PathBuf>>,
+    /// Folders known to be real folders, not links (or files) left there.
+    folders: Mutex<HashSet<PathBuf>>,
 }
 
 impl DiskSink {
     /// A sink writing below `root`, an empty folder.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        DiskSink { root: root.into(), written: None }
+        DiskSink { root: root.into(), reuse: None }
     }
 
     /// A sink writing over the earlier build in `root`.
     pub fn reusing(root: impl Into<PathBuf>) -> Self {
-        DiskSink { root: root.into(), written: Some(Mutex::new(HashSet::new())) }
+        DiskSink { root: root.into(), reuse: Some(Reuse::default()) }
     }
 
     /// The files written so far, if they are noted.
     fn written(&self) -> Option<std::sync::MutexGuard<'_, HashSet<PathBuf>>> {
-        self.written.as_ref().map(|w| w.lock().unwrap_or_else(PoisonError::into_inner))
+        self.reuse.as_ref().map(|r| r.written.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Makes `dir` and its parents below the root real folders: in an
+    /// earlier build's folder, a link there would send files elsewhere (a
+    /// deployment may have linked a folder out), and a file may stand where
+    /// this build wants a folder. Each folder is looked at once.
+    fn real_folders(&self, reuse: &Reuse, dir: &Path) -> std::io::Result<()> {
+        let below_root: Vec<&Path> = dir.ancestors().take_while(|a| a.starts_with(&self.root) && *a != self.root).collect();
+        for folder in below_root.into_iter().rev() {
+            if reuse.folders.lock().unwrap_or_else(PoisonError::into_inner).contains(folder) {
+                continue;
+            }
+            match fs::symlink_metadata(folder) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    fs::remove_file(folder)?;
+                    create_folder(folder)?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_folder(folder)?,
+                Err(e) => return Err(e),
+            }
+            reuse.folders.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
+/// Creates a folder another thread may be creating too.
+fn create_folder(dir: &Path) -> std::io::Result<()> {
+    match fs::create_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        other => other,
     }
 }
 
 impl Sink for DiskSink {
     fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let full = self.root.join(target.dir()).join(path);
-        if let Some(parent) = full.parent() {
-            if let Err(e) = fs::create_dir_all(parent) {
-                // A reused folder may hold a file where this build wants a folder.
-                clear_files_above(&self.root, parent);
-                fs::create_dir_all(parent).map_err(|_| Diagnostic::io(parent, "create the folder", &e))?;
-            }
-        }
-        if self.written.is_none() {
+        let parent = full.parent().unwrap_or(&self.root);
+        let Some(reuse) = &self.reuse else {
+            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
             return fs::write(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e));
-        }
+        };
+        self.real_folders(reuse, parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
         overwrite(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e))?;
-        if let Some(mut written) = self.written() {
-            written.insert(full);
-        }
+        reuse.written.lock().unwrap_or_else(PoisonError::into_inner).insert(full);
         Ok(())
     }
 }
@@ -127,15 +161,6 @@ fn has_one_name(meta: &fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn has_one_name(_: &fs::Metadata) -> bool {
     false
-}
-
-/// Removes any file standing where `dir` or one of its parents below `root` should be a folder.
-fn clear_files_above(root: &Path, dir: &Path) {
-    for ancestor in dir.ancestors().take_while(|a| a.starts_with(root) && *a != root) {
-        if ancestor.is_file() || ancestor.is_symlink() {
-            let _ = fs::remove_file(ancestor);
-        }
-    }
 }
 
 /// The file that marks a folder as lede's output, so we never replace anyone else's.
@@ -391,6 +416,31 @@ mod tests {
         assert_eq!(fs::read_to_string(&deployed).unwrap(), "build 0", "the hard-linked copy was written through");
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "someone else's", "the link was followed");
         assert!(out.join("public/link.html").symlink_metadata().unwrap().is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_linked_out_of_the_spare_is_not_written_into() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        let media = tmp.path().join("media");
+        fs::create_dir(&media).unwrap();
+        fs::write(media.join("logo.png"), "the real logo").unwrap();
+        for _ in 0..2 {
+            let s = Staging::new(&out).unwrap();
+            s.sink().write(Target::Public, "media/logo.png", b"built").unwrap();
+            s.commit().unwrap();
+        }
+        // A deployment replaced the folder with a link to assets kept elsewhere.
+        let linked = tmp.path().join(".dist.lede-spare/public/media");
+        fs::remove_dir_all(&linked).unwrap();
+        std::os::unix::fs::symlink(&media, &linked).unwrap();
+        let s = Staging::new(&out).unwrap();
+        s.sink().write(Target::Public, "media/logo.png", b"built again").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(media.join("logo.png")).unwrap(), "the real logo");
+        assert_eq!(fs::read_to_string(out.join("public/media/logo.png")).unwrap(), "built again");
+        assert!(out.join("public/media").symlink_metadata().unwrap().is_dir());
     }
 
     #[test]
