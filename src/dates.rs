@@ -3,6 +3,8 @@
 
 use jiff::civil::{Date, DateTime, Time};
 
+use crate::decimal::push_decimal;
+
 /// A date from front matter, with the time and UTC offset if it gave them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PubDate {
@@ -41,58 +43,38 @@ impl PubDate {
         let mut out = String::with_capacity(25);
         push_date(&mut out, t.date());
         out.push('T');
-        push_digits(&mut out, t.hour().unsigned_abs().into(), 2);
+        push_decimal(&mut out, u64::from(t.hour().unsigned_abs()), 2);
         out.push(':');
-        push_digits(&mut out, t.minute().unsigned_abs().into(), 2);
+        push_decimal(&mut out, u64::from(t.minute().unsigned_abs()), 2);
         out.push(':');
-        push_digits(&mut out, t.second().unsigned_abs().into(), 2);
+        push_decimal(&mut out, u64::from(t.second().unsigned_abs()), 2);
         match self.offset_seconds.unwrap_or(0) {
             0 => out.push('Z'),
             offset => {
                 out.push(if offset < 0 { '-' } else { '+' });
                 let abs = offset.unsigned_abs();
-                push_digits(&mut out, abs / 3600, 2);
+                push_decimal(&mut out, u64::from(abs / 3600), 2);
                 out.push(':');
-                push_digits(&mut out, (abs % 3600) / 60, 2);
+                push_decimal(&mut out, u64::from((abs % 3600) / 60), 2);
             }
         }
         out
     }
 }
 
-/// "2009-12-22" onto `out`. Written by hand rather than with `format!`:
-/// cards, sitemaps, feeds and structured data ask for dates tens of
-/// thousands of times a build.
+/// "2009-12-22" onto `out`.
 fn push_date(out: &mut String, d: Date) {
-    match u32::try_from(d.year()) {
-        Ok(year) => push_digits(out, year, 4),
+    match u64::try_from(d.year()) {
+        Ok(year) => push_decimal(out, year, 4),
         // Years before the common era never come from front matter (TOML has none).
         Err(_) => out.push_str(&format!("{:05}", d.year())),
     }
     out.push('-');
-    push_digits(out, d.month().unsigned_abs().into(), 2);
+    push_decimal(out, u64::from(d.month().unsigned_abs()), 2);
     out.push('-');
-    push_digits(out, d.day().unsigned_abs().into(), 2);
+    push_decimal(out, u64::from(d.day().unsigned_abs()), 2);
 }
 
-/// `n` in decimal, zero-padded to at least `width` digits.
-fn push_digits(out: &mut String, n: u32, width: usize) {
-    let mut buf = [b'0'; 10];
-    let mut i = buf.len();
-    let mut rest = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let start = i.min(buf.len().saturating_sub(width));
-    for &b in &buf[start..] {
-        out.push(char::from(b));
-    }
-}
 
 /// AP style: May, June and July spelled out with March and April; the
 /// long months abbreviated with a period ("Sept." keeps four letters).
@@ -111,10 +93,10 @@ pub fn ap_long_date(date: Date) -> String {
     out.push_str(", ");
     out.push_str(month);
     out.push(' ');
-    push_digits(&mut out, date.day().unsigned_abs().into(), 1);
+    push_decimal(&mut out, u64::from(date.day().unsigned_abs()), 1);
     out.push_str(", ");
-    match u32::try_from(date.year()) {
-        Ok(year) => push_digits(&mut out, year, 1),
+    match u64::try_from(date.year()) {
+        Ok(year) => push_decimal(&mut out, year, 1),
         Err(_) => out.push_str(&date.year().to_string()),
     }
     out

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod decimal;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::decimal::push_decimal;
 use crate::paywall::{Cut, Marker};
 
 /// The Markdown extensions every body is read with.
@@ -399,11 +400,11 @@ impl<'a> Document<'a> {
         }
         let mut html = String::with_capacity(80);
         html.push_str("<sup class=\"footnote-ref\"><a href=\"#fn-");
-        push_number(&mut html, n);
+        push_decimal(&mut html, n as u64, 1);
         html.push_str("\" id=\"");
         push_ref_id(&mut html, n, count);
         html.push_str("\">");
-        push_number(&mut html, n);
+        push_decimal(&mut html, n as u64, 1);
         html.push_str("</a></sup>");
         Event::Html(CowStr::from(html))
     }
@@ -431,7 +432,7 @@ impl<'a> Document<'a> {
                 links.push_str(" <a href=\"#");
                 push_ref_id(&mut links, n, k);
                 links.push_str("\" class=\"footnote-backref\" aria-label=\"Back to reference ");
-                push_number(&mut links, n);
+                push_decimal(&mut links, n as u64, 1);
                 links.push_str("\">↩</a>");
             }
             let mut events: Vec<Event<'a>> = Vec::with_capacity(def.events.len() + 1);
@@ -445,9 +446,9 @@ impl<'a> Document<'a> {
                 _ => events.push(Event::Html(CowStr::from(format!("<p>{}</p>", links.trim_start())))),
             }
             out.push_str("<li id=\"fn-");
-            push_number(&mut out, n);
+            push_decimal(&mut out, n as u64, 1);
             out.push_str("\" value=\"");
-            push_number(&mut out, n);
+            push_decimal(&mut out, n as u64, 1);
             out.push_str("\">");
             pulldown_cmark::html::push_html(&mut out, events.into_iter());
             out.push_str("</li>\n");
@@ -456,30 +457,13 @@ impl<'a> Document<'a> {
     }
 }
 
-/// `n` in decimal. Footnote markup is written for every note and
-/// reference of every article, where `format!` costs more than the rest.
-fn push_number(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut rest = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
-}
-
 /// The id of the `k`th reference to note `n`: `fnref-n`, then `fnref-n-k`.
 fn push_ref_id(out: &mut String, n: usize, k: usize) {
     out.push_str("fnref-");
-    push_number(out, n);
+    push_decimal(out, n as u64, 1);
     if k > 1 {
         out.push('-');
-        push_number(out, k);
+        push_decimal(out, k as u64, 1);
     }
 }
 
