@@ -511,8 +511,8 @@ impl WordCounter {
     fn event(&mut self, event: &Event<'_>) {
         match event {
             Event::Text(t) | Event::Code(t) => self.text(t),
-            Event::Start(tag) if is_inline(tag) => {}
-            Event::End(tag) if is_inline_end(tag) => {}
+            Event::Start(tag) if is_inline(&tag.to_end()) => {}
+            Event::End(tag) if is_inline(tag) => {}
             _ => self.after_gap = true,
         }
     }
@@ -558,14 +558,7 @@ impl WordCounter {
 }
 
 /// Tags that sit inside a line of text, so do not end a word.
-fn is_inline(tag: &Tag<'_>) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Superscript | Tag::Subscript
-    )
-}
-
-fn is_inline_end(tag: &TagEnd) -> bool {
+fn is_inline(tag: &TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Superscript | TagEnd::Subscript
