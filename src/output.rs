@@ -181,8 +181,6 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     spare: PathBuf,
-    /// The staging folder was a spare, so it may hold files this build does not write.
-    reused: bool,
     /// Names this build's folders apart from any other's.
     unique: String,
     sink: DiskSink,
@@ -214,7 +212,7 @@ impl Staging {
             return Err(Diagnostic::io(&marker, "write the file", &e));
         }
         let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
-        Ok(Staging { dir, out: out.to_path_buf(), spare, reused, unique, sink, done: false })
+        Ok(Staging { dir, out: out.to_path_buf(), spare, unique, sink, done: false })
     }
 
     /// The staging folder.
@@ -230,9 +228,7 @@ impl Staging {
     /// Clears what the build did not write, then swaps it in place of the
     /// old output, which becomes the spare.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        if self.reused {
-            self.clear_unwritten();
-        }
+        self.clear_unwritten();
         let out = self.out.clone();
         let old = if out.exists() {
             let old = out.with_file_name(format!(".lede-old-{}", self.unique));
@@ -257,7 +253,8 @@ impl Staging {
         Ok(())
     }
 
-    /// Removes the files of a reused spare that this build did not write, and folders left empty.
+    /// Removes the files of a reused spare that this build did not write, and
+    /// folders left empty (nothing to do in a folder the build started empty).
     fn clear_unwritten(&self) {
         let Some(written) = self.sink.written() else { return };
         let marker = self.dir.join(OUTPUT_MARKER);
