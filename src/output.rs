@@ -317,6 +317,15 @@ fn check_replaceable(out: &Path) -> Result<(), Diagnostic> {
 mod tests {
     use super::*;
 
+    /// A build of `files` (in the public tree, with their contents) into `out`.
+    fn build(out: &Path, files: &[(&str, &str)]) {
+        let s = Staging::new(out).unwrap();
+        for (path, text) in files {
+            s.sink().write(Target::Public, path, text.as_bytes()).unwrap();
+        }
+        s.commit().unwrap();
+    }
+
     /// Names in `dir`, sorted.
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -355,11 +364,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("dist");
         for (round, files) in [["x/index.html", "keep.txt"], ["y/index.html", "keep.txt"], ["x", "keep.txt/index.html"]].iter().enumerate() {
-            let s = Staging::new(&out).unwrap();
-            for f in files {
-                s.sink().write(Target::Public, f, format!("{round}").as_bytes()).unwrap();
-            }
-            s.commit().unwrap();
+            let text = round.to_string();
+            build(&out, &files.map(|f| (f, text.as_str())));
             let mut found: Vec<String> = walkdir::WalkDir::new(out.join("public"))
                 .into_iter()
                 .filter_map(Result::ok)
@@ -395,20 +401,14 @@ mod tests {
         let elsewhere = tmp.path().join("elsewhere");
         fs::write(&elsewhere, "someone else's").unwrap();
         for round in 0..2 {
-            let s = Staging::new(&out).unwrap();
-            s.sink().write(Target::Public, "index.html", format!("build {round}").as_bytes()).unwrap();
-            s.sink().write(Target::Public, "link.html", b"x").unwrap();
-            s.commit().unwrap();
+            build(&out, &[("index.html", &format!("build {round}")), ("link.html", "x")]);
         }
         // A deployment that hard-linked build 0's page, which is now the spare.
         fs::hard_link(tmp.path().join(".dist.lede-spare/public/index.html"), &deployed).unwrap();
         let spare_link = tmp.path().join(".dist.lede-spare/public/link.html");
         fs::remove_file(&spare_link).unwrap();
         std::os::unix::fs::symlink(&elsewhere, &spare_link).unwrap();
-        let s = Staging::new(&out).unwrap();
-        s.sink().write(Target::Public, "index.html", b"build 2").unwrap();
-        s.sink().write(Target::Public, "link.html", b"y").unwrap();
-        s.commit().unwrap();
+        build(&out, &[("index.html", "build 2"), ("link.html", "y")]);
         assert_eq!(fs::read_to_string(out.join("public/index.html")).unwrap(), "build 2");
         assert_eq!(fs::read_to_string(&deployed).unwrap(), "build 0", "the hard-linked copy was written through");
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "someone else's", "the link was followed");
@@ -424,17 +424,13 @@ mod tests {
         fs::create_dir(&media).unwrap();
         fs::write(media.join("logo.png"), "the real logo").unwrap();
         for _ in 0..2 {
-            let s = Staging::new(&out).unwrap();
-            s.sink().write(Target::Public, "media/logo.png", b"built").unwrap();
-            s.commit().unwrap();
+            build(&out, &[("media/logo.png", "built")]);
         }
         // A deployment replaced the folder with a link to assets kept elsewhere.
         let linked = tmp.path().join(".dist.lede-spare/public/media");
         fs::remove_dir_all(&linked).unwrap();
         std::os::unix::fs::symlink(&media, &linked).unwrap();
-        let s = Staging::new(&out).unwrap();
-        s.sink().write(Target::Public, "media/logo.png", b"built again").unwrap();
-        s.commit().unwrap();
+        build(&out, &[("media/logo.png", "built again")]);
         assert_eq!(fs::read_to_string(media.join("logo.png")).unwrap(), "the real logo");
         assert_eq!(fs::read_to_string(out.join("public/media/logo.png")).unwrap(), "built again");
         assert!(out.join("public/media").symlink_metadata().unwrap().is_dir());
@@ -448,9 +444,7 @@ mod tests {
         fs::create_dir(&stranger).unwrap();
         fs::write(stranger.join("precious.txt"), "keep").unwrap();
         for _ in 0..2 {
-            let s = Staging::new(&out).unwrap();
-            s.sink().write(Target::Public, "index.html", b"x").unwrap();
-            s.commit().unwrap();
+            build(&out, &[("index.html", "x")]);
         }
         assert_eq!(fs::read_to_string(stranger.join("precious.txt")).unwrap(), "keep");
         assert_eq!(names(&stranger), ["precious.txt"]);
