@@ -850,7 +850,7 @@ impl Site {
         // newest date: an edit that keeps those (most edits) leaves it as it
         // was, and it is the largest file to render again (a line per article).
         let sitemap_facts = |m: &content::ArticleMeta| (m.slug.clone(), m.date, m.updated, listing_keys(m));
-        let sitemap_changed = old.map(sitemap_facts) != new.as_ref().map(|a| sitemap_facts(&a.meta)) || old.is_none();
+        let sitemap_changed = old.map(sitemap_facts) != new.as_ref().map(|a| sitemap_facts(&a.meta));
 
         if let Some(i) = old_index {
             self.library.articles.remove(i);
