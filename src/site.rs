@@ -520,6 +520,7 @@ impl Site {
         ctx.insert_value("site", self.views.site[target.index()].clone());
         ctx.insert_value("article", fields.clone());
         let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
+        // With the context gone, the fields are this value's alone: extended in place, not copied.
         drop(ctx);
         let mut card = fields.into_map().unwrap_or_default();
         card.insert(Key::from(CARD_HTML), Value::from(html));
