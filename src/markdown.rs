@@ -9,7 +9,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 use serde::Serialize;
 
 use crate::decimal::push_decimal;
-use crate::paywall::{Cut, Marker};
+use crate::paywall::{self, Cut, Marker};
 
 /// The Markdown extensions every body is read with.
 pub fn options() -> Options {
@@ -23,8 +23,15 @@ pub fn options() -> Options {
 /// A footnote definition, kept apart from the flow of blocks.
 #[derive(Debug)]
 struct FootnoteDef<'a> {
-    name: CowStr<'a>,
+    /// The label as CommonMark matches it (see [`footnote_key`]).
+    key: String,
     events: Vec<Event<'a>>,
+}
+
+/// A footnote label as CommonMark compares labels: case folded, inner
+/// whitespace collapsed, ends trimmed (`[^Note]` cites `[^note]:`).
+fn footnote_key(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// A heading as a table of contents lists it.
@@ -38,6 +45,35 @@ pub struct TocEntry {
     pub title: String,
 }
 
+/// A block that never meets its end and so runs to the end of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unclosed {
+    /// Byte offset in the body where it opens.
+    pub offset: usize,
+    /// What it is and what would close it, for the message.
+    pub what: String,
+}
+
+/// Something in a body that looks like an attempt at the paywall marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookalike {
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// Why it is not taken for the marker.
+    pub why: &'static str,
+}
+
+/// A footnote label defined more than once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateNote {
+    /// The label as first written.
+    pub label: String,
+    /// Byte offsets in the body of the first and the repeated definition.
+    pub first: usize,
+    /// See `first`.
+    pub again: usize,
+}
+
 /// A parsed body, ready to be cut and rendered.
 #[derive(Debug)]
 pub struct Document<'a> {
@@ -49,10 +85,17 @@ pub struct Document<'a> {
     footnotes: Vec<FootnoteDef<'a>>,
     /// `<!-- paywall -->` lines at the top level.
     pub markers: Vec<Marker>,
-    /// Markers found where they cannot cut (inside a list, a quote, a line of text): body offsets.
+    /// Markers found where they cannot cut (inside a list, a quote, a line of text, an HTML block): body offsets.
     pub misplaced_markers: Vec<usize>,
-    /// Top-level code fences, comments and `<pre>`-like HTML blocks that never close and so swallow the rest of the body: offsets.
-    pub unclosed_blocks: Vec<usize>,
+    /// Markers standing alone on a line of a code block: just text in an
+    /// article that cuts elsewhere, a swallowed cutoff in one that does not.
+    pub markers_in_code: Vec<usize>,
+    /// Comments and lines that look like an attempt at the marker but are not it.
+    pub lookalikes: Vec<Lookalike>,
+    /// The last block, when it never closes (a code fence, a comment, a `<pre>`, …) and swallows the rest of the body.
+    pub unclosed: Option<Unclosed>,
+    /// Footnote labels defined twice.
+    pub duplicate_notes: Vec<DuplicateNote>,
     toc: Vec<TocEntry>,
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,
@@ -86,48 +129,99 @@ pub struct Rendered {
     pub words: usize,
 }
 
-/// Whether a fenced block's source ends with a fence line of its own kind.
-fn fence_is_closed(source: &str) -> bool {
-    let opening = source.trim_start();
-    let fence_char = if opening.starts_with('~') { '~' } else { '`' };
-    let fence_len = opening.chars().take_while(|&c| c == fence_char).count();
-    let mut lines = source.trim_end().lines();
-    lines.next();
-    lines.last().is_some_and(|last| {
-        let t = last.trim();
-        t.chars().all(|c| c == fence_char) && t.chars().count() >= fence_len
-    })
+/// Whether raw HTML mentions the exact marker anywhere in it.
+fn mentions_marker(html: &str) -> bool {
+    paywall::constructs(html).into_iter().any(|(at, inner)| is_exact_marker_at(html, at, inner))
 }
 
-/// Whether an HTML block that CommonMark ends only at a closing string
-/// (comments, `<pre>`, `<script>`, `<style>`, `<textarea>`) has that string.
-fn html_block_is_closed(html: &str) -> bool {
-    let lower = html.trim_start().to_ascii_lowercase();
-    if let Some(comment) = lower.strip_prefix("<!--") {
-        return comment.contains("-->");
+/// Whether the construct at `at` (its inside `inner`) is a complete `<!-- paywall -->`.
+fn is_exact_marker_at(html: &str, at: usize, inner: &str) -> bool {
+    html[at..].starts_with("<!--")
+        && html[at + 4 + inner.len()..].starts_with("-->")
+        && paywall::is_marker(&html[at..at + 4 + inner.len() + 3])
+}
+
+/// A paragraph line that reaches for comment punctuation around a paywall-like word (`<-- paywall -->`).
+fn line_attempts_marker(line: &str) -> Option<&'static str> {
+    // Code spans show markup as text: a writer may quote a comment there.
+    let mut outside = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('`') {
+        outside.push_str(&rest[..open]);
+        let ticks = rest[open..].bytes().take_while(|&b| b == b'`').count();
+        let after = &rest[open + ticks..];
+        let fence = &rest[open..open + ticks];
+        match after.find(fence) {
+            Some(close) => rest = &after[close + ticks..],
+            None => {
+                rest = after;
+            }
+        }
     }
-    for tag in ["pre", "script", "style", "textarea"] {
-        let opens = lower.strip_prefix('<').and_then(|r| r.strip_prefix(tag)).is_some_and(|r| r.starts_with(['>', ' ', '\t', '\n']) || r.is_empty());
-        if opens {
-            return lower.contains(&format!("</{tag}>"));
+    outside.push_str(rest);
+    let line = outside.as_str();
+    let punctuated = ["<!", "<--", "-->", "--!>", "&lt;!--", "<?"].iter().any(|p| line.contains(p));
+    if punctuated { paywall::lookalike(line) } else { None }
+}
+
+/// The string that would close a block that swallowed the rest of the body.
+fn what_is_unclosed(first: &Event<'_>, source: &str) -> String {
+    match first {
+        Event::Start(Tag::CodeBlock(_)) => {
+            let fence: String = source.trim_start().chars().take_while(|&c| c == '`' || c == '~').collect();
+            format!(
+                "this code fence ({fence}) is never closed, so it runs to the end of the article: close it with a line of {fence} (not indented by four spaces or a tab)"
+            )
+        }
+        _ => {
+            let lower = source.trim_start().to_ascii_lowercase();
+            let end = if lower.starts_with("<!--") {
+                "-->"
+            } else if lower.starts_with("<![cdata[") {
+                "]]>"
+            } else if lower.starts_with("<?") {
+                "?>"
+            } else if lower.starts_with("<!") {
+                ">"
+            } else {
+                ["pre", "script", "style", "textarea"]
+                    .into_iter()
+                    .find(|t| lower[1..].starts_with(t))
+                    .map_or("its end tag", |t| match t {
+                        "pre" => "</pre>",
+                        "script" => "</script>",
+                        "style" => "</style>",
+                        _ => "</textarea>",
+                    })
+            };
+            let opening: String = source.trim_start().chars().take_while(|&c| c != '\n').take(24).collect();
+            format!("this HTML block ({opening}) never meets its end ({end}), so it runs to the end of the article: add {end} where it should end")
+        }
+    }
+}
+
+/// A paragraph that no open block can take in: it proves the blocks before it ended.
+const SENTINEL: &str = "ledeendofbodysentinel";
+
+/// Whether the top-level block that starts `source` and runs to its end
+/// would also swallow a paragraph written after it: pulldown-cmark's own
+/// view of where the block ends, rather than a second parser of ours.
+fn swallows_what_follows(source: &str) -> bool {
+    let probe = format!("{source}\n\n{SENTINEL}\n");
+    let mut depth = 0usize;
+    let mut in_paragraph = false;
+    for event in Parser::new_ext(&probe, options()) {
+        match event {
+            Event::Start(tag) => {
+                in_paragraph = depth == 0 && matches!(tag, Tag::Paragraph);
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) if in_paragraph && depth == 1 && t.as_ref() == SENTINEL => return false,
+            _ => {}
         }
     }
     true
-}
-
-fn is_marker(html: &str) -> bool {
-    let t = html.trim();
-    let Some(inner) = t.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->")) else {
-        return false;
-    };
-    inner.trim().eq_ignore_ascii_case("paywall")
-}
-
-fn mentions_marker(html: &str) -> bool {
-    let lower = html.to_ascii_lowercase();
-    lower.contains("<!--") && lower.split("<!--").skip(1).any(|rest| {
-        rest.split("-->").next().is_some_and(|inner| inner.trim() == "paywall")
-    })
 }
 
 impl<'a> Document<'a> {
@@ -139,7 +233,10 @@ impl<'a> Document<'a> {
             footnotes: Vec::new(),
             markers: Vec::new(),
             misplaced_markers: Vec::new(),
-            unclosed_blocks: Vec::new(),
+            markers_in_code: Vec::new(),
+            lookalikes: Vec::new(),
+            unclosed: None,
+            duplicate_notes: Vec::new(),
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
@@ -149,7 +246,11 @@ impl<'a> Document<'a> {
         // Where the open block's events start in `doc.events`, and its source offset.
         let mut block_start = 0;
         let mut current_start = 0;
-        let mut footnote: Option<(CowStr<'a>, Vec<Event<'a>>)> = None;
+        let mut footnote: Option<(String, Vec<Event<'a>>)> = None;
+        let mut note_offsets: HashMap<String, (usize, String)> = HashMap::new();
+        // The last top-level construct: its source range and whether it is one that only an end string closes.
+        let mut last_top: Option<(std::ops::Range<usize>, bool)> = None;
+        let mut in_code = 0usize;
         let mut words = WordCounter::new();
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             words.event(&event);
@@ -158,32 +259,78 @@ impl<'a> Document<'a> {
                     if depth == 0 {
                         current_start = range.start;
                         block_start = doc.events.len();
-                        match tag {
-                            Tag::CodeBlock(CodeBlockKind::Fenced(_)) if !fence_is_closed(&body[range.clone()]) => {
-                                doc.unclosed_blocks.push(range.start);
+                        let may_swallow = matches!(tag, Tag::CodeBlock(CodeBlockKind::Fenced(_)) | Tag::HtmlBlock);
+                        last_top = Some((range.clone(), may_swallow));
+                        if let Tag::FootnoteDefinition(name) = tag {
+                            let key = footnote_key(name);
+                            match note_offsets.get(&key) {
+                                Some((first, label)) => doc.duplicate_notes.push(DuplicateNote { label: label.clone(), first: *first, again: range.start }),
+                                None => {
+                                    note_offsets.insert(key.clone(), (range.start, name.to_string()));
+                                }
                             }
-                            Tag::FootnoteDefinition(name) => {
-                                footnote = Some((name.clone(), Vec::new()));
-                                depth += 1;
-                                continue;
-                            }
-                            _ => {}
+                            footnote = Some((key, Vec::new()));
+                            depth += 1;
+                            continue;
                         }
+                    }
+                    match tag {
+                        Tag::CodeBlock(_) => in_code += 1,
+                        Tag::Paragraph => {
+                            let source = &body[range.clone()];
+                            let mut line_start = range.start;
+                            for line in source.split_inclusive('\n') {
+                                if let Some(why) = line_attempts_marker(line) {
+                                    doc.lookalikes.push(Lookalike { offset: line_start, why });
+                                }
+                                line_start += line.len();
+                            }
+                        }
+                        _ => {}
                     }
                     depth += 1;
                 }
-                Event::End(_) => depth = depth.saturating_sub(1),
-                Event::Html(h) | Event::InlineHtml(h) if (depth > 1 || matches!(event, Event::InlineHtml(_)))
-                    && mentions_marker(h) => {
-                    doc.misplaced_markers.push(range.start);
+                Event::End(tag) => {
+                    depth = depth.saturating_sub(1);
+                    if matches!(tag, TagEnd::CodeBlock) {
+                        in_code = in_code.saturating_sub(1);
+                    }
+                }
+                Event::Text(t) if in_code > 0 => {
+                    let mut at = range.start;
+                    for line in t.split_inclusive('\n') {
+                        if paywall::is_marker(line) {
+                            doc.markers_in_code.push(at);
+                        }
+                        at += line.len();
+                    }
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    let inline = matches!(event, Event::InlineHtml(_));
+                    for (at, inner) in paywall::constructs(h) {
+                        if is_exact_marker_at(h, at, inner) {
+                            // A marker block of its own is judged once the block ends.
+                            if depth > 1 || inline || footnote.is_some() {
+                                doc.misplaced_markers.push(range.start + at);
+                            }
+                        } else if let Some(why) = paywall::lookalike(inner) {
+                            doc.lookalikes.push(Lookalike { offset: range.start + at, why });
+                        }
+                    }
                 }
                 _ => {}
+            }
+            if depth == 0 && !matches!(event, Event::End(_)) {
+                last_top = Some((range.clone(), false));
             }
             if let Some((_, events)) = &mut footnote {
                 if depth == 0 {
                     // The closing tag of the definition is not part of its content.
-                    if let Some((name, events)) = footnote.take() {
-                        doc.footnotes.push(FootnoteDef { name, events });
+                    if let Some((key, events)) = footnote.take() {
+                        // A label defined twice is an error; the first definition stands meanwhile.
+                        if !doc.footnotes.iter().any(|f| f.key == key) {
+                            doc.footnotes.push(FootnoteDef { key, events });
+                        }
                     }
                 } else {
                     events.push(event);
@@ -209,10 +356,7 @@ impl<'a> Document<'a> {
                         _ => None,
                     })
                     .collect();
-                if !html_block_is_closed(&html) {
-                    doc.unclosed_blocks.push(current_start);
-                }
-                if is_marker(&html) {
+                if paywall::is_marker(&html) {
                     doc.markers.push(Marker { blocks_before: doc.blocks.len(), offset: current_start });
                     doc.events.truncate(block.start);
                     continue;
@@ -222,6 +366,14 @@ impl<'a> Document<'a> {
                 }
             }
             doc.blocks.push(block);
+        }
+        if let Some((range, true)) = last_top
+            && body[range.end..].trim().is_empty()
+            && swallows_what_follows(&body[range.start..])
+        {
+            let first = Parser::new_ext(&body[range.start..], options()).next();
+            let what = first.map_or_else(String::new, |e| what_is_unclosed(&e, &body[range.start..]));
+            doc.unclosed = Some(Unclosed { offset: range.start, what });
         }
         doc.words = words.words;
         doc.assign_heading_ids();
@@ -236,6 +388,9 @@ impl<'a> Document<'a> {
     /// Gives every heading a unique id (an explicit `{#id}` is kept) and records the toc.
     fn assign_heading_ids(&mut self) {
         let mut used: HashSet<String> = HashSet::new();
+        // The next number to try per base id: twenty thousand headings of one
+        // name must not each retry every suffix before theirs.
+        let mut next: HashMap<String, usize> = HashMap::new();
         for (index, block) in self.blocks.iter().enumerate() {
             // Headings may also sit inside a quote or a list item: look at every event.
             for i in block.clone() {
@@ -247,11 +402,15 @@ impl<'a> Document<'a> {
                     None => slugify(&title),
                 };
                 let mut unique = base.clone();
-                let mut n = 1;
-                while !used.insert(unique.clone()) {
+                let mut n = next.get(&base).copied().unwrap_or(1);
+                if n > 1 {
+                    unique = format!("{base}-{n}");
+                }
+                while is_reserved_id(&unique) || !used.insert(unique.clone()) {
                     n += 1;
                     unique = format!("{base}-{n}");
                 }
+                next.insert(base, n + 1);
                 if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[i] {
                     *id = Some(CowStr::from(unique.clone()));
                 }
@@ -325,13 +484,15 @@ impl<'a> Document<'a> {
         if self.footnotes.is_empty() {
             return numbers;
         }
-        let defined: HashSet<&str> = self.footnotes.iter().map(|f| f.name.as_ref()).collect();
+        let defined: HashSet<&str> = self.footnotes.iter().map(|f| f.key.as_str()).collect();
         let visit = |events: &[Event<'a>], numbers: &mut HashMap<String, usize>| {
             for e in events {
-                if let Event::FootnoteReference(name) = e
-                    && defined.contains(name.as_ref()) && !numbers.contains_key(name.as_ref()) {
-                    let n = numbers.len() + 1;
-                    numbers.insert(name.to_string(), n);
+                if let Event::FootnoteReference(name) = e {
+                    let key = footnote_key(name);
+                    if defined.contains(key.as_str()) && !numbers.contains_key(&key) {
+                        let n = numbers.len() + 1;
+                        numbers.insert(key, n);
+                    }
                 }
             }
         };
@@ -339,7 +500,7 @@ impl<'a> Document<'a> {
         loop {
             let before = numbers.len();
             for f in &self.footnotes {
-                if numbers.contains_key(f.name.as_ref()) {
+                if numbers.contains_key(&f.key) {
                     visit(&f.events, &mut numbers);
                 }
             }
@@ -390,7 +551,7 @@ impl<'a> Document<'a> {
     /// A reference becomes a numbered link; one to an undefined note stays as written.
     fn footnote_ref(&self, event: Event<'a>, numbers: &HashMap<String, usize>, refs: &mut Vec<usize>, ref_count: &mut [usize]) -> Event<'a> {
         let Event::FootnoteReference(name) = event else { return event };
-        let Some(&n) = numbers.get(name.as_ref()) else {
+        let Some(&n) = numbers.get(&footnote_key(&name)) else {
             return Event::Text(CowStr::from(format!("[^{name}]")));
         };
         ref_count[n] += 1;
@@ -414,7 +575,7 @@ impl<'a> Document<'a> {
         // Notes are numbered 1, 2, … in order: look them up by number in vectors.
         let mut by_number: Vec<Option<&FootnoteDef<'a>>> = vec![None; numbers.len() + 1];
         for f in &self.footnotes {
-            if let Some(&n) = numbers.get(f.name.as_ref()) {
+            if let Some(&n) = numbers.get(&f.key) {
                 by_number[n] = Some(f);
             }
         }
@@ -455,6 +616,19 @@ impl<'a> Document<'a> {
         }
         out
     }
+}
+
+/// Ids the built-in theme gives its own elements (the skip link's target,
+/// the subscribe box, the notes heading, the paid part's wrapper).
+const THEME_IDS: &[&str] = &["top", "main", "subscribe", "subscribe-heading", "subscribe-email", "notes-heading", "subscriber-content"];
+
+/// Whether a heading may not take `id`: the theme's ids and the footnotes'
+/// (`fn-3`, `fnref-3`, `fnref-3-2`) would be repeated on the page.
+fn is_reserved_id(id: &str) -> bool {
+    let numbered = |rest: &str| !rest.is_empty() && rest.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    THEME_IDS.contains(&id)
+        || id.strip_prefix("fn-").is_some_and(|r| !r.contains('-') && numbered(r))
+        || id.strip_prefix("fnref-").is_some_and(|r| r.split('-').count() <= 2 && numbered(r))
 }
 
 /// The id of the `k`th reference to note `n`: `fnref-n`, then `fnref-n-k`.
@@ -692,16 +866,102 @@ mod tests {
         assert_eq!(d.block_count(), 4);
     }
 
+    fn unclosed(body: &str) -> Option<usize> {
+        Document::parse(body).unclosed.map(|u| u.offset)
+    }
+
     #[test]
     fn unclosed_blocks_are_found() {
-        let d = Document::parse("One.\n\n```\ncode\n```\n\n~~~~\nx\n~~~\n\nstill code\n");
-        assert_eq!(d.unclosed_blocks, vec![20]);
-        assert_eq!(d.block_count(), 3);
-        assert!(Document::parse("```\na\n```\n").unclosed_blocks.is_empty());
-        assert!(Document::parse("```rust\n").unclosed_blocks.len() == 1);
-        assert_eq!(Document::parse("One.\n\n<!-- a note\n\nmore\n").unclosed_blocks, vec![6]);
-        assert_eq!(Document::parse("<pre>\nx\n\ny\n").unclosed_blocks, vec![0]);
-        assert!(Document::parse("<!-- ok -->\n\n<pre>x</pre>\n\n<div>\nz\n").unclosed_blocks.is_empty());
+        assert_eq!(unclosed("One.\n\n```\ncode\n```\n\n~~~~\nx\n~~~\n\nstill code\n"), Some(20));
+        assert_eq!(Document::parse("One.\n\n```\ncode\n```\n\n~~~~\nx\n~~~\n\nstill code\n").block_count(), 3);
+        assert_eq!(unclosed("```\na\n```\n"), None);
+        assert_eq!(unclosed("```rust\n"), Some(0));
+        assert_eq!(unclosed("One.\n\n<!-- a note\n\nmore\n"), Some(6));
+        assert_eq!(unclosed("<pre>\nx\n\ny\n"), Some(0));
+        assert_eq!(unclosed("<!-- ok -->\n\n<pre>x</pre>\n\n<div>\nz\n"), None);
+        // A fence "closed" by a line indented four spaces, or by a tab, is still open.
+        assert_eq!(unclosed("One.\n\n```\ncode\n    ```\n\nTwo.\n"), Some(6));
+        assert_eq!(unclosed("One.\n\n```\ncode\n\t```\n\nTwo.\n"), Some(6));
+        // Every kind of HTML block that only an end string closes.
+        for open in ["<?note for editors >", "<![CDATA[ x", "<!DOCTYPE html", "<script>", "<style>", "<textarea>", "<!-- x"] {
+            let body = format!("One.\n\n{open}\n\nTwo.\n\nThree.\n");
+            let u = Document::parse(&body).unclosed.unwrap_or_else(|| panic!("{open} not found unclosed"));
+            assert_eq!(u.offset, 6, "{open}");
+            assert!(u.what.contains("never meets its end"), "{}", u.what);
+        }
+        // Blocks that a blank line ends never swallow what follows.
+        assert_eq!(unclosed("<div>\nopen div\n"), None);
+        assert_eq!(unclosed("- a\n- b\n"), None);
+        assert_eq!(unclosed("    indented code\n"), None);
+        assert_eq!(unclosed("> quote\n"), None);
+    }
+
+    #[test]
+    fn a_forgotten_fence_leaves_the_last_one_open() {
+        let body = "One.\n\n```\nforgotten\n\nTwo.\n\n```\nsample\n```\n\nThree.\n";
+        let u = Document::parse(body).unclosed.expect("unclosed");
+        assert!(u.what.contains("code fence (```)"), "{}", u.what);
+    }
+
+    #[test]
+    fn markers_in_code_are_noted_apart() {
+        let d = Document::parse("One.\n\n```\n<!-- paywall -->\n```\n\nTwo.\n");
+        assert!(d.markers.is_empty() && d.misplaced_markers.is_empty());
+        assert_eq!(d.markers_in_code, vec![10]);
+        assert!(Document::parse("Two `<!-- paywall -->` inline.\n").markers_in_code.is_empty());
+    }
+
+    #[test]
+    fn attempts_at_the_marker_are_found_wherever_they_are() {
+        let cases = [
+            "One.\n\n<!-- paywal -->\n\nTwo.\n",
+            "One.\n\n<!--- paywall --->\n\nTwo.\n",
+            "One.\n\n<!-- pay wall -->\n\nTwo.\n",
+            "One.\n\n<!-- paywall: subscribers -->\n\nTwo.\n",
+            "One.\n\n<!-- pay\u{200b}wall -->\n\nTwo.\n",
+            "One.\n\n<!-- paywall --!>\n\nTwo.\n",
+            "One.\n\n<!--more-->\n\nTwo.\n",
+            "One <!-- paywal --> inline.\n",
+            "- item\n\n  <!-- paywal -->\n",
+            "One.\n\n<-- paywall -->\n\nTwo.\n",
+            "One.\n\n<?paywall?>\n\nTwo.\n",
+        ];
+        for body in cases {
+            assert!(!Document::parse(body).lookalikes.is_empty(), "{body:?}");
+        }
+        for fine in ["One.\n\n<!-- paywall -->\n\nTwo.\n", "The paywall debate.\n", "<!-- a note -->\n", "```\n<!-- paywal -->\n```\n", "Use `<!-- paywal -->`.\n"] {
+            assert!(Document::parse(fine).lookalikes.is_empty(), "{fine:?}");
+        }
+    }
+
+    #[test]
+    fn footnote_labels_match_as_commonmark_labels_do() {
+        let r = render("Cited[^Note] and [^ big   idea ].\n\n[^note]: NOTEONE.\n[^Big Idea]: NOTETWO.\n", Cut::Free);
+        assert!(r.public.footnotes_html.contains("NOTEONE") && r.public.footnotes_html.contains("NOTETWO"), "{}", r.public.footnotes_html);
+        assert!(!r.public.html.contains("[^"), "{}", r.public.html);
+    }
+
+    #[test]
+    fn a_footnote_defined_twice_is_noted_with_both_places() {
+        let body = "Free[^a].\n\n[^a]: FREEDEF.\n\nPaid.\n\n[^A]: PAIDDEF.\n";
+        let d = Document::parse(body);
+        assert_eq!(d.duplicate_notes, vec![DuplicateNote { label: "a".into(), first: 11, again: 34 }]);
+    }
+
+    #[test]
+    fn heading_ids_never_repeat_the_themes_or_the_footnotes() {
+        let r = render("## Main\n\n## Subscribe\n\n## Fn 1\n\n## Top {#top}\n\n## Fnref 2 3\n\n## Fn 1 2\n", Cut::Free);
+        let ids: Vec<&str> = r.public.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["main-2", "subscribe-2", "fn-1-2", "top-2", "fnref-2-3-2", "fn-1-2-2"]);
+    }
+
+    #[test]
+    fn many_headings_of_one_name_get_ids_in_linear_time() {
+        let body = "## Same\n\n".repeat(2000) + "## Same-2\n";
+        let r = render(&body, Cut::Free);
+        assert_eq!(r.public.toc[1].id, "same-2");
+        assert_eq!(r.public.toc[1999].id, "same-2000");
+        assert_eq!(r.public.toc[2000].id, "same-2-2");
     }
 
     #[test]

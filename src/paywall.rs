@@ -1,15 +1,28 @@
 //! Where an article's free part ends: the front matter's number, a
-//! `<!-- paywall -->` marker in the body, or the site default, and the
-//! contradictions between them that must stop a build.
+//! `<!-- paywall -->` marker in the body, or the site default, and every
+//! reason to refuse instead of guessing. Also what counts as the marker and
+//! what only looks like an attempt at it. The rule throughout: when lede
+//! cannot be sure where the author meant to cut, it refuses; it never falls
+//! back to publishing an article free.
 
-use crate::content::frontmatter::PaywallSetting;
+/// The cutoff the front matter names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaywallSetting {
+    /// No `paywall` key: a marker in the body, or the site default.
+    Unset,
+    /// `paywall = false`: the whole article is free.
+    Free,
+    /// `paywall = N`: the first N top-level blocks are free (0: members only).
+    Blocks(usize),
+}
 
 /// The decision for one article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cut {
     /// Everything is public.
     Free,
-    /// The first N top-level blocks are public, the rest is for subscribers.
+    /// The first N top-level blocks are public, the rest is for subscribers
+    /// (N may be 0: a members-only article, whose public page shows the teaser).
     After(usize),
 }
 
@@ -22,53 +35,188 @@ pub struct Marker {
     pub offset: usize,
 }
 
-/// A contradiction, with the body offset of the marker it concerns (if any).
+/// What a refusal points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// A marker, at this byte offset of the body.
+    Marker(usize),
+    /// The front matter's `paywall` value.
+    FrontMatter,
+    /// The site default, `[paywall] free_blocks` in config.toml.
+    SiteDefault,
+}
+
+/// A reason not to cut, and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CutError {
-    /// Byte offset in the body, when a marker is at fault.
-    pub marker_offset: Option<usize>,
+    /// Where the problem is.
+    pub fault: Fault,
     /// What is wrong.
     pub message: String,
 }
 
 /// Decides the cut. `blocks` is the number of top-level content blocks.
 pub fn decide(setting: PaywallSetting, markers: &[Marker], default: Option<usize>, blocks: usize) -> Result<Cut, CutError> {
+    let refuse = |fault, message: String| Err(CutError { fault, message });
     if let Some(second) = markers.get(1) {
-        return Err(CutError {
-            marker_offset: Some(second.offset),
-            message: "a second <!-- paywall --> marker: an article has one cutoff".into(),
-        });
+        return refuse(Fault::Marker(second.offset), "a second <!-- paywall --> marker: an article has one cutoff, remove one of them".into());
     }
-    let marker = markers.first();
-    let cut = match (setting, marker) {
+    let (free, fault) = match (setting, markers.first()) {
         (PaywallSetting::Blocks(_), Some(m)) => {
-            return Err(CutError {
-                marker_offset: Some(m.offset),
-                message: "the front matter sets `paywall = N` and the body has a <!-- paywall --> marker: keep one of them".into(),
-            });
+            return refuse(
+                Fault::Marker(m.offset),
+                "the front matter sets `paywall = N` and the body has a <!-- paywall --> marker: keep one of them".into(),
+            );
         }
         (PaywallSetting::Free, Some(m)) => {
-            return Err(CutError {
-                marker_offset: Some(m.offset),
-                message: "the front matter says `paywall = false` but the body has a <!-- paywall --> marker: remove one of them".into(),
-            });
+            return refuse(
+                Fault::Marker(m.offset),
+                "the front matter says `paywall = false` but the body has a <!-- paywall --> marker: remove one of them".into(),
+            );
         }
         (PaywallSetting::Unset, Some(m)) if m.blocks_before == 0 => {
-            return Err(CutError {
-                marker_offset: Some(m.offset),
-                message: "the <!-- paywall --> marker comes before any content: at least one block must be free".into(),
-            });
+            return refuse(
+                Fault::Marker(m.offset),
+                "the <!-- paywall --> marker comes before any content: move it below the free paragraphs, or write `paywall = 0` in the front matter for an article with nothing free".into(),
+            );
         }
-        (PaywallSetting::Unset, Some(m)) => Cut::After(m.blocks_before),
-        (PaywallSetting::Blocks(n), None) => Cut::After(n),
-        (PaywallSetting::Free, None) => Cut::Free,
-        (PaywallSetting::Unset, None) => default.map_or(Cut::Free, Cut::After),
+        (PaywallSetting::Free, None) => return Ok(Cut::Free),
+        (PaywallSetting::Unset, None) => match default {
+            None => return Ok(Cut::Free),
+            Some(n) => (n, Fault::SiteDefault),
+        },
+        (PaywallSetting::Unset, Some(m)) => (m.blocks_before, Fault::Marker(m.offset)),
+        (PaywallSetting::Blocks(n), None) => (n, Fault::FrontMatter),
     };
-    // A cutoff at or past the last block leaves nothing to sell.
-    Ok(match cut {
-        Cut::After(n) if n >= blocks => Cut::Free,
-        c => c,
-    })
+    if free < blocks {
+        return Ok(Cut::After(free));
+    }
+    // A cutoff at or past the last block leaves nothing to sell: the author
+    // meant to cut, so publishing the article whole would be a guess.
+    let has = match blocks {
+        0 => "the body is empty".to_string(),
+        1 => "the article has only 1 block".to_string(),
+        n => format!("the article has only {n} blocks"),
+    };
+    let message = match fault {
+        Fault::Marker(_) => format!(
+            "the <!-- paywall --> marker comes after the last block ({has}), so it leaves nothing for subscribers: move it up, or write `paywall = false` to publish the article free"
+        ),
+        Fault::FrontMatter => format!(
+            "`paywall = {free}` leaves nothing for subscribers: {has} (a paragraph, heading, list, quote, table, code or HTML block each count one); write a smaller number, or `paywall = false` to publish the article free"
+        ),
+        Fault::SiteDefault => format!(
+            "the site's default cutoff (`[paywall] free_blocks = {free}` in config.toml) leaves nothing for subscribers: {has}; write `paywall = N` with a smaller N, or `paywall = false` to publish the article free"
+        ),
+    };
+    refuse(fault, message)
+}
+
+/// Whether an HTML comment is the marker: `<!-- paywall -->`, in any ASCII
+/// case, with any spaces or tabs inside the comment's delimiters.
+pub fn is_marker(html: &str) -> bool {
+    let t = html.trim_matches([' ', '\t', '\n', '\r']);
+    let Some(inner) = t.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->")) else {
+        return false;
+    };
+    inner.trim_matches([' ', '\t']).eq_ignore_ascii_case("paywall")
+}
+
+/// Characters that do not show but change the text: a marker with one inside
+/// is not the marker, and nobody can see why.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FE00}'..='\u{FE0F}')
+}
+
+/// The cutoff markers of other tools (WordPress's and Hugo's `<!--more-->`,
+/// Ghost's members-only card) that an imported or pasted article may carry.
+const OTHER_TOOLS: &[&str] = &["more", "readmore", "members-only", "membersonly", "paid", "premium", "subscribers", "subscribers-only", "teaser", "cut"];
+
+/// Whether a word is close enough to "paywall" to be a typo of it.
+fn near_paywall(word: &str) -> bool {
+    if word.starts_with("paywal") || word.starts_with("paywll") {
+        return true;
+    }
+    word.len() >= 5 && word.len() <= 9 && osa_distance(word, "paywall") <= 1
+}
+
+/// Optimal string alignment distance (Levenshtein with adjacent swaps), on ASCII-lowered bytes.
+fn osa_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// Why a piece of text looks like an attempt at the marker, if it does.
+/// `text` is the inside of a comment or of another `<!…>`/`<?…>`
+/// construct, or a line of text around `<!--`-like punctuation.
+pub fn lookalike(text: &str) -> Option<&'static str> {
+    let invisible = text.chars().any(is_invisible);
+    let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect::<String>().to_lowercase();
+    let words: Vec<&str> = visible.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    // "pay wall", "pay-wall" and "pay_wall" are one word split.
+    let joined = words.windows(2).any(|w| w[0].len() + w[1].len() <= 9 && near_paywall(&format!("{}{}", w[0], w[1])));
+    let mentions = joined || words.iter().any(|w| near_paywall(w));
+    if mentions {
+        return Some(if invisible { "it has an invisible character in it" } else { "it is not exactly the marker" });
+    }
+    let squashed: String = words.concat();
+    if words.len() <= 2 && OTHER_TOOLS.contains(&squashed.as_str()) || OTHER_TOOLS.contains(&words.join("-").as_str()) {
+        return Some("it is another tool's cutoff marker; lede's is <!-- paywall -->");
+    }
+    None
+}
+
+/// The text of HTML comments and `<!…>`/`<?…>` constructs in raw HTML
+/// (byte offset of each in `html`, and its inside), including one left
+/// open at the end, and of tags whose name looks like the marker's word.
+pub fn constructs(html: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|p| p + i) {
+        let rest = &html[lt + 1..];
+        let (inner, end) = if let Some(comment) = rest.strip_prefix("!--") {
+            // `--!>` ends a comment in a browser too; a comment with no end runs to the end of the line for this purpose.
+            let stop = comment.find("-->").or_else(|| comment.find("--!>")).unwrap_or_else(|| comment.find('\n').unwrap_or(comment.len()));
+            (&comment[..stop], lt + 4 + stop)
+        } else if rest.starts_with('!') || rest.starts_with('?') {
+            let stop = rest.find('>').unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
+            (&rest[1..stop], lt + 1 + stop)
+        } else if rest.starts_with('/') || rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+            let name_start = usize::from(rest.starts_with('/'));
+            let name_len = rest[name_start..].find(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_').unwrap_or(rest.len() - name_start);
+            (&rest[name_start..name_start + name_len], lt + 1 + name_start + name_len)
+        } else {
+            (&rest[..0], lt + 1)
+        };
+        if !inner.is_empty() {
+            out.push((lt, inner));
+        }
+        i = end.max(lt + 1).min(bytes.len());
+        while !html.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -98,16 +246,59 @@ mod tests {
     }
 
     #[test]
-    fn cut_past_the_end_is_free() {
-        assert_eq!(decide(Blocks(5), &[], None, 5), Ok(Cut::Free));
+    fn a_cutoff_that_leaves_nothing_paid_is_refused_not_published_free() {
+        let e = decide(Blocks(5), &[], None, 5).unwrap_err();
+        assert_eq!(e.fault, Fault::FrontMatter);
+        assert!(e.message.contains("leaves nothing for subscribers") && e.message.contains("only 5 blocks") && e.message.contains("paywall = false"), "{}", e.message);
         assert_eq!(decide(Blocks(4), &[], None, 5), Ok(Cut::After(4)));
+        let e = decide(Unset, &[], Some(3), 2).unwrap_err();
+        assert_eq!(e.fault, Fault::SiteDefault);
+        assert!(e.message.contains("free_blocks = 3"), "{}", e.message);
+        let e = decide(Unset, &[m(4)], None, 4).unwrap_err();
+        assert_eq!(e.fault, Fault::Marker(40));
+        assert!(decide(Blocks(0), &[], None, 0).unwrap_err().message.contains("body is empty"));
+    }
+
+    #[test]
+    fn paywall_zero_keeps_every_block_for_subscribers() {
+        assert_eq!(decide(Blocks(0), &[], Some(3), 1), Ok(Cut::After(0)));
     }
 
     #[test]
     fn contradictions_are_errors() {
         assert!(decide(Blocks(2), &[m(3)], None, 10).unwrap_err().message.contains("keep one"));
         assert!(decide(Free, &[m(3)], None, 10).is_err());
-        assert_eq!(decide(Unset, &[m(2), m(5)], None, 10).unwrap_err().marker_offset, Some(50));
+        assert_eq!(decide(Unset, &[m(2), m(5)], None, 10).unwrap_err().fault, Fault::Marker(50));
         assert!(decide(Unset, &[m(0)], None, 10).unwrap_err().message.contains("before any content"));
+    }
+
+    #[test]
+    fn the_marker_allows_case_and_spacing_only() {
+        for ok in ["<!-- paywall -->", "<!--paywall-->", "<!--\tPAYWALL  -->", "  <!-- Paywall -->\n"] {
+            assert!(is_marker(ok), "{ok}");
+        }
+        for not in ["<!-- paywal -->", "<!--- paywall --->", "<!-- pay wall -->", "<!-- paywall: subscribers -->", "<!-- pay\u{200b}wall -->", "<!-- paywall --!>", "<!-- paywall"] {
+            assert!(!is_marker(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn attempts_at_the_marker_are_recognised() {
+        for attempt in [" paywal ", "- paywall -", " pay wall ", " paywall: subscribers ", " pay\u{200b}wall ", " PayWall ", "paywalll", " pay-wall ", " payawll ", "more", " members-only ", " read more "] {
+            assert!(lookalike(attempt).is_some(), "{attempt:?}");
+        }
+        assert!(lookalike(" pay\u{200b}wall ").is_some_and(|w| w.contains("invisible")));
+        for harmless in [" a note for editors ", " payroll ", " TODO: check the figures ", "", " wall ", " display all ", " more figures below "] {
+            assert_eq!(lookalike(harmless), None, "{harmless:?}");
+        }
+    }
+
+    #[test]
+    fn constructs_finds_comments_declarations_and_tag_names() {
+        let html = "<div class=\"paywall\"><!-- paywal --></div><?paywall ?><!paywall><paywall>x<!-- open\nnext";
+        let found: Vec<&str> = constructs(html).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(found, ["div", " paywal ", "div", "paywall ?", "paywall", "paywall", " open"]);
+        assert_eq!(constructs("<!-- paywall --!> tail").first().map(|c| c.1), Some(" paywall "));
+        assert!(constructs("a < b <").is_empty());
     }
 }

@@ -973,6 +973,63 @@ fn article_part(article: &Article, target: Target) -> (&crate::markdown::Part, b
     }
 }
 
+/// The site's folders that a build reads. An output inside one (or the
+/// staging and spare folders beside it) would be read back as input: inside
+/// `static/`, the members tree would be copied into the public one.
+const INPUT_DIRS: [&str; 3] = [content::CONTENT_DIR, STATIC_DIR, crate::render::TEMPLATES_DIR];
+
+/// A path made absolute and free of `.` and `..`, with links resolved as far
+/// as it exists (the output and its parent may not exist yet).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()) };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => out.push(other.as_os_str()),
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Refuses an output folder that holds the site, or that lies (with the
+/// staging and spare folders made beside it) inside a folder the build reads.
+fn check_output_place(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let root = resolved(root);
+    let out = resolved(out);
+    if root.starts_with(&out) {
+        return Err(Diagnostic::file("", "the output folder contains the site itself; choose another --out"));
+    }
+    // Staging and spare folders sit beside the output, so its parent counts too.
+    let beside = out.parent().unwrap_or(&out);
+    for dir in INPUT_DIRS {
+        let input = root.join(dir);
+        if out.starts_with(&input) || beside.starts_with(&input) {
+            return Err(Diagnostic::file(
+                "",
+                format!("the output folder (or the staging folder beside it) would be inside the site's {dir}/, which the build reads: the members tree could be published with it; choose an --out outside {dir}/"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let started = Instant::now();
@@ -982,9 +1039,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     } else {
         std::env::current_dir().map(|d| d.join(&opts.out)).unwrap_or_else(|_| opts.out.clone())
     };
-    if opts.root.canonicalize().ok().zip(out.canonicalize().ok()).is_some_and(|(r, o)| r.starts_with(&o)) {
-        return Err(Diagnostic::file(&opts.out, "the output folder contains the site itself; choose another --out").into());
-    }
+    check_output_place(&opts.root, &out).map_err(|d| Diagnostics::from(Diagnostic { file: opts.out.clone(), ..d }))?;
     let mut steps = Vec::new();
     let mut lap = Instant::now();
     let mut step = |name: &'static str| {

@@ -83,7 +83,7 @@ fn pages_are_built_in_both_trees() {
 #[test]
 fn site_without_theme_files_builds_with_the_built_in_theme() {
     let site = Site::new();
-    site.article("a", "title = \"A\"\ndate = 2025-01-01", "x\n");
+    site.article("a", "title = \"A\"\ndate = 2025-01-01\npaywall = false", "x\n");
     let out = site.build_ok();
     assert!(out.starts_with("Built 1 article (0 paywalled) and 0 pages:"), "{out}");
     assert!(site.read("dist/public/style.css").contains("--measure"));
@@ -94,7 +94,7 @@ fn site_without_theme_files_builds_with_the_built_in_theme() {
 fn site_templates_override_built_in_ones() {
     let site = Site::new();
     site.write("templates/partials/footer.html", "<footer>OWN FOOTER</footer>");
-    site.article("a", "title = \"A\"\ndate = 2025-01-01", "x\n");
+    site.article("a", "title = \"A\"\ndate = 2025-01-01\npaywall = false", "x\n");
     site.build_ok();
     assert!(site.read("dist/public/articles/a/index.html").contains("OWN FOOTER"));
 }
@@ -103,7 +103,7 @@ fn site_templates_override_built_in_ones() {
 fn static_files_are_copied_and_outside_links_refused() {
     let site = Site::new();
     site.write("static/img/logo.svg", "<svg/>");
-    site.article("a", "title = \"A\"\ndate = 2025-01-01", "x\n");
+    site.article("a", "title = \"A\"\ndate = 2025-01-01\npaywall = false", "x\n");
     site.build_ok();
     assert_eq!(site.read("dist/public/img/logo.svg"), "<svg/>");
     assert_eq!(site.read("dist/members/img/logo.svg"), "<svg/>");
@@ -131,7 +131,7 @@ fn the_example_site_builds() {
 #[test]
 fn timings_name_each_step_and_a_rebuild_replaces_the_old_output() {
     let site = Site::new();
-    site.article("one", "title = \"One\"\ndate = 2026-01-05", "Only paragraph.\n");
+    site.article("one", "title = \"One\"\ndate = 2026-01-05\npaywall = false", "Only paragraph.\n");
     site.build_ok();
     site.write("static/old.txt", "stale");
     site.build_ok();

@@ -87,8 +87,8 @@ fn wrong_type() {
 }
 
 #[test]
-fn paywall_zero() {
-    fails_with(BAD, &article("title = \"T\"\ndate = 2025-01-01\npaywall = 0", "x\n"), &["content/articles/bad.md:4:11", "0 free blocks"]);
+fn paywall_zero_without_a_teaser() {
+    fails_with(BAD, &article("title = \"T\"\ndate = 2025-01-01\npaywall = 0", "x\n"), &["content/articles/bad.md:4:11", "needs a `teaser`"]);
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn not_utf8() {
 
 #[test]
 fn duplicate_slugs_name_both_files() {
-    fails_with("content/articles/other.md", &article("title = \"T\"\ndate = 2025-01-01\nslug = \"good\"", "x\n"), &[
+    fails_with("content/articles/other.md", &article("title = \"T\"\ndate = 2025-01-01\nslug = \"good\"\npaywall = false", "x\n"), &[
         "content/articles/good.md",
         "content/articles/other.md",
         "slug \"good\"",
@@ -170,7 +170,7 @@ fn unclosed_code_fence_cannot_defeat_the_cut() {
     fails_with(
         BAD,
         &article("title = \"T\"\ndate = 2025-01-01\npaywall = 3", "One.\n\n```\ncode\n\nSECRET paid text.\n"),
-        &["content/articles/bad.md:8:1", "never closed"],
+        &["content/articles/bad.md:8:1", "code fence (```) is never closed", "content/articles/bad.md:4:11", "leaves nothing for subscribers"],
     );
 }
 
@@ -180,6 +180,6 @@ fn unclosed_html_comment_cannot_defeat_the_cut() {
     fails_with(
         BAD,
         &article("title = \"T\"\ndate = 2025-01-01\npaywall = 2", "One.\n\n<!-- editor's note\n\nSECRET paid text.\n"),
-        &["content/articles/bad.md:8:1", "never closed"],
+        &["content/articles/bad.md:8:1", "never meets its end (-->)", "leaves nothing for subscribers"],
     );
 }

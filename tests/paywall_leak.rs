@@ -15,8 +15,12 @@ fn free(article: usize, block: usize) -> String {
     format!("zqfree{article}x{block}q")
 }
 
-/// Paid blocks of every kind, each holding its own marker word(s).
-fn paid_blocks(a: usize) -> (String, Vec<String>) {
+/// Paid blocks of every kind, each holding its own marker word(s). With
+/// `marker_in_code`, the code sample shows a `<!-- paywall -->` line (only
+/// an article that states its cutoff elsewhere may: otherwise it reads as a
+/// swallowed cutoff and is refused).
+fn paid_blocks(a: usize, marker_in_code: bool) -> (String, Vec<String>) {
+    let sample = if marker_in_code { "<!-- paywall -->" } else { "<!-- a comment -->" };
     let m: Vec<String> = (0..14).map(|b| paid(a, b)).collect();
     let body = format!(
         "Paid paragraph {m0} with a note[^late{a}] and *emphasis {m1}*.\n\n\
@@ -25,7 +29,7 @@ fn paid_blocks(a: usize) -> (String, Vec<String>) {
          1. ordered {m4}\n\n\
          > quoted {m5}\n\n\
          | Col {m6} | B |\n|---|---|\n| cell {m7} | 2 |\n\n\
-         ```text\ncode {m8}\n<!-- paywall -->\n```\n\n\
+         ```text\ncode {m8}\n{sample}\n```\n\n\
          <div class=\"aside\">html {m9}</div>\n\n\
          ---\n\n\
          ### Sub {m10}\n\n\
@@ -47,7 +51,7 @@ fn no_paid_word_reaches_the_public_tree() {
     let mut free_words = Vec::new();
     let mut hidden_words = Vec::new();
     for a in 0..24 {
-        let (paid_body, words) = paid_blocks(a);
+        let (paid_body, words) = paid_blocks(a, a % 4 != 2);
         paid_words.extend(words);
         let (f0, f1) = (free(a, 0), free(a, 1));
         free_words.push(f0.clone());
@@ -115,8 +119,8 @@ fn no_paid_word_reaches_the_public_tree() {
 #[test]
 fn drafts_and_future_articles_are_built_only_when_asked() {
     let site = Site::new();
-    site.article("draft", "title = \"Draft\"\ndate = 2025-01-01\ndraft = true", "Text.\n");
-    site.article("later", "title = \"Later\"\ndate = 2999-01-01", "Text.\n");
+    site.article("draft", "title = \"Draft\"\ndate = 2025-01-01\ndraft = true\npaywall = false", "Text.\n");
+    site.article("later", "title = \"Later\"\ndate = 2999-01-01\npaywall = false", "Text.\n");
     site.build_ok();
     assert!(!site.path("dist/public/articles/draft").exists());
     assert!(!site.path("dist/members/articles/later").exists());

@@ -29,8 +29,8 @@ fn publication() -> Site {
         let front = article_front(&format!("Story {i}"), &format!("{year}-0{}-1{}", 1 + i % 9, i % 9), column, &["NATO", "Trade"], &["Ann Analyst", "Bo Writer"], &extra);
         site.article(&format!("story-{i}"), &front, &format!("Free {i}.\n\nAlso free {i}.\n\nPAID{i} words.\n"));
     }
-    site.article("draft", &article_front("Draft", "2025-01-01", "Global Insights", &["Hidden"], &["Ann Analyst"], "draft = true"), "x\n");
-    site.article("future", &article_front("Future", "2999-01-01", "Global Insights", &["Hidden"], &["Ann Analyst"], ""), "x\n");
+    site.article("draft", &article_front("Draft", "2025-01-01", "Global Insights", &["Hidden"], &["Ann Analyst"], "draft = true\npaywall = false"), "x\n");
+    site.article("future", &article_front("Future", "2999-01-01", "Global Insights", &["Hidden"], &["Ann Analyst"], "paywall = false"), "x\n");
     site.write("content/authors/ann-analyst.md", "+++\ntitle = \"Ann Analyst\"\n+++\nAnn covers alliances.\n");
     site.build_ok();
     site
@@ -207,7 +207,7 @@ fn incremental_updates_match_a_full_build() {
         // A new date moves it across pages, a new tag and column appear.
         ("content/articles/story-2.md", Some(format!("+++\n{}\n+++\nFree.\n\nFree.\n\nPaid.\n", article_front("Story 2", "2026-12-01", "New Column", &["Fresh"], &["Cy New"], "")))),
         // A new article, then a deleted one, then a changed slug.
-        ("content/articles/story-new.md", Some(format!("+++\n{}\n+++\nHello.\n", article_front("Brand New", "2024-05-05", "Global Insights", &["Trade"], &["Bo Writer"], "")))),
+        ("content/articles/story-new.md", Some(format!("+++\n{}\n+++\nHello.\n\nMore.\n\nPaid.\n", article_front("Brand New", "2024-05-05", "Global Insights", &["Trade"], &["Bo Writer"], "")))),
         ("content/articles/story-0.md", None),
         ("content/articles/story-4.md", Some(format!("+++\n{}\nslug = \"moved-four\"\n+++\nFree.\n\nFree.\n\nPaid.\n", article_front("Story 4", "2026-05-14", "Global Insights", &["NATO"], &["Ann Analyst"], "")))),
         // A page and a bio.

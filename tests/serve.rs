@@ -438,7 +438,7 @@ fn one_rebuild_per_batch_and_editor_temp_files_are_ignored() {
     let before = server.rebuilds();
 
     for i in 0..6 {
-        site.article(&format!("batch-{i}"), &format!("title = \"Batch {i}\"\ndate = 2026-02-0{}", i + 1), "Text.\n");
+        site.article(&format!("batch-{i}"), &format!("title = \"Batch {i}\"\ndate = 2026-02-0{}\npaywall = false", i + 1), "Text.\n");
     }
     server.wait_for("/", "batch", |r| (0..6).all(|i| r.body.contains(&format!("Batch {i}"))));
     eventually("rebuild line", || server.stdout(), "batch-0.md");
@@ -474,8 +474,8 @@ fn a_burst_of_saves_to_several_files_is_one_rebuild_with_every_change() {
         "+++\ntitle = \"Paid Burst\"\ndate = 2026-01-04\npaywall = 1\n+++\nFree opening of the paid piece.\n\nPAID-SENTENCE only subscribers read.\n",
     );
     std::fs::rename(site.path("content/articles/.paid.md.tmp"), site.path("content/articles/paid.md")).expect("rename");
-    site.article("gamma", "title = \"Gamma New\"\ndate = 2026-02-01", "Gamma text.\n");
-    site.article("delta", "title = \"Delta New\"\ndate = 2026-02-02", "Delta text.\n");
+    site.article("gamma", "title = \"Gamma New\"\ndate = 2026-02-01\npaywall = false", "Gamma text.\n");
+    site.article("delta", "title = \"Delta New\"\ndate = 2026-02-02\npaywall = false", "Delta text.\n");
     std::fs::remove_file(site.path("content/articles/delta.md")).expect("delete");
     site.write("static/extra.css", "a { color: blue }");
 
@@ -695,7 +695,7 @@ fn edits_in_one_batch_that_shift_each_other_are_all_rendered() {
     // Processed in path order: alpha is re-read first, then beta, newer,
     // lands before it in the library and shifts its position.
     site.write("content/articles/alpha.md", alpha("Shifted Title"));
-    site.article("beta", "title = \"Beta Newest\"\ndate = 2026-03-01", "Beta text.\n");
+    site.article("beta", "title = \"Beta Newest\"\ndate = 2026-03-01\npaywall = false", "Beta text.\n");
     server.wait_for("/articles/beta/", "new article", |r| r.status == 200 && r.body.contains("Beta Newest"));
     server.wait_for("/articles/alpha/", "shifted article", |r| r.body.contains("Shifted Title"));
     assert!(server.get("/_members/articles/alpha/").body.contains("Shifted Title"));

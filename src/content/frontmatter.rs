@@ -10,6 +10,7 @@ use toml::Spanned;
 use crate::config::toml_diagnostic;
 use crate::dates::{self, PubDate};
 use crate::diagnostics::Diagnostic;
+pub use crate::paywall::PaywallSetting;
 
 /// A file cut into its front matter and its body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,17 +75,6 @@ impl<'a> Iterator for LineIter<'a> {
         self.pos += advance;
         Some((start, line.strip_suffix('\r').unwrap_or(line)))
     }
-}
-
-/// Where an article's free part ends, as the front matter says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaywallSetting {
-    /// No `paywall` key: a marker in the body, or the site default.
-    Unset,
-    /// `paywall = false`: the whole article is free.
-    Free,
-    /// `paywall = N`: the first N top-level blocks are free.
-    Blocks(usize),
 }
 
 /// The typed front matter of an article or a page.
@@ -206,6 +196,15 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
     if kind == Kind::Article && fm.date.is_none() && !table.iter().any(|(k, _)| k.get_ref().as_ref() == "date") {
         problems.push(missing("date = YYYY-MM-DD"));
     }
+    if fm.paywall == PaywallSetting::Blocks(0) && fm.teaser.is_none()
+        && let Some(offset) = fm.paywall_offset {
+        problems.push(Diagnostic::at_offset(
+            path,
+            file_text,
+            offset,
+            "`paywall = 0` keeps the whole body for subscribers, so the public page needs a `teaser`: add `teaser = \"…\"` (one or two sentences anyone may read)",
+        ));
+    }
     if let (Some(d), Some(u)) = (fm.date, fm.updated)
         && u < d {
         let off = table.iter().find(|(k, _)| k.get_ref().as_ref() == "updated").map_or(0, |(_, v)| v.span().start);
@@ -268,15 +267,16 @@ fn date(v: &Spanned<DeValue<'_>>) -> Result<PubDate, String> {
 }
 
 fn paywall(v: &Spanned<DeValue<'_>>) -> Result<PaywallSetting, String> {
-    const HINT: &str = "write a number of free blocks (1 or more) or false";
+    const HINT: &str = "write a number of free blocks (0 for none) or false";
     match v.get_ref() {
         DeValue::Boolean(false) => Ok(PaywallSetting::Free),
         DeValue::Boolean(true) => Err(format!("`true` does not say where to cut: {HINT}")),
-        DeValue::Integer(i) => match i.as_str().replace('_', "").parse::<i64>() {
-            Ok(n) if n >= 1 && i.radix() == 10 => Ok(PaywallSetting::Blocks(n as usize)),
-            Ok(n) if n >= 1 => Ok(PaywallSetting::Blocks(n as usize)),
-            Ok(0) => Err(format!("0 free blocks would leave nothing to tease: {HINT}")),
-            _ => Err(format!("{} is not a number of blocks: {HINT}", i.as_str())),
+        // A TOML integer in any notation (0b10, 0o10, 0x1f, 1_000): its
+        // digits alone read as decimal would cut somewhere else.
+        DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+            Ok(n) if n >= 0 => usize::try_from(n).map(PaywallSetting::Blocks).map_err(|_| format!("{n} is too large: {HINT}")),
+            Ok(n) => Err(format!("{n} is not a number of blocks: {HINT}")),
+            Err(_) => Err(format!("{} is not a number of blocks: {HINT}", i.as_str())),
         },
         other => Err(format!("expected a number or false, found {}: {HINT}", type_name(other))),
     }
@@ -299,7 +299,8 @@ fn closest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two names.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -376,10 +377,23 @@ mod tests {
         let errs = parse_str("+++\ntitle = \"T\"\ndate = 2026-03-17\npaywall = \"three\"\n+++\n").unwrap_err();
         assert!(errs[0].message.contains("expected a number or false"), "{errs:?}");
         assert_eq!(errs[0].line, Some(4));
+        let fm = parse_str("+++\ntitle = \"T\"\ndate = 2026-03-17\npaywall = 0\nteaser = \"All for members.\"\n+++\n").unwrap();
+        assert_eq!(fm.paywall, PaywallSetting::Blocks(0));
         let errs = parse_str("+++\ntitle = \"T\"\ndate = 2026-03-17\npaywall = 0\n+++\n").unwrap_err();
-        assert!(errs[0].message.contains("0 free blocks"), "{errs:?}");
+        assert!(errs[0].message.contains("needs a `teaser`"), "{errs:?}");
+        assert_eq!(errs[0].line, Some(4), "{errs:?}");
+        let errs = parse_str("+++\ntitle = \"T\"\ndate = 2026-03-17\npaywall = -1\n+++\n").unwrap_err();
+        assert!(errs[0].message.contains("not a number of blocks"), "{errs:?}");
         let errs = parse_str("+++\ntitle = \"T\"\ndate = 2026-03-17\npaywall = false\n+++\n").unwrap();
         assert_eq!(errs.paywall, PaywallSetting::Free);
+    }
+
+    #[test]
+    fn paywall_integers_are_read_in_their_toml_notation() {
+        for (written, blocks) in [("0b10", 2), ("0o10", 8), ("0x0a", 10), ("1_0", 10), ("+3", 3)] {
+            let fm = parse_str(&format!("+++\ntitle = \"T\"\ndate = 2026-03-17\npaywall = {written}\n+++\n")).unwrap();
+            assert_eq!(fm.paywall, PaywallSetting::Blocks(blocks), "{written}");
+        }
     }
 
     #[test]

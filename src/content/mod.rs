@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::dates::PubDate;
 use crate::diagnostics::{line_col, Diagnostic};
 use crate::markdown::{slugify, summarize, Document, Part};
-use crate::paywall::{self, Cut};
+use crate::paywall::{self, Cut, Fault};
 use frontmatter::{Kind, PaywallSetting};
 
 /// The folder holding the Markdown.
@@ -263,8 +263,26 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
     match (first.as_str(), is_dir) {
         ("articles", true) => load_article(&rel, &text, config, selection),
         ("authors", true) => load_bio(&rel, &text),
+        (folder, true) if let Some(known) = misspelled_folder(folder) => Err(vec![Diagnostic::file(
+            Path::new(CONTENT_DIR).join(folder),
+            format!("content/{folder}/ is not a folder lede knows, so its files would be published whole as plain pages: did you mean content/{known}/? (rename the folder)"),
+        )]),
         _ => load_page(&rel, under_content, &text),
     }
+}
+
+/// The folders under `content/` that lede gives a meaning to.
+const KNOWN_FOLDERS: &[&str] = &["articles", "authors"];
+
+/// The known folder that `name` is a misspelling of (`article`, `Articles`,
+/// `author`), if it is one: its articles would otherwise be published whole
+/// as plain pages, never cut.
+fn misspelled_folder(name: &str) -> Option<&'static str> {
+    if KNOWN_FOLDERS.contains(&name) {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    KNOWN_FOLDERS.iter().copied().find(|known| lower == *known || (lower.len() >= 5 && frontmatter::edit_distance(&lower, known) <= 2))
 }
 
 fn split_and_parse(rel: &Path, text: &str, kind: Kind) -> Result<(frontmatter::FrontMatter, usize), Vec<Diagnostic>> {
@@ -294,23 +312,75 @@ pub fn file_slug(rel: &Path) -> String {
     slugify(&rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
 }
 
+/// What kind of file a body belongs to, for the marker rules' messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyOf {
+    Article,
+    Page,
+    Bio,
+}
+
+/// The problems every body is checked for, whatever it is: markers where
+/// they cannot cut, attempts at the marker that are not it, footnote labels
+/// defined twice, and (outside articles) any marker at all.
+fn body_problems(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>, of: BodyOf) -> Vec<Diagnostic> {
+    let at_body = |offset: usize, message: String| Diagnostic::at_offset(rel, text, body_offset + offset, message);
+    let mut problems = Vec::new();
+    let not_here = match of {
+        BodyOf::Article => None,
+        BodyOf::Page => Some("pages are not paywalled: move this article to content/articles/ or remove the <!-- paywall --> marker"),
+        BodyOf::Bio => Some("author bios are not paywalled: remove the <!-- paywall --> marker"),
+    };
+    match not_here {
+        Some(message) => {
+            let all = doc.markers.iter().map(|m| m.offset).chain(doc.misplaced_markers.iter().copied()).chain(doc.markers_in_code.iter().copied());
+            problems.extend(all.map(|o| at_body(o, message.to_string())));
+        }
+        None => problems.extend(doc.misplaced_markers.iter().map(|&o| {
+            at_body(o, "a <!-- paywall --> marker cannot cut here: it must stand alone on its own line between blocks, outside lists, quotes, paragraphs, HTML blocks and footnotes".into())
+        })),
+    }
+    let mut lines_seen = BTreeSet::new();
+    for l in &doc.lookalikes {
+        let (line, _) = line_col(text, body_offset + l.offset);
+        if lines_seen.insert(line) {
+            problems.push(at_body(
+                l.offset,
+                format!("this looks like an attempt at the paywall marker, but {}: did you mean `<!-- paywall -->` on a line of its own? (remove the comment if it is not meant to cut)", l.why),
+            ));
+        }
+    }
+    for d in &doc.duplicate_notes {
+        let (first_line, _) = line_col(text, body_offset + d.first);
+        problems.push(at_body(
+            d.again,
+            format!("the footnote [^{}] is defined twice (first on line {first_line}; labels ignore case): give one of them another label", d.label),
+        ));
+    }
+    problems
+}
+
 fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Article)?;
     let body = &text[body_offset..];
     let doc = Document::parse(body);
     let at_body = |offset: usize, message: &str| Diagnostic::at_offset(rel, text, body_offset + offset, message);
-    let mut problems: Vec<Diagnostic> = doc
-        .misplaced_markers
-        .iter()
-        .map(|&o| at_body(o, "a <!-- paywall --> marker must stand alone on its own line, outside lists, quotes and paragraphs"))
-        .collect();
+    let mut problems = body_problems(rel, text, body_offset, &doc, BodyOf::Article);
+    // A marker alone on a line of a code block is just code when the
+    // article says elsewhere where it is cut; otherwise it is most likely a
+    // cutoff that a code block left open has swallowed.
+    if fm.paywall == PaywallSetting::Unset && doc.markers.is_empty() {
+        problems.extend(doc.markers_in_code.iter().map(|&o| {
+            at_body(o, "this <!-- paywall --> line is inside a code block, so it does not cut (is a code fence above it left open?): close the code block, or if the marker is meant as code, say where the article is cut with `paywall = N` or `paywall = false` in the front matter")
+        }));
+    }
     let cut = match paywall::decide(fm.paywall, &doc.markers, config.default_free_blocks, doc.block_count()) {
         Ok(cut) => cut,
         Err(e) => {
-            let d = match (e.marker_offset, fm.paywall_offset) {
-                (Some(o), _) => at_body(o, &e.message),
-                (None, Some(o)) => Diagnostic::at_offset(rel, text, o, e.message),
-                (None, None) => Diagnostic::file(rel, e.message),
+            let d = match (e.fault, fm.paywall_offset) {
+                (Fault::Marker(o), _) => at_body(o, &e.message),
+                (Fault::FrontMatter, Some(o)) => Diagnostic::at_offset(rel, text, o, e.message),
+                _ => Diagnostic::file(rel, e.message),
             };
             problems.push(d);
             Cut::Free
@@ -321,11 +391,9 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
         PaywallSetting::Blocks(_) => true,
         PaywallSetting::Unset => !doc.markers.is_empty() || config.default_free_blocks.is_some(),
     };
-    if meant_to_cut {
-        // An unclosed fence runs to the end, so the cut would count the paid text as one free block.
-        problems.extend(doc.unclosed_blocks.iter().map(|&o| {
-            at_body(o, "this block is never closed (a code fence, an HTML comment or a <pre>), so it runs to the end of the article and the paywall cannot cut it: close it")
-        }));
+    if meant_to_cut && let Some(u) = &doc.unclosed {
+        // It runs to the end, so the cut would count the paid text as part of one block.
+        problems.push(at_body(u.offset, &u.what));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -365,8 +433,9 @@ fn load_page(rel: &Path, under_content: &Path, text: &str) -> Result<Item, Vec<D
     }
     let body = &text[body_offset..];
     let doc = Document::parse(body);
-    if let Some(&o) = doc.markers.first().map(|m| &m.offset).or(doc.misplaced_markers.first()) {
-        return Err(vec![Diagnostic::at_offset(rel, text, body_offset + o, "pages are not paywalled: move this article to content/articles/ or remove the <!-- paywall --> marker")]);
+    let problems = body_problems(rel, text, body_offset, &doc, BodyOf::Page);
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let rendered = doc.render(Cut::Free);
     let parent: Vec<String> = under_content
@@ -385,13 +454,28 @@ fn load_page(rel: &Path, under_content: &Path, text: &str) -> Result<Item, Vec<D
 
 fn load_bio(rel: &Path, text: &str) -> Result<Item, Vec<Diagnostic>> {
     let (_fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
-    let rendered = Document::parse(&text[body_offset..]).render(Cut::Free);
+    let doc = Document::parse(&text[body_offset..]);
+    let problems = body_problems(rel, text, body_offset, &doc, BodyOf::Bio);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let rendered = doc.render(Cut::Free);
     Ok(Item::Bio(AuthorBio { source: rel.to_path_buf(), slug: file_slug(rel), html: rendered.public.html }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_content_folders_are_recognised_and_others_are_not() {
+        for (name, known) in [("article", "articles"), ("Articles", "articles"), ("artciles", "articles"), ("author", "authors"), ("Authors", "authors"), ("ARTICLE", "articles")] {
+            assert_eq!(misspelled_folder(name), Some(known), "{name}");
+        }
+        for name in ["articles", "authors", "legal", "about", "arts", "authority", "news"] {
+            assert_eq!(misspelled_folder(name), None, "{name}");
+        }
+    }
 
     #[test]
     fn positions_match_whole_paths_not_just_names() {
