@@ -146,11 +146,6 @@ pub fn from_toml(dt: &toml::value::Datetime) -> Result<PubDate, String> {
     Ok(PubDate { datetime: day.to_datetime(time), offset_seconds })
 }
 
-/// Today's date on this machine's clock, for holding back future articles.
-pub fn today() -> Date {
-    jiff::ZonedDateTime::now().date()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
