@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
@@ -19,6 +20,7 @@ struct RawConfig {
     #[serde(default)]
     description: String,
     language: Option<String>,
+    timezone: Option<String>,
     paginate_by: Option<usize>,
     feed_limit: Option<usize>,
     #[serde(default)]
@@ -73,6 +75,8 @@ pub struct Config {
     pub description: String,
     /// The `lang` of every page.
     pub language: String,
+    /// The zone whose clocks say when a dated article or page goes out (UTC unless set).
+    pub timezone: TimeZone,
     /// Articles per listing page.
     pub paginate_by: usize,
     /// Entries per Atom feed.
@@ -144,6 +148,17 @@ impl Config {
                 None
             }
         };
+        let timezone = match &raw.timezone {
+            None => TimeZone::UTC,
+            Some(name) => match TimeZone::get(name) {
+                // Etc/Unknown is jiff's name for a zone nobody knows, not a place's clocks.
+                Ok(zone) if !zone.is_unknown() => zone,
+                _ => {
+                    problem("timezone", unknown_zone(name));
+                    TimeZone::UTC
+                }
+            },
+        };
         let paginate_by = match raw.paginate_by {
             Some(0) => {
                 problem("paginate_by", "paginate_by must be 1 or more".into());
@@ -173,6 +188,7 @@ impl Config {
             members_url,
             description: raw.description,
             language: raw.language.unwrap_or_else(|| "en".into()),
+            timezone,
             paginate_by,
             feed_limit: raw.feed_limit.unwrap_or(20).max(1),
             members_feed: raw.members_feed,
@@ -182,6 +198,21 @@ impl Config {
             plans: raw.subscribe.plans,
         })
     }
+}
+
+/// What is wrong with a `timezone` that names no zone, with the zone it
+/// probably means when only its city was given or its case or spaces are off.
+fn unknown_zone(name: &str) -> String {
+    let wanted = name.trim().replace(' ', "_");
+    let close = jiff::tz::db().available().find(|zone| {
+        let zone = zone.as_str();
+        zone.eq_ignore_ascii_case(&wanted) || zone.rsplit('/').next().is_some_and(|city| city.eq_ignore_ascii_case(&wanted))
+    });
+    let hint = match close {
+        Some(zone) => format!("did you mean {:?}?", zone.as_str()),
+        None => "use a name from the IANA time zone database, such as \"Europe/Brussels\", \"America/New_York\" or \"UTC\"".into(),
+    };
+    format!("timezone {name:?} is not a time zone: {hint}")
 }
 
 fn normalise_url(url: &str) -> String {
@@ -233,6 +264,37 @@ mod tests {
         assert_eq!(c.subscribe_action, "https://example.org/subscribe/");
         assert_eq!(c.paginate_by, 10);
         assert!(c.plans.is_empty());
+        assert_eq!(c.timezone.iana_name(), Some("UTC"));
+    }
+
+    #[test]
+    fn timezone_takes_an_iana_name() {
+        let c = Config::parse(&format!("{MINIMAL}timezone = \"Europe/Brussels\"\n")).unwrap();
+        assert_eq!(c.timezone.iana_name(), Some("Europe/Brussels"));
+        let c = Config::parse(&format!("{MINIMAL}timezone = \"Pacific/Kiritimati\"\n")).unwrap();
+        assert_eq!(c.timezone.iana_name(), Some("Pacific/Kiritimati"));
+    }
+
+    #[test]
+    fn unknown_timezone_is_an_error_with_its_line_and_a_hint() {
+        let errs = Config::parse(&format!("{MINIMAL}description = \"x\"\ntimezone = \"Europe/Brusels\"\n")).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (Some(4), Some(1)), "{errs:?}");
+        assert!(errs[0].message.contains("\"Europe/Brusels\" is not a time zone"), "{errs:?}");
+        assert!(errs[0].message.contains("such as \"Europe/Brussels\""), "{errs:?}");
+        // A city alone is not enough, but it names the zone it probably means.
+        let errs = Config::parse(&format!("{MINIMAL}timezone = \"new york\"\n")).unwrap_err();
+        assert!(errs[0].message.contains("did you mean \"America/New_York\"?"), "{errs:?}");
+        assert!(Config::parse(&format!("{MINIMAL}timezone = \"\"\n")).is_err());
+        assert!(Config::parse(&format!("{MINIMAL}timezone = \"Etc/Unknown\"\n")).is_err());
+    }
+
+    #[test]
+    fn time_zones_are_known_without_the_systems_database() {
+        // A fresh machine may have no tzdata: the copy built into lede answers then.
+        let bundled = jiff::tz::TimeZoneDatabase::bundled();
+        assert!(bundled.get("Pacific/Kiritimati").is_ok());
+        assert!(bundled.get("Europe/Brussels").is_ok());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! (AP style, "Tuesday, Dec. 22, 2009") and how feeds print it (RFC 3339).
 
 use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
 
 use crate::decimal::push_decimal;
 
@@ -23,6 +25,24 @@ impl PubDate {
     /// The calendar day.
     pub fn date(&self) -> Date {
         self.datetime.date()
+    }
+
+    /// The instant it goes out in a site whose clocks show `zone`.
+    ///
+    /// An offset in the source fixes the instant wherever the site is; a
+    /// date or a date and time without one is read on the site's clocks (a
+    /// date alone at midnight, the start of the day). A time those clocks
+    /// skip, in the hour lost to daylight saving time, is read as the time
+    /// after the gap, so a day that starts at 1:00 starts then; a time they
+    /// show twice is the first of the two, so nothing goes out an hour late.
+    pub fn published_at(&self, zone: &TimeZone) -> Timestamp {
+        let instant = match self.offset_seconds {
+            Some(seconds) => Offset::from_seconds(seconds).and_then(|offset| offset.to_timestamp(self.datetime)),
+            None => zone.to_timestamp(self.datetime),
+        };
+        // Only the last hours of year 9999 lie beyond the latest timestamp
+        // (TOML has no years before 0): as good as never.
+        instant.unwrap_or(if self.datetime.year() > 0 { Timestamp::MAX } else { Timestamp::MIN })
     }
 
     /// "Tuesday, Dec. 22, 2009".
@@ -126,11 +146,6 @@ pub fn from_toml(dt: &toml::value::Datetime) -> Result<PubDate, String> {
     Ok(PubDate { datetime: day.to_datetime(time), offset_seconds })
 }
 
-/// Today's date on this machine's clock, for holding back future articles.
-pub fn today() -> Date {
-    jiff::ZonedDateTime::now().date()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +178,66 @@ mod tests {
         assert_eq!(t.rfc3339(), "0987-10-05T23:05:09+05:30");
         assert_eq!(t.long(), "Friday, Oct. 5, 987");
         assert_eq!(PubDate::from_date(date(9999, 12, 31)).rfc3339(), "9999-12-31T00:00:00Z");
+    }
+
+    /// The instant `text` goes out in `zone`, in UTC.
+    fn instant(text: &str, zone: &TimeZone) -> String {
+        parse_date_text(text).unwrap().published_at(zone).to_string()
+    }
+
+    #[test]
+    fn dates_go_out_at_the_start_of_their_day_on_the_sites_clocks() {
+        let utc = TimeZone::UTC;
+        let brussels = TimeZone::get("Europe/Brussels").unwrap();
+        assert_eq!(instant("2026-03-17", &utc), "2026-03-17T00:00:00Z");
+        assert_eq!(instant("2026-03-17", &brussels), "2026-03-16T23:00:00Z");
+        assert_eq!(instant("2026-07-01", &brussels), "2026-06-30T22:00:00Z");
+        let kiritimati = TimeZone::get("Pacific/Kiritimati").unwrap();
+        assert_eq!(instant("2026-03-17", &kiritimati), "2026-03-16T10:00:00Z");
+    }
+
+    #[test]
+    fn local_date_times_are_read_in_the_sites_zone() {
+        let brussels = TimeZone::get("Europe/Brussels").unwrap();
+        assert_eq!(instant("2026-03-17T09:30:00", &TimeZone::UTC), "2026-03-17T09:30:00Z");
+        assert_eq!(instant("2026-03-17T09:30:00", &brussels), "2026-03-17T08:30:00Z");
+        assert_eq!(instant("2026-07-01T09:30:00", &brussels), "2026-07-01T07:30:00Z");
+    }
+
+    #[test]
+    fn an_offset_fixes_the_instant_whatever_the_sites_zone() {
+        let brussels = TimeZone::get("Europe/Brussels").unwrap();
+        for zone in [&TimeZone::UTC, &brussels] {
+            assert_eq!(instant("2026-03-17T09:30:00-05:00", zone), "2026-03-17T14:30:00Z");
+            assert_eq!(instant("2026-11-29T18:00:00Z", zone), "2026-11-29T18:00:00Z");
+            assert_eq!(instant("2026-03-17T00:15:00+05:30", zone), "2026-03-16T18:45:00Z");
+        }
+    }
+
+    #[test]
+    fn daylight_saving_changes_move_the_instant_with_the_clocks() {
+        // Brussels went from 2:00 CET to 3:00 CEST on 29 March 2026, and back from 3:00 to 2:00 on 25 October.
+        let brussels = TimeZone::get("Europe/Brussels").unwrap();
+        assert_eq!(instant("2026-03-29", &brussels), "2026-03-28T23:00:00Z");
+        assert_eq!(instant("2026-03-29T01:30:00", &brussels), "2026-03-29T00:30:00Z");
+        // 2:30 never shows on the clocks that day: read as 3:30, after the gap.
+        assert_eq!(instant("2026-03-29T02:30:00", &brussels), "2026-03-29T01:30:00Z");
+        assert_eq!(instant("2026-03-29T03:30:00", &brussels), "2026-03-29T01:30:00Z");
+        assert_eq!(instant("2026-03-30", &brussels), "2026-03-29T22:00:00Z");
+        // 2:30 shows twice on 25 October: the first, still in summer time.
+        assert_eq!(instant("2026-10-25T02:30:00", &brussels), "2026-10-25T00:30:00Z");
+        assert_eq!(instant("2026-10-26", &brussels), "2026-10-25T23:00:00Z");
+        // Santiago's clocks went from midnight to 1:00 on 8 September 2024: that day started at 1:00.
+        let santiago = TimeZone::get("America/Santiago").unwrap();
+        assert_eq!(instant("2024-09-08", &santiago), "2024-09-08T04:00:00Z");
+        assert_eq!(instant("2024-09-07", &santiago), "2024-09-07T04:00:00Z");
+    }
+
+    #[test]
+    fn dates_past_the_last_timestamp_are_never() {
+        let last = PubDate::from_date(date(9999, 12, 31));
+        assert_eq!(last.published_at(&TimeZone::UTC), Timestamp::MAX);
+        assert!(PubDate::from_date(date(0, 1, 1)).published_at(&TimeZone::UTC) < Timestamp::UNIX_EPOCH);
     }
 
     #[test]

@@ -33,7 +33,7 @@ struct BuildArgs {
     /// Include articles marked `draft = true`.
     #[arg(long)]
     drafts: bool,
-    /// Include articles dated after today.
+    /// Include articles and pages dated in the future.
     #[arg(long)]
     future: bool,
     /// Print how long each step of the build took.
@@ -78,7 +78,7 @@ struct ServeArgs {
     /// Include articles marked `draft = true`.
     #[arg(long)]
     drafts: bool,
-    /// Include articles dated after today.
+    /// Include articles and pages dated in the future.
     #[arg(long)]
     future: bool,
     /// Open the preview in the default browser.

@@ -1033,7 +1033,7 @@ fn check_output_place(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let started = Instant::now();
-    let selection = Selection { drafts: opts.drafts, future: opts.future, today: crate::dates::today() };
+    let selection = Selection { drafts: opts.drafts, future: opts.future, now: jiff::Timestamp::now() };
     let out = if opts.out.is_absolute() {
         opts.out.clone()
     } else {
@@ -1081,8 +1081,8 @@ mod tests {
         std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\n").expect("config");
         std::fs::create_dir_all(root.join("content/articles")).expect("content");
         std::fs::write(root.join("content/articles/one.md"), "+++\ntitle = \"First Story\"\ndate = 2026-01-02\n+++\nText.\n").expect("article");
-        let today = jiff::civil::date(2026, 11, 28);
-        let site = Site::load(root, Selection { drafts: false, future: false, today }).expect("load");
+        let now = "2026-11-28T00:00:00Z".parse().expect("instant");
+        let site = Site::load(root, Selection { drafts: false, future: false, now }).expect("load");
         (dir, site)
     }
 
@@ -1118,7 +1118,7 @@ mod tests {
         for i in 0..30 {
             std::fs::write(root.join(format!("content/articles/a{i:02}.md")), article_text(i, i * 7, &format!("Story {i}"))).expect("article");
         }
-        let selection = Selection { drafts: false, future: false, today: jiff::civil::date(2026, 11, 28) };
+        let selection = Selection { drafts: false, future: false, now: "2026-11-28T00:00:00Z".parse().expect("instant") };
         let mut site = Site::load(root, selection).expect("load");
         // Whether the edit keeps the article's URL, dates and listings.
         const IN_PLACE: bool = true;

@@ -185,7 +185,7 @@ impl Sink for Memory {
 }
 
 fn selection() -> Selection {
-    Selection { drafts: false, future: false, today: lede::dates::today() }
+    Selection { drafts: false, future: false, now: jiff::Timestamp::now() }
 }
 
 fn full_render(root: &Path) -> BTreeMap<(Target, String), Vec<u8>> {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
+use jiff::Timestamp;
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -29,10 +29,10 @@ const TEASER_CHARS: usize = 200;
 pub struct Selection {
     /// Include `draft = true` articles.
     pub drafts: bool,
-    /// Include articles dated after `today`.
+    /// Include articles and pages dated after `now`.
     pub future: bool,
-    /// The day the build publishes as of.
-    pub today: Date,
+    /// The instant the build publishes as of (dates are read on the clocks of the site's `timezone`).
+    pub now: Timestamp,
 }
 
 /// Everything about an article that any reader may see: it holds no paid text.
@@ -267,7 +267,7 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
             Path::new(CONTENT_DIR).join(folder),
             format!("content/{folder}/ is not a folder lede knows, so its files would be published whole as plain pages: did you mean content/{known}/? (rename the folder)"),
         )]),
-        _ => load_page(&rel, under_content, &text),
+        _ => load_page(&rel, under_content, &text, config, selection),
     }
 }
 
@@ -401,7 +401,7 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
     let Some(date) = fm.date else {
         return Err(vec![Diagnostic::file(rel, "missing `date` in the front matter")]);
     };
-    if (fm.draft && !selection.drafts) || (date.date() > selection.today && !selection.future) {
+    if (fm.draft && !selection.drafts) || (date.published_at(&config.timezone) > selection.now && !selection.future) {
         return Ok(Item::HeldBack);
     }
     let rendered = doc.render(cut);
@@ -426,7 +426,7 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
     Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members }))
 }
 
-fn load_page(rel: &Path, under_content: &Path, text: &str) -> Result<Item, Vec<Diagnostic>> {
+fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
     if fm.draft {
         return Ok(Item::HeldBack);
@@ -447,6 +447,10 @@ fn load_page(rel: &Path, under_content: &Path, text: &str) -> Result<Item, Vec<D
     let path = segments.join("/");
     if path == "index" || path == "_index" {
         return Err(vec![Diagnostic::file(rel, "content/index.md would replace the home page; the home page lists articles (override templates/index.html to change it)")]);
+    }
+    // Held back only once checked, like an article, so its mistakes show before the day it goes out.
+    if let Some(date) = fm.date && date.published_at(&config.timezone) > selection.now && !selection.future {
+        return Ok(Item::HeldBack);
     }
     let teaser = fm.teaser.unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
     Ok(Item::Page(Page { source: rel.to_path_buf(), path, title: fm.title, date: fm.date, teaser, body: rendered.public }))

@@ -49,7 +49,7 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// Include drafts.
     pub drafts: bool,
-    /// Include articles dated in the future.
+    /// Include articles and pages dated in the future.
     pub future: bool,
     /// Open the preview in the default browser.
     pub open: bool,

@@ -116,7 +116,7 @@ impl Builder {
 
     /// Loads and renders everything, then swaps the new trees in whole.
     fn full(&mut self) -> Result<usize, Diagnostics> {
-        let selection = Selection { drafts: self.drafts, future: self.future, today: crate::dates::today() };
+        let selection = Selection { drafts: self.drafts, future: self.future, now: jiff::Timestamp::now() };
         let mut site = Site::load(&self.root, selection)?;
         self.localize(&mut site);
         let sink = MemorySink::new();
