@@ -40,11 +40,11 @@ fn an_article_goes_out_at_the_hour_its_offset_names() {
     let soon = with_offset(now + hour, -5 * 60);
     let just_out = with_offset(now - hour, 5 * 60 + 30);
     assert!(soon.ends_with("-05:00") && just_out.ends_with("+05:30"), "{soon} {just_out}");
-    site.article("soon", &format!("title = \"Soon\"\ndate = {soon}"), "Text.\n");
-    site.article("just-out", &format!("title = \"Just Out\"\ndate = {just_out}"), "Text.\n");
+    site.article("soon", &format!("title = \"Soon\"\ndate = {soon}\npaywall = false"), "Text.\n");
+    site.article("just-out", &format!("title = \"Just Out\"\ndate = {just_out}\npaywall = false"), "Text.\n");
     // The same instants without offsets, read in the site's zone (UTC here).
-    site.article("soon-local", &format!("title = \"Soon Local\"\ndate = {}", local(now + hour, &TimeZone::UTC)), "Text.\n");
-    site.article("just-out-local", &format!("title = \"Just Out Local\"\ndate = \"{}\"", local(now - hour, &TimeZone::UTC)), "Text.\n");
+    site.article("soon-local", &(format!("title = \"Soon Local\"\ndate = {}", local(now + hour, &TimeZone::UTC)) + "\npaywall = false"), "Text.\n");
+    site.article("just-out-local", &(format!("title = \"Just Out Local\"\ndate = \"{}\"", local(now - hour, &TimeZone::UTC)) + "\npaywall = false"), "Text.\n");
 
     let summary = site.build_ok();
     assert!(summary.contains("2 held back"), "{summary}");
@@ -76,10 +76,10 @@ fn a_site_far_east_of_utc_publishes_what_is_already_today_there() {
     let there = kiritimati.to_datetime(now).date();
     let in_utc = TimeZone::UTC.to_datetime(now).date();
     assert!(there >= in_utc);
-    site.article("their-today", &format!("title = \"Their Today\"\ndate = {there}"), "Text.\n");
+    site.article("their-today", &format!("title = \"Their Today\"\ndate = {there}\npaywall = false"), "Text.\n");
     // A minute ago on Kiritimati's clocks: fourteen hours from now in UTC, whatever the hour.
     let minute_ago = local(now - SignedDuration::from_mins(1), &kiritimati);
-    site.article("minute-ago", &format!("title = \"A Minute Ago\"\ndate = {minute_ago}"), "Text.\n");
+    site.article("minute-ago", &format!("title = \"A Minute Ago\"\ndate = {minute_ago}\npaywall = false"), "Text.\n");
 
     let summary = site.build_ok();
     assert!(!summary.contains("held back"), "{summary}");
