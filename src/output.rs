@@ -181,14 +181,22 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     spare: PathBuf,
+    /// The start of the names of this output's staging and old folders (`.dist.lede-`).
+    prefix: String,
     /// Names this build's folders apart from any other's.
     unique: String,
     sink: DiskSink,
     done: bool,
+    /// Held until the build ends: one build of an output at a time.
+    _lock: fs::File,
+    /// Folders an interrupted build had left, which this one took or removed.
+    recovered: Vec<PathBuf>,
 }
 
 impl Staging {
-    /// Prepares a staging folder for `out`, refusing an `out` that is not ours.
+    /// Prepares a staging folder for `out`, refusing an `out` that is not
+    /// ours. Waits while another build of the same output runs, then
+    /// clears what an interrupted build left beside it.
     pub fn new(out: &Path) -> Result<Staging, Diagnostic> {
         check_replaceable(out)?;
         let parent = match out.parent() {
@@ -197,12 +205,14 @@ impl Staging {
         };
         fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, "create the folder", &e))?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dist".into());
-        let spare = parent.join(format!(".{name}.lede-spare"));
+        let prefix = format!(".{name}.lede-");
+        let lock = take_lock(&parent.join(format!("{prefix}lock")))?;
+        let spare = parent.join(format!("{prefix}spare"));
+        let recovered = recover(&parent, &prefix, out, &spare);
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let unique = format!("{}-{nanos}", std::process::id());
-        let dir = parent.join(format!(".lede-staging-{unique}"));
-        // Another build may take the spare first: then this one starts afresh.
-        let reused = spare.join(OUTPUT_MARKER).is_file() && fs::rename(&spare, &dir).is_ok();
+        let dir = parent.join(format!("{prefix}staging-{unique}"));
+        let reused = is_ours(&spare) && fs::rename(&spare, &dir).is_ok();
         if !reused {
             fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create a staging folder", &e))?;
         }
@@ -212,7 +222,12 @@ impl Staging {
             return Err(Diagnostic::io(&marker, "write the file", &e));
         }
         let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
-        Ok(Staging { dir, out: out.to_path_buf(), spare, unique, sink, done: false })
+        Ok(Staging { dir, out: out.to_path_buf(), spare, prefix, unique, sink, done: false, _lock: lock, recovered })
+    }
+
+    /// Folders that an interrupted build had left beside the output, which this build took as its spare or removed.
+    pub fn recovered(&self) -> &[PathBuf] {
+        &self.recovered
     }
 
     /// The staging folder.
@@ -226,27 +241,42 @@ impl Staging {
     }
 
     /// Clears what the build did not write, then swaps it in place of the
-    /// old output, which becomes the spare.
+    /// old output, which becomes the spare. Where the system can exchange
+    /// two folders in one step (Linux's `renameat2` with `RENAME_EXCHANGE`),
+    /// the output never stops existing: a reader sees the old build or the
+    /// new one, whole. Elsewhere the old output is moved aside first, and
+    /// a build killed in between is repaired by the next one.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
         self.clear_unwritten();
         let out = self.out.clone();
-        let old = if out.exists() {
-            let old = out.with_file_name(format!(".lede-old-{}", self.unique));
-            fs::rename(&out, &old).map_err(|e| Diagnostic::io(&out, "move the old output aside", &e))?;
-            Some(old)
-        } else {
-            None
+        let old = match fs::symlink_metadata(&out) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            _ => match exchange(&self.dir, &out) {
+                Ok(()) => {
+                    // The new build is live; its folder now holds the old one.
+                    self.done = true;
+                    Some(self.dir.clone())
+                }
+                Err(e) if exchange_unsupported(&e) => {
+                    let old = out.with_file_name(format!("{}old-{}", self.prefix, self.unique));
+                    fs::rename(&out, &old).map_err(|e| Diagnostic::io(&out, "move the old output aside", &e))?;
+                    Some(old)
+                }
+                Err(e) => return Err(Diagnostic::io(&out, "swap the new output in", &e)),
+            },
         };
-        if let Err(e) = fs::rename(&self.dir, &out) {
-            if let Some(old) = &old {
-                let _ = fs::rename(old, &out);
+        if !self.done {
+            if let Err(e) = fs::rename(&self.dir, &out) {
+                if let Some(old) = &old {
+                    let _ = fs::rename(old, &out);
+                }
+                return Err(Diagnostic::io(&out, "move the new output into place", &e));
             }
-            return Err(Diagnostic::io(&out, "move the new output into place", &e));
+            self.done = true;
         }
-        self.done = true;
         if let Some(old) = old {
-            // The new site is live; the old one is the next build's spare.
-            if fs::rename(&old, &self.spare).is_err() {
+            // The old output is the next build's spare.
+            if fs::symlink_metadata(&self.spare).is_ok() || fs::rename(&old, &self.spare).is_err() {
                 let _ = remove_tree(&old);
             }
         }
@@ -273,10 +303,99 @@ impl Staging {
 impl Drop for Staging {
     /// A build that failed leaves the output alone; what it wrote is kept as the spare.
     fn drop(&mut self) {
-        if !self.done && fs::rename(&self.dir, &self.spare).is_err() {
+        if !self.done && (fs::symlink_metadata(&self.spare).is_ok() || fs::rename(&self.dir, &self.spare).is_err()) {
             let _ = remove_tree(&self.dir);
         }
     }
+}
+
+/// Takes the lock beside an output, waiting while another build holds it.
+/// The lock is the file's, not its name's: a build killed while holding it
+/// releases it with its process.
+fn take_lock(path: &Path) -> Result<fs::File, Diagnostic> {
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Diagnostic::io(path, "create the lock file", &e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!("waiting for another build of the same output to finish ({})", path.display());
+            file.lock().map_err(|e| Diagnostic::io(path, "lock the output", &e))?;
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(Diagnostic::io(path, "lock the output", &e)),
+    }
+    Ok(file)
+}
+
+/// Whether `dir` is a real folder (not a link to one) that lede wrote.
+fn is_ours(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && dir.join(OUTPUT_MARKER).is_file()
+}
+
+/// Repairs what a build killed part-way left beside `out` (holding the
+/// lock, so no build of `out` is running): the old output put back if the
+/// output is missing, a staging folder taken as the spare if there is none,
+/// the rest removed. Only folders named for this output and marked as
+/// lede's are touched. Returns the folders it dealt with.
+fn recover(parent: &Path, prefix: &str, out: &Path, spare: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(parent) else { return Vec::new() };
+    let mut left: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with("staging-") || rest.starts_with("old-"))
+        })
+        .map(|e| e.path())
+        .filter(|p| is_ours(p))
+        .collect();
+    left.sort();
+    let mut recovered = Vec::new();
+    if fs::symlink_metadata(out).is_err()
+        && let Some(i) = left.iter().position(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{prefix}old-"))))
+    {
+        let old = left.remove(i);
+        if fs::rename(&old, out).is_ok() {
+            recovered.push(old);
+        }
+    }
+    for dir in left {
+        if fs::symlink_metadata(spare).is_err() && fs::rename(&dir, spare).is_ok() {
+            recovered.push(dir);
+        } else if remove_tree(&dir).is_ok() {
+            recovered.push(dir);
+        }
+    }
+    recovered
+}
+
+/// Exchanges two folders in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Without an exchange call, the caller moves the old output aside first.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Whether an exchange failed because the system or file system cannot do one (rather than for a reason a plain rename would share).
+#[cfg(target_os = "linux")]
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    use rustix::io::Errno;
+    let unsupported = [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP].map(|n| n.raw_os_error());
+    e.raw_os_error().is_some_and(|code| unsupported.contains(&code))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Unsupported
 }
 
 /// Removes a folder and everything in it, subfolders in parallel: an old
@@ -341,13 +460,13 @@ mod tests {
         s.sink().write(Target::Public, "a/index.html", b"one").unwrap();
         s.commit().unwrap();
         assert_eq!(fs::read(out.join("public/a/index.html")).unwrap(), b"one");
-        assert_eq!(names(tmp.path()), ["dist"], "no old output to keep yet");
+        assert_eq!(names(tmp.path()), [".dist.lede-lock", "dist"], "no old output to keep yet");
 
         let s = Staging::new(&out).unwrap();
         s.sink().write(Target::Public, "a/index.html", b"two").unwrap();
         drop(s);
         assert_eq!(fs::read(out.join("public/a/index.html")).unwrap(), b"one");
-        assert_eq!(names(tmp.path()), [".dist.lede-spare", "dist"], "a failed build's folder is kept as the spare, nothing else");
+        assert_eq!(names(tmp.path()), [".dist.lede-lock", ".dist.lede-spare", "dist"], "a failed build's folder is kept as the spare, nothing else");
 
         let s = Staging::new(&out).unwrap();
         s.sink().write(Target::Members, "b.html", b"three").unwrap();
@@ -356,7 +475,7 @@ mod tests {
         assert!(!out.join("public/a").exists(), "and the folders they leave empty");
         assert!(out.join("members/b.html").exists());
         assert!(out.join(OUTPUT_MARKER).is_file());
-        assert_eq!(names(tmp.path()), [".dist.lede-spare", "dist"]);
+        assert_eq!(names(tmp.path()), [".dist.lede-lock", ".dist.lede-spare", "dist"]);
     }
 
     #[test]
@@ -448,7 +567,7 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(stranger.join("precious.txt")).unwrap(), "keep");
         assert_eq!(names(&stranger), ["precious.txt"]);
-        assert_eq!(names(tmp.path()), [".dist.lede-spare", "dist"]);
+        assert_eq!(names(tmp.path()), [".dist.lede-lock", ".dist.lede-spare", "dist"]);
     }
 
     #[test]
@@ -469,6 +588,100 @@ mod tests {
         remove_tree(&old).unwrap();
         assert!(!old.exists());
         assert!(keep.join("precious.txt").exists());
+    }
+
+    #[test]
+    fn a_reader_never_finds_the_output_missing_while_builds_swap_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        build(&out, &[("index.html", "first")]);
+        let page = out.join("public/index.html");
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let misses = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let mut misses = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if fs::read(&page).is_err() {
+                        misses += 1;
+                    }
+                }
+                misses
+            });
+            for round in 0..200 {
+                build(&out, &[("index.html", &format!("round {round}"))]);
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            reader.join().unwrap()
+        });
+        assert_eq!(misses, 0, "the page was missing {misses} times");
+        assert_eq!(fs::read_to_string(&page).unwrap(), "round 199");
+    }
+
+    #[test]
+    fn a_build_holds_the_lock_until_it_ends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        let s = Staging::new(&out).unwrap();
+        let lock = fs::OpenOptions::new().write(true).open(tmp.path().join(".dist.lede-lock")).unwrap();
+        assert!(matches!(lock.try_lock(), Err(fs::TryLockError::WouldBlock)));
+        s.commit().unwrap();
+        assert!(lock.try_lock().is_ok(), "the lock is released when the build ends");
+    }
+
+    /// A folder as an interrupted build leaves it: marked as lede's, with a page.
+    fn left_behind(dir: &Path, text: &str) {
+        fs::create_dir_all(dir.join("public")).unwrap();
+        fs::write(dir.join(OUTPUT_MARKER), "").unwrap();
+        fs::write(dir.join("public/index.html"), text).unwrap();
+    }
+
+    #[test]
+    fn what_a_killed_build_left_is_taken_as_the_spare_or_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        build(&out, &[("index.html", "live")]);
+        fs::remove_dir_all(tmp.path().join(".dist.lede-spare")).ok();
+        for n in 0..3 {
+            left_behind(&tmp.path().join(format!(".dist.lede-staging-{n}")), "partial");
+        }
+        // Another output's leftovers and folders not marked as lede's are not ours to touch.
+        left_behind(&tmp.path().join(".site.lede-staging-9"), "other output");
+        fs::create_dir(tmp.path().join(".dist.lede-staging-stranger")).unwrap();
+        let s = Staging::new(&out).unwrap();
+        assert_eq!(s.recovered().len(), 3);
+        s.commit().unwrap();
+        assert_eq!(names(tmp.path()), [".dist.lede-lock", ".dist.lede-spare", ".dist.lede-staging-stranger", ".site.lede-staging-9", "dist"]);
+    }
+
+    #[test]
+    fn an_output_moved_aside_by_a_killed_build_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        left_behind(&tmp.path().join(".dist.lede-old-1"), "last good");
+        left_behind(&tmp.path().join(".dist.lede-staging-2"), "half written");
+        let s = Staging::new(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("public/index.html")).unwrap(), "last good");
+        drop(s);
+        assert_eq!(fs::read_to_string(out.join("public/index.html")).unwrap(), "last good");
+        assert_eq!(names(tmp.path()), [".dist.lede-lock", ".dist.lede-spare", "dist"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_spare_that_is_a_link_is_never_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        let elsewhere = tmp.path().join("elsewhere");
+        left_behind(&elsewhere, "someone else's");
+        fs::write(elsewhere.join("public/keep.txt"), "keep").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, tmp.path().join(".dist.lede-spare")).unwrap();
+        for round in 0..3 {
+            build(&out, &[("index.html", &format!("round {round}"))]);
+        }
+        assert_eq!(fs::read_to_string(elsewhere.join("public/index.html")).unwrap(), "someone else's");
+        assert_eq!(fs::read_to_string(elsewhere.join("public/keep.txt")).unwrap(), "keep");
+        assert!(fs::symlink_metadata(&out).unwrap().is_dir(), "the output became the link");
+        assert_eq!(fs::read_to_string(out.join("public/index.html")).unwrap(), "round 2");
     }
 
     #[test]

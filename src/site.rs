@@ -63,6 +63,8 @@ pub struct Summary {
     pub steps: Vec<(&'static str, Duration)>,
     /// Where it went.
     pub out: PathBuf,
+    /// Folders an interrupted build had left beside the output, cleared by this one.
+    pub recovered: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -79,7 +81,11 @@ impl std::fmt::Display for Summary {
             self.files,
             self.out.display(),
             self.elapsed.as_secs_f64()
-        )
+        )?;
+        if self.recovered > 0 {
+            write!(f, "\n(cleared {} folder{} that an interrupted build left beside the output)", self.recovered, if self.recovered == 1 { "" } else { "s" })?;
+        }
+        Ok(())
     }
 }
 
@@ -1047,6 +1053,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
         lap = Instant::now();
     };
     let staging = Staging::new(&out).map_err(Diagnostics::from)?;
+    let recovered = staging.recovered().len();
     let sink = staging.sink();
     let (site, article_files) = Site::load_writing_articles(&opts.root, selection, sink)?;
     step("load, render and write the articles");
@@ -1064,6 +1071,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
         elapsed: started.elapsed(),
         steps,
         out: opts.out.clone(),
+        recovered,
     };
     // Freeing a large site's hundreds of megabytes takes a noticeable
     // moment that nobody needs to wait for: `lede build` exits right after.
