@@ -15,22 +15,33 @@ use crate::markdown::Part;
 pub fn xml_escape(text: &str) -> Cow<'_, str> {
     // Most text (every URL, most titles) needs no escaping: no copy then.
     let bytes = text.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| escape_of(b).is_some()) else {
+    let Some(first) = bytes.iter().position(|&b| escape_of(b).is_some() || b == NONCHARACTER_LEAD) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate().skip(first) {
+    let mut i = first;
+    while i < bytes.len() {
+        let b = bytes[i];
         if let Some(replacement) = escape_of(b) {
             // Every byte escaped is ASCII, so `i` is a character boundary.
             out.push_str(&text[copied..i]);
             out.push_str(replacement);
             copied = i + 1;
+        } else if b == NONCHARACTER_LEAD && matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) {
+            // U+FFFE and U+FFFF are not XML characters: a parser refuses the whole feed.
+            out.push_str(&text[copied..i]);
+            copied = i + 3;
+            i += 2;
         }
+        i += 1;
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
+
+/// The first byte of U+FFFE and U+FFFF in UTF-8 (`EF BF BE`, `EF BF BF`).
+const NONCHARACTER_LEAD: u8 = 0xEF;
 
 /// What an XML text byte becomes, if not itself.
 fn escape_of(b: u8) -> Option<&'static str> {
@@ -279,6 +290,14 @@ mod tests {
         assert_eq!(xml_escape("line\nnext\tété"), "line\nnext\tété");
         assert!(matches!(xml_escape("line\nnext"), Cow::Borrowed(_)));
         assert_eq!(xml_escape("é<\u{1f}ü"), "é&lt;ü");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped_and_the_rest_kept() {
+        assert_eq!(xml_escape("a\u{fffe}b\u{ffff}c\u{fffd}\u{fdd0}\u{effe}"), "abc\u{fffd}\u{fdd0}\u{effe}");
+        assert_eq!(xml_escape("\u{ffff}"), "");
+        assert_eq!(xml_escape("ends \u{ef}\u{fffe}"), "ends \u{ef}");
+        assert!(matches!(xml_escape("\u{effe} keeps its bytes"), Cow::Owned(_) | Cow::Borrowed(_)));
     }
 
     #[test]
