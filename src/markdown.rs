@@ -3,7 +3,8 @@
 //! its own events (HTML strings are never sliced), with the table of
 //! contents and the footnotes that side may show.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -484,29 +485,32 @@ impl<'a> Document<'a> {
         if self.footnotes.is_empty() {
             return numbers;
         }
-        let defined: HashSet<&str> = self.footnotes.iter().map(|f| f.key.as_str()).collect();
-        let visit = |events: &[Event<'a>], numbers: &mut HashMap<String, usize>| {
+        let defined: HashMap<&str, usize> = self.footnotes.iter().enumerate().map(|(i, f)| (f.key.as_str(), i)).collect();
+        // Definitions numbered but not yet read for the notes they cite.
+        let mut pending: BTreeSet<usize> = BTreeSet::new();
+        let visit = |events: &[Event<'a>], numbers: &mut HashMap<String, usize>, pending: &mut BTreeSet<usize>| {
             for e in events {
                 if let Event::FootnoteReference(name) = e {
                     let key = footnote_key(name);
-                    if defined.contains(key.as_str()) && !numbers.contains_key(&key) {
+                    if let Some(&i) = defined.get(key.as_str())
+                        && !numbers.contains_key(&key)
+                    {
                         let n = numbers.len() + 1;
                         numbers.insert(key, n);
+                        pending.insert(i);
                     }
                 }
             }
         };
-        visit(&self.events, &mut numbers);
-        loop {
-            let before = numbers.len();
-            for f in &self.footnotes {
-                if numbers.contains_key(&f.key) {
-                    visit(&f.events, &mut numbers);
-                }
-            }
-            if numbers.len() == before {
-                break;
-            }
+        visit(&self.events, &mut numbers, &mut pending);
+        // Notes cited by notes are numbered as passes over the definitions,
+        // in order, would number them; each definition is read once, so a
+        // long chain of notes citing notes costs no more than its length.
+        let mut at = 0;
+        while let Some(i) = pending.range(at..).next().or_else(|| pending.first()).copied() {
+            pending.remove(&i);
+            at = i + 1;
+            visit(&self.footnotes[i].events, &mut numbers, &mut pending);
         }
         numbers
     }
@@ -581,11 +585,13 @@ impl<'a> Document<'a> {
         }
         let mut done = vec![false; numbers.len() + 1];
         let mut out = String::new();
-        // Notes may reference further notes; render until no new one appears.
-        while let Some(n) = {
-            refs.sort_unstable();
-            refs.iter().copied().find(|&n| !done[n])
-        } {
+        // Notes may reference further notes; render until no new one
+        // appears, always the lowest number not yet rendered.
+        let mut queue: BinaryHeap<Reverse<usize>> = refs.drain(..).map(Reverse).collect();
+        while let Some(Reverse(n)) = queue.pop() {
+            if done[n] {
+                continue;
+            }
             done[n] = true;
             let Some(def) = by_number[n] else { continue };
             let mut links = String::new();
@@ -601,7 +607,7 @@ impl<'a> Document<'a> {
             for e in def.events.iter().cloned() {
                 events.push(self.footnote_ref(e, numbers, &mut nested, &mut ref_count));
             }
-            refs.extend(nested);
+            queue.extend(nested.into_iter().map(Reverse));
             match events.iter().rposition(|e| matches!(e, Event::End(TagEnd::Paragraph))) {
                 Some(p) if p == events.len() - 1 => events.insert(p, Event::InlineHtml(CowStr::from(links))),
                 _ => events.push(Event::Html(CowStr::from(format!("<p>{}</p>", links.trim_start())))),
@@ -939,6 +945,29 @@ mod tests {
         let r = render("Cited[^Note] and [^ big   idea ].\n\n[^note]: NOTEONE.\n[^Big Idea]: NOTETWO.\n", Cut::Free);
         assert!(r.public.footnotes_html.contains("NOTEONE") && r.public.footnotes_html.contains("NOTETWO"), "{}", r.public.footnotes_html);
         assert!(!r.public.html.contains("[^"), "{}", r.public.html);
+    }
+
+    #[test]
+    fn notes_cited_by_notes_are_numbered_pass_by_pass_over_the_definitions() {
+        let r = render("Body[^a].\n\n[^c]: C cites[^b].\n[^b]: B.\n[^a]: A cites[^c].\n", Cut::Free);
+        let html = &r.public.footnotes_html;
+        let (a, c, b) = (html.find("A cites").unwrap(), html.find("C cites").unwrap(), html.find(">B.").unwrap_or_else(|| html.find("B.").unwrap()));
+        assert!(a < c && c < b, "{html}");
+        assert!(html.contains("<li id=\"fn-2\" value=\"2\"><p>C cites"), "{html}");
+    }
+
+    #[test]
+    fn a_long_chain_of_notes_citing_notes_is_numbered_and_rendered_whole() {
+        // Defined last to first, each citing the next: every pass of the old
+        // fixed point found one more note.
+        let n = 3000;
+        let mut body = String::from("Start[^n0].\n\n");
+        for i in (0..n).rev() {
+            body.push_str(&format!("[^n{i}]: Note {i}[^n{}].\n", i + 1));
+        }
+        let r = render(&body, Cut::Free);
+        assert_eq!(r.public.footnotes_html.matches("<li id=").count(), n);
+        assert!(r.public.footnotes_html.contains(&format!("<li id=\"fn-{n}\" value=\"{n}\"><p>Note {}", n - 1)));
     }
 
     #[test]
