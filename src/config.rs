@@ -97,17 +97,17 @@ impl Config {
     /// Reads and validates `config.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map_err(|e| vec![Diagnostic::file(CONFIG_FILE, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))])?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(vec![Diagnostic::file(
-                    CONFIG_FILE,
-                    format!("no {CONFIG_FILE} in {}: is this a lede site? (use --root to point at one)", root.display()),
-                )]);
-            }
-            Err(e) => return Err(vec![Diagnostic::io(Path::new(CONFIG_FILE), "read the file", &e)]),
-        };
+        if let Err(e) = std::fs::metadata(&path)
+            && e.kind() == std::io::ErrorKind::NotFound
+        {
+            return Err(vec![Diagnostic::file(
+                CONFIG_FILE,
+                format!("no {CONFIG_FILE} in {}: is this a lede site? (use --root to point at one)", root.display()),
+            )]);
+        }
+        let bytes = crate::layout::read_small(&path, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| vec![Diagnostic::file(CONFIG_FILE, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))])?;
         Config::parse(&text)
     }
 

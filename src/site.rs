@@ -756,28 +756,17 @@ impl Site {
     pub fn static_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         let mut files: BTreeMap<String, Vec<u8>> = theme::STATIC.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
         let dir = self.root.join(STATIC_DIR);
-        let canonical_root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-                let entry = entry.map_err(|e| Diagnostic::file(STATIC_DIR, format!("could not read: {e}")))?;
-                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                let shown = Path::new(STATIC_DIR).join(rel);
-                if entry.file_type().is_symlink() {
-                    // A link may point anywhere; only files inside the site are published.
-                    let target = entry.path().canonicalize().map_err(|e| Diagnostic::io(&shown, "follow the link", &e))?;
-                    if !target.starts_with(&canonical_root) {
-                        return Err(Diagnostic::file(shown, "links to a file outside the site; copy the file in instead"));
-                    }
-                    if !target.is_file() {
-                        continue;
-                    }
-                } else if !entry.file_type().is_file() {
-                    continue;
-                }
-                let bytes = std::fs::read(entry.path()).map_err(|e| Diagnostic::io(&shown, "read the file", &e))?;
-                let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                files.insert(key, bytes);
-            }
+        // A link may point anywhere; only files inside the site are published.
+        let (paths, problems) = crate::layout::walk(&self.root, STATIC_DIR);
+        if let Some(first) = problems.into_iter().next() {
+            return Err(first);
+        }
+        for path in paths {
+            let rel = path.strip_prefix(&dir).unwrap_or(&path);
+            let shown = Path::new(STATIC_DIR).join(rel);
+            let bytes = std::fs::read(&path).map_err(|e| Diagnostic::io(&shown, "read the file", &e))?;
+            let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            files.insert(key, bytes);
         }
         Ok(files.into_iter().collect())
     }

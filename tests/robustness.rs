@@ -20,3 +20,35 @@ fn feeds_and_sitemap_stay_well_formed_xml_whatever_the_title_holds() {
     let feed = site.read("dist/public/atom.xml");
     assert!(feed.contains("Odd  title  with  controls"), "{feed}");
 }
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_site_are_followed_and_links_out_of_it_refused_with_their_path() {
+    let site = Site::new();
+    // The articles live elsewhere in the site, and content/articles links to them.
+    std::fs::remove_dir(site.path("content/articles")).expect("rmdir");
+    site.write("archive/kept.md", "+++\ntitle = \"Kept\"\ndate = 2025-01-01\npaywall = false\n+++\nLinked in.\n");
+    std::os::unix::fs::symlink(site.path("archive"), site.path("content/articles")).expect("link");
+    site.write("content/articles/.hidden.md", "+++\ntitle = \"Hidden\"\ndate = 2025-01-01\npaywall = false\n+++\nzqhiddenq\n");
+    site.build_ok();
+    assert!(site.read("dist/public/articles/kept/index.html").contains("Linked in."));
+    assert!(!site.path("dist/public/articles/hidden").exists(), "a hidden file was built");
+
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("secret.md"), "+++\ntitle = \"Secret\"\ndate = 2025-01-01\npaywall = false\n+++\nzqoutsideq\n").expect("write");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.path("archive/secret.md")).expect("link");
+    let before = site.files_under("dist");
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/articles/secret.md: links to") && stderr.contains("outside the site"), "{stderr}");
+    assert_eq!(site.files_under("dist"), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_that_is_not_a_regular_file_is_refused_not_read_forever() {
+    let site = Site::new();
+    std::fs::remove_file(site.path("config.toml")).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", site.path("config.toml")).expect("link");
+    let stderr = site.build_err();
+    assert!(stderr.contains("config.toml: is not a regular file"), "{stderr}");
+}

@@ -152,25 +152,8 @@ pub fn load_each(root: &Path, config: &Config, selection: Selection, each: Optio
     if !content.is_dir() {
         return Err(vec![Diagnostic::file(CONTENT_DIR, "no content/ folder: articles go in content/articles/*.md")]);
     }
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for entry in walkdir::WalkDir::new(&content) {
-        match entry {
-            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
-                files.push(e.into_path());
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                problems.push(Diagnostic::file(path, format!("could not read: {e}")));
-            }
-        }
-    }
-    // One order for every run, whatever order the file system lists them in.
-    // (Sorting each folder as it is walked compared paths component by
-    // component, on one core while the other waited: 2% of the work of a
-    // 10,000-article build.)
-    files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    let (mut files, mut problems) = crate::layout::walk(root, CONTENT_DIR);
+    files.retain(|f| f.extension().is_some_and(|x| x == "md"));
     let results: Vec<Result<Item, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|path| {
@@ -246,6 +229,8 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 /// Reads one Markdown file (an absolute path below `root/content`).
 pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
     let rel = relative(root, path);
+    // The preview reads an edited file by its path: the same links are followed as in a build.
+    crate::layout::check_input_file(root, path).map_err(|d| vec![d])?;
     let bytes = std::fs::read(path).map_err(|e| vec![Diagnostic::io(&rel, "read the file", &e)])?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,

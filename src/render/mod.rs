@@ -31,29 +31,23 @@ impl Renderer {
             theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
         let mut problems = Vec::new();
         let dir = root.join(TEMPLATES_DIR);
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        problems.push(Diagnostic::file(TEMPLATES_DIR, format!("could not read: {e}")));
-                        continue;
-                    }
-                };
-                let path = entry.path();
-                if !entry.file_type().is_file() || !path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt") {
-                    continue;
+        let (files, mut walk_problems) = crate::layout::walk(root, TEMPLATES_DIR);
+        problems.append(&mut walk_problems);
+        for path in files {
+            if !path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt") {
+                continue;
+            }
+            let rel = path.strip_prefix(&dir).unwrap_or(&path);
+            let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let file = Path::new(TEMPLATES_DIR).join(rel);
+            match crate::layout::read_small(&path, &file).and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| Diagnostic::file(&file, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))
+            }) {
+                Ok(text) => {
+                    texts.insert(name.clone(), text);
+                    sources.insert(name, file);
                 }
-                let rel = path.strip_prefix(&dir).unwrap_or(path);
-                let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                let file = Path::new(TEMPLATES_DIR).join(rel);
-                match std::fs::read_to_string(path) {
-                    Ok(text) => {
-                        texts.insert(name.clone(), text);
-                        sources.insert(name, file);
-                    }
-                    Err(e) => problems.push(Diagnostic::io(&file, "read the template", &e)),
-                }
+                Err(d) => problems.push(d),
             }
         }
         if !problems.is_empty() {

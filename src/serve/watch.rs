@@ -15,6 +15,7 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
+use crate::layout::is_ignored_name;
 use crate::render::TEMPLATES_DIR;
 use crate::site::STATIC_DIR;
 
@@ -226,7 +227,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
             _ => None,
         })
         .collect::<Option<_>>()?;
-    if parts.iter().any(|p| is_editor_noise(p)) {
+    if parts.iter().any(|p| is_ignored_name(p)) {
         return None;
     }
     let (top, below) = parts.split_first()?;
@@ -250,21 +251,6 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         }
         _ => None,
     }
-}
-
-/// Whether a file name is an editor's temporary, backup or swap file, or hidden.
-pub fn is_editor_noise(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let swap = lower
-        .rsplit_once('.')
-        .is_some_and(|(stem, ext)| !stem.is_empty() && (ext == "swpx" || ext == "kate-swp" || (ext.len() == 3 && ext.starts_with("sw"))));
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name == "4913"
-        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || swap
 }
 
 /// A running watcher; dropping it stops watching.
@@ -397,7 +383,9 @@ impl Poller {
             seen.insert(config, (meta.len(), meta.modified().ok(), false));
         }
         for dir in WATCHED_DIRS {
-            for entry in walkdir::WalkDir::new(root.join(dir)).follow_links(false).into_iter().flatten() {
+            // The same files a build reads: links followed, hidden names skipped.
+            let walk = walkdir::WalkDir::new(root.join(dir)).follow_links(true).into_iter();
+            for entry in walk.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())).flatten() {
                 if let Ok(meta) = entry.metadata() {
                     seen.insert(entry.into_path(), (meta.len(), meta.modified().ok(), meta.is_dir()));
                 }
@@ -420,10 +408,10 @@ mod tests {
     #[test]
     fn editor_temp_and_swap_files_are_noise() {
         for name in [".a.md.swp", "a.md.swp", "a.md.swx", "a.swo", "a.md~", "4913", ".#a.md", "#a.md#", ".hidden", "a.md___jb_tmp___", "x.kate-swp", ".goutputstream-ABC"] {
-            assert!(is_editor_noise(name), "{name}");
+            assert!(is_ignored_name(name), "{name}");
         }
         for name in ["a.md", "style.css", "swap.md", "4914", "a.sw", "photo.swf-not", "#hashtag.md"] {
-            assert!(!is_editor_noise(name), "{name}");
+            assert!(!is_ignored_name(name), "{name}");
         }
     }
 
