@@ -473,6 +473,11 @@ impl Node {
         self.ns == Ns::Svg && matches!(self.name.as_str(), "foreignobject" | "desc" | "title")
     }
 
+    /// An HTML integration point: SVG's foreignObject, desc and title, and annotation-xml holding HTML.
+    fn is_html_point(&self) -> bool {
+        self.is_svg_html_point() || self.html_point
+    }
+
     fn is_special(&self) -> bool {
         match self.ns {
             Ns::Html => SPECIAL.contains(&self.name.as_str()),
@@ -506,6 +511,16 @@ const SPECIAL: &[&str] = &[
     "menu", "meta", "nav", "noembed", "noframes", "noscript", "object", "ol", "p", "param", "plaintext", "pre",
     "script", "search", "section", "select", "source", "style", "summary", "table", "tbody", "td", "template",
     "textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp",
+];
+
+/// SVG element names that the tree builder writes in camel case (foreignObject, clipPath, ...), lowercased.
+const SVG_CAMEL_CASE: &[&str] = &[
+    "altglyph", "altglyphdef", "altglyphitem", "animatecolor", "animatemotion", "animatetransform", "clippath",
+    "feblend", "fecolormatrix", "fecomponenttransfer", "fecomposite", "feconvolvematrix", "fediffuselighting",
+    "fedisplacementmap", "fedistantlight", "fedropshadow", "feflood", "fefunca", "fefuncb", "fefuncg", "fefuncr",
+    "fegaussianblur", "feimage", "femerge", "femergenode", "femorphology", "feoffset", "fepointlight",
+    "fespecularlighting", "fespotlight", "fetile", "feturbulence", "foreignobject", "glyphref", "lineargradient",
+    "radialgradient", "textpath",
 ];
 
 const CURSORY_IMPLIED: &[&str] = &["dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc"];
@@ -961,7 +976,7 @@ impl Tree {
         if cur.ns == Ns::MathMl && cur.name == "annotation-xml" && start.is_some_and(|t| t.name == "svg") {
             return false;
         }
-        if (cur.is_svg_html_point() || cur.html_point) && (text || start.is_some()) {
+        if cur.is_html_point() && (text || start.is_some()) {
             return false;
         }
         true
@@ -1050,7 +1065,7 @@ impl Tree {
             || (tag.name == "font" && ["color", "face", "size"].iter().any(|a| tag.attr(a).is_some()));
         if breaks_out {
             while let Some(cur) = self.current() {
-                if cur.ns == Ns::Html || cur.is_mathml_text_point() || cur.is_svg_html_point() {
+                if cur.ns == Ns::Html || cur.is_mathml_text_point() || cur.is_html_point() {
                     break;
                 }
                 self.pop();
@@ -1077,7 +1092,7 @@ impl Tree {
     fn foreign_end(&mut self, name: &str) {
         if name == "br" || name == "p" {
             while let Some(cur) = self.current() {
-                if cur.ns == Ns::Html || cur.is_mathml_text_point() || cur.is_svg_html_point() {
+                if cur.ns == Ns::Html || cur.is_mathml_text_point() || cur.is_html_point() {
                     break;
                 }
                 self.pop();
@@ -1085,6 +1100,11 @@ impl Tree {
             self.end_in(self.mode, name);
             return;
         }
+        // The standard compares lowercased names. Chromium compares an SVG element's camel-case name with the
+        // token's, which it adjusts only when the current node is SVG, so from inside MathML `</foreignObject>`
+        // closes nothing there. Following Chromium errs on the side of closing: the closers then name the element,
+        // and a browser that already closed it ignores them.
+        let svg_current = self.current_ns() == Ns::Svg;
         let mut i = self.stack.len().saturating_sub(1);
         let mut first = true;
         while i > 0 {
@@ -1093,7 +1113,8 @@ impl Tree {
                 self.end_in(self.mode, name);
                 return;
             }
-            if node.name.eq_ignore_ascii_case(name) {
+            let camel = node.ns == Ns::Svg && SVG_CAMEL_CASE.contains(&node.name.as_str());
+            if node.name.eq_ignore_ascii_case(name) && (svg_current || !camel) {
                 self.truncate(i);
                 return;
             }
@@ -1811,10 +1832,14 @@ mod tests {
             ("<template><tr><td>x", "</td></tr></template>"),
             ("<svg><g><foreignObject><div>x", "</div></foreignobject></g></svg>"),
             ("<svg><p>x", "</p>"),
+            // Chromium does not close the foreignObject from inside MathML: the closers do.
+            ("<svg><foreignObject><math><mi></foreignObject><b>x", "</b></mi></math></foreignobject></svg>"),
             ("<math><mi><b>x", "</b></mi></math>"),
             ("<h2>Title <em>x", "</em></h2>"),
             // As in the standard and Chromium: annotation-xml bounds the scope, so the <div> leaves the <p> open.
             ("<p><math><annotation-xml encoding=\"text/html\"><div>x", "</div></annotation-xml></math></p>"),
+            // An HTML integration point stops the popping out of foreign content that </p> does.
+            ("<p><math><annotation-xml encoding=\"text/html\"></p><rt>x", "</rt></annotation-xml></math></p>"),
             // SVG's title is special: the second <li> does not close the first one outside the <svg>.
             ("<li><svg><title><li>x", "</li></title></svg></li>"),
         ];
