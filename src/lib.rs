@@ -2,6 +2,7 @@
 //! a public tree (teasers and subscribe boxes, never paid text) and a
 //! members tree (everything) from Markdown articles.
 
+pub mod balance;
 pub mod config;
 pub mod content;
 pub mod dates;
