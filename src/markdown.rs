@@ -128,6 +128,23 @@ pub struct Rendered {
     pub members: Option<Part>,
     /// Words in the whole article.
     pub words: usize,
+    /// Raw HTML that nothing appended can close (`<plaintext>`, …): the start
+    /// of it as written, and why, for an error.
+    pub unclosable: Option<(String, String)>,
+}
+
+/// Appends to `html` what closes every element, comment or tag it leaves
+/// open, or notes (once) why nothing can.
+fn close_open(html: &mut String, unclosable: &mut Option<(String, String)>) {
+    match crate::balance::closers(html) {
+        Ok(c) => html.push_str(&c.text),
+        Err(u) => {
+            if unclosable.is_none() {
+                let snippet: String = html.get(u.offset..).unwrap_or_default().chars().take_while(|&c| c != '\n').take(40).collect();
+                *unclosable = Some((snippet, u.what));
+            }
+        }
+    }
 }
 
 /// Whether raw HTML mentions the exact marker anywhere in it.
@@ -434,35 +451,52 @@ impl<'a> Document<'a> {
         let first_paragraph = self.first_paragraph(0..free_blocks);
         // Blocks cover the events from the first to the last, in order.
         let free_events = free_blocks.checked_sub(1).and_then(|last| self.blocks.get(last)).map_or(0, |b| b.end);
+        // Only the author's raw HTML can leave an element open: pulldown-cmark's own markup is balanced.
+        let raw = |events: &[Event<'_>]| events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+        let free_raw = raw(&self.events[..free_events]);
+        let paid_raw = raw(&self.events[free_events..]);
+        let notes_raw = self.footnotes.iter().any(|f| raw(&f.events));
         // HTML runs about a quarter longer than its Markdown: size each side's
         // buffer by its share of the events so that it seldom has to grow.
         let total_events = self.events.len().max(1);
         let html_size = |events: usize| self.source_len / total_events * events * 5 / 4 + 256;
         let mut events = std::mem::take(&mut self.events).into_iter();
         let mut state = RenderState { ref_count: vec![0; numbers.len() + 1], ..RenderState::default() };
-        let mut html = String::with_capacity(html_size(free_events));
-        self.render_events(events.by_ref().take(free_events), &numbers, &mut state, &mut html);
-        let public = Part {
-            footnotes_html: self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone()),
-            toc: self.toc_of(0..free_blocks),
-            first_paragraph: first_paragraph.clone(),
-            html,
+        let mut free_html = String::with_capacity(html_size(free_events));
+        self.render_events(events.by_ref().take(free_events), &numbers, &mut state, &mut free_html);
+        let mut unclosable = None;
+        // The public page goes on after the free part (the ellipsis, the
+        // subscribe form, the footer): whatever the author's HTML left open
+        // there is closed on this side only, as the paid part may close it.
+        let (html, unclosed_free) = if free_raw {
+            let mut closed = free_html.clone();
+            close_open(&mut closed, &mut unclosable);
+            (closed, Some(free_html))
+        } else {
+            (free_html, None)
         };
+        let mut footnotes_html = self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone());
+        if notes_raw {
+            close_open(&mut footnotes_html, &mut unclosable);
+        }
+        let public = Part { footnotes_html, toc: self.toc_of(0..free_blocks), first_paragraph: first_paragraph.clone(), html };
         let members = (free_blocks < self.blocks.len()).then(|| {
             let all = 0..self.blocks.len();
-            let mut html = String::with_capacity(public.html.len() + html_size(events.len()));
-            html.push_str(&public.html);
+            let mut html = unclosed_free.unwrap_or_else(|| public.html.clone());
+            html.reserve(html_size(events.len()) + 64);
             html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
             self.render_events(events, &numbers, &mut state, &mut html);
             html.push_str("</div>\n");
-            Part {
-                footnotes_html: self.render_footnotes(&numbers, state.refs, state.ref_count),
-                toc: self.toc_of(all),
-                first_paragraph,
-                html,
+            if free_raw || paid_raw {
+                close_open(&mut html, &mut unclosable);
             }
+            let mut footnotes_html = self.render_footnotes(&numbers, state.refs, state.ref_count);
+            if notes_raw {
+                close_open(&mut footnotes_html, &mut unclosable);
+            }
+            Part { footnotes_html, toc: self.toc_of(all), first_paragraph, html }
         });
-        Rendered { public, members, words: self.words }
+        Rendered { public, members, words: self.words, unclosable }
     }
 
     /// The first paragraph's plain text among `blocks`.
@@ -968,6 +1002,26 @@ mod tests {
         let r = render(&body, Cut::Free);
         assert_eq!(r.public.footnotes_html.matches("<li id=").count(), n);
         assert!(r.public.footnotes_html.contains(&format!("<li id=\"fn-{n}\" value=\"{n}\"><p>Note {}", n - 1)));
+    }
+
+    #[test]
+    fn what_the_free_part_leaves_open_is_closed_on_the_public_side_only() {
+        let body = "<table><tr><td>\n\nFree cell.\n\nPAIDWORD cell.\n\n</td></tr></table>\n";
+        let r = render(body, Cut::After(2));
+        assert!(r.public.html.ends_with("</td></tr></tbody></table>"), "{}", r.public.html);
+        let m = r.members.expect("paid");
+        // The members text keeps the author's table open across the cut, as written.
+        assert!(m.html.starts_with("<table><tr><td>\n<p>Free cell.</p>\n<div class=\"paid-content\""), "{}", m.html);
+        assert!(r.unclosable.is_none());
+        let r = render("Free <a href=\"x\">open link.\n\nPaid.\n", Cut::After(1));
+        assert!(r.public.html.ends_with("</a>"), "{}", r.public.html);
+        let r = render("<div>\n<!-- open\n</div>\n\nPaid -->\n", Cut::After(1));
+        assert!(r.public.html.contains("-->"), "{}", r.public.html);
+        // Balanced raw HTML is left exactly as written.
+        let r = render("<div>closed</div>\n\nPaid.\n", Cut::After(1));
+        assert_eq!(r.public.html, "<div>closed</div>\n");
+        let r = render("Free.\n\n<plaintext>\n\nPaid.\n", Cut::After(2));
+        assert!(r.unclosable.is_some_and(|(snippet, _)| snippet.starts_with("<plaintext>")));
     }
 
     #[test]

@@ -345,6 +345,18 @@ fn body_problems(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>,
     problems
 }
 
+/// Raw HTML that no closing text can end (`<plaintext>`), as an error at
+/// the line where it is written: the page after it would be swallowed.
+fn unclosable_problem(rel: &Path, text: &str, body_offset: usize, rendered: &crate::markdown::Rendered) -> Result<(), Vec<Diagnostic>> {
+    let Some((snippet, what)) = &rendered.unclosable else { return Ok(()) };
+    let message = format!("{what}: the rest of the page (the ellipsis, the subscribe form, the footer) would end up inside it; remove it or write it another way");
+    let at = text[body_offset..].find(snippet.as_str()).map(|o| body_offset + o);
+    Err(vec![match at {
+        Some(o) => Diagnostic::at_offset(rel, text, o, message),
+        None => Diagnostic::file(rel, message),
+    }])
+}
+
 fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item, Vec<Diagnostic>> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Article)?;
     let body = &text[body_offset..];
@@ -390,6 +402,7 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
         return Ok(Item::HeldBack);
     }
     let rendered = doc.render(cut);
+    unclosable_problem(rel, text, body_offset, &rendered)?;
     let teaser = fm.teaser.clone().unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
     let meta = ArticleMeta {
         source: rel.to_path_buf(),
@@ -423,6 +436,7 @@ fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, sele
         return Err(problems);
     }
     let rendered = doc.render(Cut::Free);
+    unclosable_problem(rel, text, body_offset, &rendered)?;
     let parent: Vec<String> = under_content
         .parent()
         .map(|p| p.components().map(|c| slugify(&c.as_os_str().to_string_lossy())).collect())
@@ -449,6 +463,7 @@ fn load_bio(rel: &Path, text: &str) -> Result<Item, Vec<Diagnostic>> {
         return Err(problems);
     }
     let rendered = doc.render(Cut::Free);
+    unclosable_problem(rel, text, body_offset, &rendered)?;
     Ok(Item::Bio(AuthorBio { source: rel.to_path_buf(), slug: file_slug(rel), html: rendered.public.html }))
 }
 
