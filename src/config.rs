@@ -123,12 +123,16 @@ impl Config {
         let base_url = normalise_url(&raw.base_url);
         if !is_http_url(&base_url) {
             problem("base_url", format!("base_url must be an absolute http(s) URL, not {:?}", raw.base_url));
+        } else if base_url.contains(['?', '#']) {
+            problem("base_url", format!("base_url must not have a query or a fragment (every page's URL is built on it), not {:?}", raw.base_url));
         }
         let members_url = match &raw.members_url {
             Some(u) => {
                 let u = normalise_url(u);
                 if !is_http_url(&u) {
                     problem("members_url", format!("members_url must be an absolute http(s) URL, not {u:?}"));
+                } else if u.contains(['?', '#']) {
+                    problem("members_url", format!("members_url must not have a query or a fragment (every members page's URL is built on it), not {u:?}"));
                 }
                 if u == base_url {
                     problem("members_url", "members_url must differ from base_url: the two trees are deployed apart".into());
@@ -137,6 +141,11 @@ impl Config {
             }
             None => format!("{base_url}/members"),
         };
+        if let Some(action) = &raw.subscribe.action
+            && !(is_http_url(action.trim()) || (action.starts_with('/') && !action.starts_with("//")))
+        {
+            problem("action", format!("[subscribe] action must be an http(s) URL or a path on the site such as /subscribe/, not {action:?}"));
+        }
         if raw.title.trim().is_empty() {
             problem("title", "title must not be empty".into());
         }
@@ -319,6 +328,22 @@ mod tests {
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].line, Some(2));
         assert_eq!(errs[1].line, Some(4));
+    }
+
+    #[test]
+    fn urls_with_a_query_or_fragment_and_script_actions_are_refused() {
+        let text = "title = \"x\"\nbase_url = \"https://example.org/?a=1#f\"\nmembers_url = \"https://m.example.org#x\"\n[subscribe]\naction = \"javascript:alert(1)\"\n";
+        let errs = Config::parse(text).unwrap_err();
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs[0].message.contains("query or a fragment") && errs[0].line == Some(2), "{errs:?}");
+        assert!(errs[1].message.contains("query or a fragment") && errs[1].line == Some(3), "{errs:?}");
+        assert!(errs[2].message.contains("http(s) URL or a path") && errs[2].line == Some(5), "{errs:?}");
+        for ok in ["https://n.example/s?list=1", "/subscribe/"] {
+            let text = format!("{MINIMAL}[subscribe]\naction = {ok:?}\n");
+            assert!(Config::parse(&text).is_ok(), "{ok}");
+        }
+        let text = format!("{MINIMAL}[subscribe]\naction = \"//evil.example/x\"\n");
+        assert!(Config::parse(&text).is_err());
     }
 
     #[test]

@@ -61,9 +61,27 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// Control characters (a file name or a key holding a terminal's escape
+    /// codes) are shown escaped, never sent to the terminal as they are.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)
+        write!(f, "{}: {}", printable(&self.location()), printable(&self.message))
     }
+}
+
+/// `text` with every control character but the line break written as `\u{…}`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every problem of one run, in a stable order.
@@ -130,6 +148,12 @@ mod tests {
         // 'x' sits after two 2-byte characters and a space.
         assert_eq!(line_col(text, 8), (2, 4));
         assert_eq!(line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn control_characters_are_printed_escaped() {
+        let d = Diagnostic::at("content/\u{1b}[31mred.md", 1, 1, "unknown key `\u{1b}]0;title\u{7}`");
+        assert_eq!(d.to_string(), "content/\\u{1b}[31mred.md:1:1: unknown key `\\u{1b}]0;title\\u{7}`");
     }
 
     #[test]

@@ -39,13 +39,16 @@ struct BuildArgs {
     /// Print how long each step of the build took.
     #[arg(long)]
     timings: bool,
+    /// Allow a build with no articles to replace an output that has some.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 impl BuildArgs {
     fn run(self) -> ExitCode {
         // `--root .` should print "dist", not "./dist".
         let out = self.out.unwrap_or_else(|| if self.root == std::path::Path::new(".") { PathBuf::from("dist") } else { self.root.join("dist") });
-        let opts = lede::BuildOptions { root: self.root, out, drafts: self.drafts, future: self.future };
+        let opts = lede::BuildOptions { root: self.root, out, drafts: self.drafts, future: self.future, allow_empty: self.allow_empty };
         match lede::build(&opts) {
             Ok(summary) => {
                 println!("{summary}");

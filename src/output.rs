@@ -166,6 +166,15 @@ fn has_one_name(_: &fs::Metadata) -> bool {
 /// The file that marks a folder as lede's output, so we never replace anyone else's.
 pub const OUTPUT_MARKER: &str = ".lede-output";
 
+/// What the marker says to whoever opens it.
+const MARKER_TEXT: &str = "This folder is written by `lede build`; it is replaced on every build.\n";
+
+/// How many articles the output at `out` publishes, as its build noted (None when it noted nothing).
+pub fn articles_in(out: &Path) -> Option<usize> {
+    let text = fs::read_to_string(out.join(OUTPUT_MARKER)).ok()?;
+    text.lines().find_map(|l| l.strip_prefix("articles = ")).and_then(|n| n.trim().parse().ok())
+}
+
 /// A build in progress, in a hidden folder beside the output.
 ///
 /// The output a build replaces is not deleted but kept beside it as the
@@ -217,12 +226,18 @@ impl Staging {
             fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create a staging folder", &e))?;
         }
         let marker = dir.join(OUTPUT_MARKER);
-        if let Err(e) = fs::write(&marker, "This folder is written by `lede build`; it is replaced on every build.\n") {
+        if let Err(e) = fs::write(&marker, MARKER_TEXT) {
             let _ = remove_tree(&dir);
             return Err(Diagnostic::io(&marker, "write the file", &e));
         }
         let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
         Ok(Staging { dir, out: out.to_path_buf(), spare, prefix, unique, sink, done: false, _lock: lock, recovered })
+    }
+
+    /// Notes in the output how many articles it publishes, for the next build to compare with.
+    pub fn record_articles(&self, articles: usize) -> Result<(), Diagnostic> {
+        let marker = self.dir.join(OUTPUT_MARKER);
+        fs::write(&marker, format!("{MARKER_TEXT}articles = {articles}\n")).map_err(|e| Diagnostic::io(&marker, "write the file", &e))
     }
 
     /// Folders that an interrupted build had left beside the output, which this build took as its spare or removed.

@@ -32,7 +32,7 @@ pub const STATIC_DIR: &str = "static";
 pub const PAID_SELECTOR: &str = ".paid-content";
 
 /// What `lede build` was asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The site (holding `config.toml` and `content/`).
     pub root: PathBuf,
@@ -42,6 +42,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Include articles dated in the future.
     pub future: bool,
+    /// Replace an output that had articles with one that has none.
+    pub allow_empty: bool,
 }
 
 /// What a build did, for its one summary line.
@@ -1048,6 +1050,19 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     step("load, render and write the articles");
     let files = article_files + site.render_jobs_and_statics(&site.jobs_but_articles(), sink)?;
     step("render and write listings, feeds and pages");
+    let articles = site.library.articles.len();
+    if articles == 0 && !opts.allow_empty
+        && let Some(before) = crate::output::articles_in(&out).filter(|&n| n > 0)
+    {
+        // Most likely content/articles moved, or a link to it broke: replacing
+        // the site with an empty one would take every article offline.
+        return Err(Diagnostic::file(
+            crate::content::CONTENT_DIR,
+            format!("this build publishes no articles, where the output it would replace has {before}: check content/articles/, or build with --allow-empty if the site is meant to be empty"),
+        )
+        .into());
+    }
+    staging.record_articles(articles).map_err(Diagnostics::from)?;
     staging.commit().map_err(Diagnostics::from)?;
     step("clear what this build did not write, swap the new output in");
     let lib = &site.library;

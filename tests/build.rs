@@ -122,6 +122,7 @@ fn the_example_site_builds() {
         out: out.path().join("dist"),
         drafts: false,
         future: false,
+        allow_empty: false,
     })
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(summary.articles >= 8, "{summary}");

@@ -52,3 +52,20 @@ fn a_config_that_is_not_a_regular_file_is_refused_not_read_forever() {
     let stderr = site.build_err();
     assert!(stderr.contains("config.toml: is not a regular file"), "{stderr}");
 }
+
+#[test]
+fn a_build_with_no_articles_does_not_replace_a_site_that_had_some_unless_asked() {
+    let site = Site::new();
+    site.article("one", "title = \"One\"\ndate = 2025-01-01\npaywall = false", "Text.\n");
+    site.build_ok();
+    std::fs::remove_file(site.path("content/articles/one.md")).expect("rm");
+    let before = site.files_under("dist");
+    let stderr = site.build_err();
+    assert!(stderr.contains("publishes no articles, where the output it would replace has 1") && stderr.contains("--allow-empty"), "{stderr}");
+    assert_eq!(site.files_under("dist"), before);
+    let out = site.lede(&["build", "--allow-empty"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!site.path("dist/public/articles/one").exists());
+    // An empty site may go on being built empty.
+    site.build_ok();
+}
