@@ -264,7 +264,8 @@ impl<'a> Document<'a> {
         // Where the open block's events start in `doc.events`, and its source offset.
         let mut block_start = 0;
         let mut current_start = 0;
-        let mut footnote: Option<(String, Vec<Event<'a>>)> = None;
+        // The open definition: its key, whether the key was defined before, its events.
+        let mut footnote: Option<(String, bool, Vec<Event<'a>>)> = None;
         let mut note_offsets: HashMap<String, (usize, String)> = HashMap::new();
         // The last top-level construct: its source range and whether it is one that only an end string closes.
         let mut last_top: Option<(std::ops::Range<usize>, bool)> = None;
@@ -281,13 +282,17 @@ impl<'a> Document<'a> {
                         last_top = Some((range.clone(), may_swallow));
                         if let Tag::FootnoteDefinition(name) = tag {
                             let key = footnote_key(name);
-                            match note_offsets.get(&key) {
-                                Some((first, label)) => doc.duplicate_notes.push(DuplicateNote { label: label.clone(), first: *first, again: range.start }),
+                            let again = match note_offsets.get(&key) {
+                                Some((first, label)) => {
+                                    doc.duplicate_notes.push(DuplicateNote { label: label.clone(), first: *first, again: range.start });
+                                    true
+                                }
                                 None => {
                                     note_offsets.insert(key.clone(), (range.start, name.to_string()));
+                                    false
                                 }
-                            }
-                            footnote = Some((key, Vec::new()));
+                            };
+                            footnote = Some((key, again, Vec::new()));
                             depth += 1;
                             continue;
                         }
@@ -341,12 +346,12 @@ impl<'a> Document<'a> {
             if depth == 0 && !matches!(event, Event::End(_)) {
                 last_top = Some((range.clone(), false));
             }
-            if let Some((_, events)) = &mut footnote {
+            if let Some((_, _, events)) = &mut footnote {
                 if depth == 0 {
                     // The closing tag of the definition is not part of its content.
-                    if let Some((key, events)) = footnote.take() {
+                    if let Some((key, again, events)) = footnote.take() {
                         // A label defined twice is an error; the first definition stands meanwhile.
-                        if !doc.footnotes.iter().any(|f| f.key == key) {
+                        if !again {
                             doc.footnotes.push(FootnoteDef { key, events });
                         }
                     }
