@@ -136,23 +136,29 @@ fn is_chain(chain: &[String], expected: &[&str]) -> bool {
 /// never inside the article body or anything the author opened; the
 /// ellipsis in the article body itself; the box beside the body.
 pub fn assert_subscribe_form_stands_alone(path: &str, html: &str) {
+    if let Some(problem) = subscribe_form_problem(path, html) {
+        panic!("{problem}");
+    }
+}
+
+/// What [`assert_subscribe_form_stands_alone`] would panic with, if anything.
+pub fn subscribe_form_problem(path: &str, html: &str) -> Option<String> {
     let forms = ancestors(html, "form.subscribe-form");
-    assert_eq!(forms.len(), 1, "{path}: expected one subscribe form as a browser parses the page, found {}", forms.len());
-    assert!(
-        is_chain(&forms[0], &["section.subscribe-box", "article.article", "main", "body", "html"]),
-        "{path}: the subscribe form sits inside {:?}: something the author opened is still open around it",
-        forms[0]
-    );
+    if forms.len() != 1 {
+        return Some(format!("{path}: expected one subscribe form as a browser parses the page, found {}", forms.len()));
+    }
+    if !is_chain(&forms[0], &["section.subscribe-box", "article.article", "main", "body", "html"]) {
+        return Some(format!("{path}: the subscribe form sits inside {:?}: something the author opened is still open around it", forms[0]));
+    }
     let boxes = ancestors(html, "section.subscribe-box");
-    assert!(
-        boxes.len() == 1 && is_chain(&boxes[0], &["article.article", "main", "body", "html"]),
-        "{path}: the subscribe box sits inside {boxes:?}"
-    );
+    if !(boxes.len() == 1 && is_chain(&boxes[0], &["article.article", "main", "body", "html"])) {
+        return Some(format!("{path}: the subscribe box sits inside {boxes:?}"));
+    }
     let ellipses = ancestors(html, "p.paywall-ellipsis");
-    assert!(
-        ellipses.len() == 1 && is_chain(&ellipses[0], &["div.article-body", "article.article", "main", "body", "html"]),
-        "{path}: the ellipsis sits inside {ellipses:?}"
-    );
+    if !(ellipses.len() == 1 && is_chain(&ellipses[0], &["div.article-body", "article.article", "main", "body", "html"])) {
+        return Some(format!("{path}: the ellipsis sits inside {ellipses:?}"));
+    }
+    None
 }
 
 /// The ids of a page that more than one element has, as a browser parses it.
