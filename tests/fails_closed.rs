@@ -259,6 +259,52 @@ fn html_blocks_of_kinds_six_and_seven_left_open_end_at_a_blank_line_and_keep_the
     all_pass(failures);
 }
 
+/// Refused, naming the file and the line of one of `places` in the body.
+fn refused_at_one_of(r: &Refusals, front: &str, body: &str, places: &[&str]) -> Result<String, String> {
+    let stderr = r.refused(BAD, &article(front, body), &[])?;
+    if places.iter().any(|p| stderr.contains(&loc_line(front, body, p))) {
+        Ok(stderr)
+    } else {
+        Err(format!("refused, but not at the line of any of {places:?}:\n{stderr}"))
+    }
+}
+
+#[test]
+fn an_html_block_left_open_until_a_later_block_closes_it_is_refused() {
+    // CommonMark ends these blocks at the first later line holding their end
+    // string, blank lines or not: a forgotten end takes in the paragraphs up
+    // to the next comment, `</pre>` or `>`, and lede would count them all as
+    // one free block, publishing paid paragraphs in the page's source (or,
+    // in a `<pre>`, on the page itself).
+    let r = Refusals::new();
+    let cases = [
+        ("<!-- editor's note", "Free one zqfree1.\n\n<!-- editor's note\n\nzqpaid1 paragraph.\n\n<!-- a later note -->\n\nzqpaid2 paragraph.\n"),
+        ("<pre>", "Free one zqfree1.\n\n<pre>\nfree code\n\nzqpaid1 paragraph.\n\n<pre>sample</pre>\n\nzqpaid2 paragraph.\n"),
+        ("<?php", "Free one zqfree1.\n\n<?php echo 'a';\n\nzqpaid1 paragraph.\n\n<?php echo 'b'; ?>\n\nzqpaid2 paragraph.\n"),
+        ("<!ELEMENT", "Free one zqfree1.\n\n<!ELEMENT draft\n\nzqpaid1 paragraph.\n\n> A quote zqpaid2.\n\nzqpaid3 paragraph.\n"),
+    ];
+    let mut failures = Vec::new();
+    for (opening, body) in cases {
+        for front in ["paywall = 2\n", ""] {
+            if let Err(e) = refused_at_one_of(&r, front, body, &[opening]) {
+                failures.push(e);
+            }
+        }
+    }
+    all_pass(failures);
+}
+
+#[test]
+fn a_marker_that_ends_a_comment_left_open_is_refused() {
+    // The comment runs to the marker's own `-->`: the marker is taken into
+    // it and no longer cuts, and in a site without a default cutoff the
+    // article was published whole.
+    let body = "Free zqfree1.\n\n<!-- editor's note\n\n<!-- paywall -->\n\nzqpaid1 paragraph.\n\nzqpaid2 paragraph.\n";
+    for r in [Refusals::without_default(), Refusals::new()] {
+        refused_at_one_of(&r, "", body, &["<!-- editor's note", "<!-- paywall -->"]).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
 #[test]
 fn an_unclosed_block_after_the_cut_is_refused_too() {
     let r = Refusals::new();
