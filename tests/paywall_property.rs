@@ -285,7 +285,7 @@ fn write(case: &Case) -> String {
                     }
                     Kind::OrderedList => {
                         lists += 1;
-                        let d = if lists % 2 == 0 { "." } else { ")" };
+                        let d = if lists.is_multiple_of(2) { "." } else { ")" };
                         format!("1{d} first {w}\n2{d} second")
                     }
                     Kind::Quote => format!("> quoted {w}\n> more"),
