@@ -894,6 +894,13 @@ fn raw_html_left_open_that_hides_what_follows_is_closed_before_the_subscribe_for
     form_stands_alone_after(LEFT_OPEN_INERT);
 }
 
+#[test]
+fn raw_html_closing_the_themes_elements_in_the_free_part_cannot_move_the_subscribe_form() {
+    // The reverse of an element left open: an end tag with no start in the
+    // free part closes the theme's own element early (CommonMark example 151).
+    form_stands_alone_after(&["</div>\n*zqfree2*", "</article>\nzqfree2 after", "</main>\nzqfree2 after", "Text zqfree2 </div> in a line."]);
+}
+
 // ---------------------------------------------------------------------
 // Scheduling
 

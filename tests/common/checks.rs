@@ -148,7 +148,10 @@ pub fn subscribe_form_problem(path: &str, html: &str) -> Option<String> {
         return Some(format!("{path}: expected one subscribe form as a browser parses the page, found {}", forms.len()));
     }
     if !is_chain(&forms[0], &["section.subscribe-box", "article.article", "main", "body", "html"]) {
-        return Some(format!("{path}: the subscribe form sits inside {:?}: something the author opened is still open around it", forms[0]));
+        return Some(format!(
+            "{path}: the subscribe form sits inside {:?}: an element the author opened is still open around it, or an end tag of the author's closed one of the theme's",
+            forms[0]
+        ));
     }
     let boxes = ancestors(html, "section.subscribe-box");
     if !(boxes.len() == 1 && is_chain(&boxes[0], &["article.article", "main", "body", "html"])) {
