@@ -44,6 +44,30 @@ fn paid_blocks(a: usize, marker_in_code: bool) -> (String, Vec<String>) {
     (body, all)
 }
 
+/// How many blocks [`html_blocks`] writes.
+const HTML_BLOCKS: usize = 10;
+
+/// One closed HTML block of each CommonMark kind (1: `pre`, `script`,
+/// `style`, `textarea`; 2: a comment; 3: a processing instruction; 4: a
+/// declaration; 5: CDATA; 6: a known block tag; 7: any other tag alone on
+/// its line), the words `word(0)` to `word(10)` inside them.
+fn html_blocks(word: impl Fn(usize) -> String) -> String {
+    let w: Vec<String> = (0..=10).map(word).collect();
+    format!(
+        "<pre>\npre {w0}\n</pre>\n\n\
+         <script type=\"text/plain\">\nscript {w1}\n</script>\n\n\
+         <style>\n.{w2} {{ color: inherit }}\n</style>\n\n\
+         <textarea>\ntextarea {w3}\n</textarea>\n\n\
+         <!--\ncomment {w4}\n-->\n\n\
+         <?note instruction {w5} ?>\n\n\
+         <!DOCTYPE {w6}>\n\n\
+         <![CDATA[\ncdata {w7}\n]]>\n\n\
+         <div class=\"aside\">\ndiv {w8}\n</div>\n\n\
+         <aside-note data-word=\"{w9}\">\ncustom {w10}\n</aside-note>\n\n",
+        w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8], w9 = w[9], w10 = w[10],
+    )
+}
+
 #[test]
 fn no_paid_word_reaches_the_public_tree() {
     let site = Site::new();
@@ -53,6 +77,13 @@ fn no_paid_word_reaches_the_public_tree() {
     for a in 0..24 {
         let (paid_body, words) = paid_blocks(a, a % 4 != 2);
         paid_words.extend(words);
+        // HTML blocks of every kind after the cut, and (where the cutoff allows more free blocks) before it.
+        let paid_body = format!("{paid_body}\n{}", html_blocks(|i| paid(a, 20 + i)));
+        paid_words.extend((20..=30).map(|i| paid(a, i)));
+        let free_html = html_blocks(|i| free(a, 20 + i));
+        if a % 4 != 2 {
+            free_words.extend((20..=30).map(|i| free(a, i)));
+        }
         let (f0, f1) = (free(a, 0), free(a, 1));
         free_words.push(f0.clone());
         free_words.push(f1.clone());
@@ -66,20 +97,20 @@ fn no_paid_word_reaches_the_public_tree() {
         let (front, body) = match a % 4 {
             // A number of free blocks, with a code sample that only looks like a marker.
             0 => (
-                format!("title = \"Numbered {a}\"\n{date}\n{tags}\n{teaser}paywall = 3"),
-                format!("{early_note}First {f0}.\n\n```\n<!-- paywall -->\n```\n\nSecond {f1}.\n\n{paid_body}"),
+                format!("title = \"Numbered {a}\"\n{date}\n{tags}\n{teaser}paywall = {}", 3 + HTML_BLOCKS),
+                format!("{early_note}First {f0}.\n\n```\n<!-- paywall -->\n```\n\nSecond {f1}.\n\n{free_html}{paid_body}"),
             ),
             // A marker line.
             1 => (
                 format!("title = \"Marked {a}\"\n{date}\n{tags}\n{teaser}"),
-                format!("First {f0}.\n\n{early_note}Second {f1}.\n\n<!-- paywall -->\n\n{paid_body}"),
+                format!("First {f0}.\n\n{early_note}{free_html}Second {f1}.\n\n<!-- paywall -->\n\n{paid_body}"),
             ),
             // The site default (two free blocks).
             2 => (format!("title = \"Default {a}\"\n{date}\n{tags}\n{teaser}"), format!("First {f0}.\n\nSecond {f1}.\n\n{early_note}{paid_body}")),
             // A heading among the free blocks; the derived teaser must come from the free side.
             _ => (
-                format!("title = \"Headed {a}\"\n{date}\n{tags}\n{teaser}paywall = 2"),
-                format!("## Opening {f0}\n\nSecond {f1}.\n\n{early_note}{paid_body}"),
+                format!("title = \"Headed {a}\"\n{date}\n{tags}\n{teaser}paywall = {}", 2 + HTML_BLOCKS),
+                format!("## Opening {f0}\n\n{free_html}Second {f1}.\n\n{early_note}{paid_body}"),
             ),
         };
         site.article(&format!("article-{a}"), &front, &body);

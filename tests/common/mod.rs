@@ -2,6 +2,8 @@
 //! or the library, and helpers to look at what they produced.
 #![allow(dead_code)]
 
+pub mod checks;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
