@@ -701,3 +701,30 @@ fn edits_in_one_batch_that_shift_each_other_are_all_rendered() {
     assert!(server.get("/_members/articles/alpha/").body.contains("Shifted Title"));
     assert!(!server.get("/articles/beta/").body.contains("Shifted Title"));
 }
+
+#[test]
+fn links_and_redirects_built_from_the_path_stay_on_the_site() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    for (path, public, members) in [
+        ("/_members//evil.example/x", "/evil.example/x", "/_members/evil.example/x"),
+        ("//evil.example/x", "/evil.example/x", "/_members/evil.example/x"),
+        ("/_members///evil.example/x/", "/evil.example/x/", "/_members/evil.example/x/"),
+        ("/_members//articles/alpha", "/articles/alpha", "/_members/articles/alpha"),
+    ] {
+        let res = server.get(path);
+        assert_eq!(res.status, 404, "{path}");
+        assert!(res.header("location").is_none(), "{path}");
+        assert!(res.body.contains(&format!("<a href=\"{public}\"")), "{path}: public switch link:\n{}", res.body);
+        assert!(res.body.contains(&format!("<a href=\"{members}\"")), "{path}: subscriber switch link:\n{}", res.body);
+        for off_site in ["href=\"//", "href=\"/\\", "href=\"/%5C"] {
+            assert!(!res.body.contains(off_site), "{path}: a link to another host ({off_site}):\n{}", res.body);
+        }
+    }
+    for path in ["/\\evil.example/x", "/_members/\\evil.example", "/%2F%2Fevil.example/x", "/_members/%5Cevil.example"] {
+        let res = server.get(path);
+        assert!(res.status >= 400, "{path}: {}", res.status);
+        assert!(!res.body.contains("href=\"//") && !res.body.contains("href=\"/\\"), "{path}:\n{}", res.body);
+        assert!(res.header("location").is_none(), "{path}");
+    }
+}

@@ -21,7 +21,7 @@ use crate::output::Target;
 
 use super::inject::{escape, inject, overlay_html, Chrome};
 use super::memory::{slot, Notice, Snapshot, State};
-use super::route::{content_type, counterpart, route, Route};
+use super::route::{content_type, counterpart, normalize, route, Route};
 
 /// What every handler shares.
 pub struct App {
@@ -66,9 +66,11 @@ async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
             }
             match &lookup.folder_index {
                 Some(index) if tree.contains_key(index) => {
+                    // Never a `Location` from the path as sent: see `normalize`.
+                    let folder = normalize(&path);
                     let location = match &query {
-                        Some(q) => format!("{path}/?{q}"),
-                        None => format!("{path}/"),
+                        Some(q) => format!("{folder}/?{q}"),
+                        None => format!("{folder}/"),
                     };
                     redirect(&location)
                 }
@@ -84,7 +86,7 @@ struct Reply<'a> {
     snap: &'a Snapshot,
     /// The tree the request is in.
     target: Target,
-    /// The request path as sent.
+    /// The request path as sent; echoed only through `normalize`.
     path: &'a str,
 }
 
@@ -116,7 +118,7 @@ impl Reply<'_> {
         }
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>Nothing is built at <code>{}</code>.</p></body></html>\n",
-            escape(self.path)
+            escape(&normalize(self.path))
         );
         self.file("404.html", &Arc::from(html.into_bytes()), StatusCode::NOT_FOUND)
     }
