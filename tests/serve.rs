@@ -702,6 +702,58 @@ fn edits_in_one_batch_that_shift_each_other_are_all_rendered() {
     assert!(!server.get("/articles/beta/").body.contains("Shifted Title"));
 }
 
+/// A `GET` of `path` naming `host` in its `Host` header.
+fn get_as(addr: SocketAddr, host: &str, path: &str) -> Response {
+    raw(addr, format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+}
+
+#[test]
+fn a_host_that_does_not_name_the_preview_is_refused_on_every_path() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let port = server.addr.port();
+    let url = format!("http://127.0.0.1:{port}/");
+    // What a page on another site sees after pointing a name of its own at 127.0.0.1.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("10.0.0.1:{port}"),
+    ] {
+        for path in ["/", "/articles/paid/", "/_members/articles/paid/", "/_members/", "/_lede/events", "/nope", "/articles/alpha"] {
+            let res = get_as(server.addr, &host, path);
+            assert_eq!(res.status, 403, "{host} {path}");
+            assert!(!res.body.contains("PAID-SENTENCE") && !res.body.contains("Paid Analysis"), "{host} {path} leaked: {}", res.body);
+            assert!(!res.body.contains("event: hello"), "{host} {path} opened an event stream");
+            assert!(res.body.contains("refused") && res.body.contains(&url), "{host} {path}: the refusal says where to go: {}", res.body);
+        }
+    }
+    let foreign = get_as(server.addr, "evil.example", "/_members/articles/paid/");
+    assert!(foreign.body.contains("\"evil.example\""), "the refused Host is named: {}", foreign.body);
+
+    // No Host at all, two of them, or a good one with a target naming another host.
+    for request in [
+        "GET /_members/articles/paid/ HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+        "GET /_members/articles/paid/ HTTP/1.0\r\n\r\n".to_string(),
+        format!("GET /_members/articles/paid/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n"),
+        "GET http://evil.example/_members/articles/paid/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".to_string(),
+    ] {
+        let res = server.raw(request.as_bytes());
+        assert!(matches!(res.status, 400 | 403), "{request:?}: {}", res.status);
+        assert!(!res.body.contains("PAID-SENTENCE"), "{request:?} leaked");
+    }
+
+    // The loopback by name or number, with the port or without.
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), "localhost".to_string(), format!("[::1]:{port}"), format!("site.localhost:{port}")] {
+        let res = get_as(server.addr, &host, "/_members/articles/paid/");
+        assert_eq!(res.status, 200, "{host}: {}", res.body);
+        assert!(res.body.contains("PAID-SENTENCE"), "{host}");
+    }
+    let absolute = server.raw(format!("GET http://localhost:{port}/articles/alpha/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n").as_bytes());
+    assert_eq!(absolute.status, 200);
+}
+
 #[test]
 fn links_and_redirects_built_from_the_path_stay_on_the_site() {
     let site = fixture();

@@ -1,7 +1,9 @@
 //! The preview's HTTP/1.1 side: one port serving the public tree at `/`,
 //! the members tree under `/_members/`, and live-reload events at
-//! `/_lede/events`. Only files of the built site in memory are served;
-//! nothing here touches the disk, and nothing request data holds can panic it.
+//! `/_lede/events`. Only requests that name the preview in their `Host`
+//! are answered (see [`super::host`]), and only with files of the built
+//! site in memory; nothing here touches the disk, and nothing request data
+//! holds can panic it.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use tokio_stream::{Stream, StreamExt};
 use crate::diagnostics::Diagnostic;
 use crate::output::Target;
 
+use super::host::HostPolicy;
 use super::inject::{escape, inject, overlay_html, Chrome};
 use super::memory::{slot, Notice, Snapshot, State};
 use super::route::{content_type, counterpart, normalize, route, Route};
@@ -29,6 +32,10 @@ pub struct App {
     pub state: Arc<State>,
     /// Tells this server run apart from a restarted one (tabs reload on a new one).
     pub instance: String,
+    /// Which `Host` values are answered.
+    pub hosts: HostPolicy,
+    /// The preview's public URL without a trailing slash, offered when a request is refused.
+    pub url: String,
 }
 
 impl App {
@@ -43,6 +50,10 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
+    // Before anything else, on every path: see `host`.
+    if let Some(refusal) = refuse_host(&app, &req) {
+        return refusal;
+    }
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
@@ -150,6 +161,37 @@ fn respond(status: StatusCode, content_type: &'static str, body: Bytes) -> Respo
 
 fn text(status: StatusCode, message: &'static str) -> Response {
     respond(status, "text/plain; charset=utf-8", Bytes::from_static(message.as_bytes()))
+}
+
+/// A 403 for a request that does not name this preview in exactly one
+/// `Host` header (and in its target, when that is an absolute URL); `None`
+/// when it does.
+fn refuse_host(app: &App, req: &Request) -> Option<Response> {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let (named, sent) = match (hosts.next(), hosts.next()) {
+        (Some(one), None) => (one.to_str().ok(), true),
+        (None, _) => (None, false),
+        (Some(_), Some(_)) => (None, true),
+    };
+    let target_ok = req.uri().authority().is_none_or(|a| app.hosts.allows(a.as_str()));
+    if target_ok && named.is_some_and(|h| app.hosts.allows(h)) {
+        return None;
+    }
+    let what = match (named, sent) {
+        (Some(host), _) if target_ok => format!("the Host {:?}", host.chars().take(200).collect::<String>()),
+        (Some(_), _) => "a request whose target names another host".to_string(),
+        (None, false) => "a request without a Host header".to_string(),
+        (None, true) => "a request without exactly one readable Host header".to_string(),
+    };
+    let message = format!(
+        "403 Forbidden: lede serve refused {what}.\n\
+         The preview answers only requests addressed to {}, so that a web page on another site cannot read it \
+         through a DNS name of its own pointed at this machine (DNS rebinding).\n\
+         Open {}/ instead.\n",
+        app.hosts.describe(),
+        app.url
+    );
+    Some(respond(StatusCode::FORBIDDEN, "text/plain; charset=utf-8", Bytes::from(message)))
 }
 
 fn redirect(location: &str) -> Response {

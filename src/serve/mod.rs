@@ -11,6 +11,7 @@
 //! [`watch::Gather`]; `--poll` adds up to 300 ms before a change is seen).
 //! See docs/serve.md for numbers.
 
+pub mod host;
 pub mod http;
 pub mod inject;
 pub mod memory;
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::CONFIG_FILE;
 
+use host::HostPolicy;
 use memory::State;
 use rebuild::{Builder, Report, Urls};
 use watch::{Gather, Watcher};
@@ -221,7 +223,8 @@ pub fn start(opts: &ServeOptions) -> Result<Running, ServeError> {
         .map_err(ServeError::Start)?;
 
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
-    let app = Arc::new(http::App { state, instance: format!("{instance:x}") });
+    let hosts = HostPolicy::new(addr.ip());
+    let app = Arc::new(http::App { state, instance: format!("{instance:x}"), hosts, url: url.clone() });
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = std::thread::Builder::new()
         .name("lede-http".into())
