@@ -780,3 +780,107 @@ fn links_and_redirects_built_from_the_path_stay_on_the_site() {
         assert!(res.header("location").is_none(), "{path}");
     }
 }
+
+/// `lede serve` in this process under `limits`, on any free port of 127.0.0.1.
+fn start_with(site: &Site, limits: lede::serve::Limits) -> lede::serve::Running {
+    let opts = lede::serve::ServeOptions { root: site.root().to_path_buf(), port: Some(0), ..lede::serve::ServeOptions::default() };
+    lede::serve::start_with(&opts, limits).expect("start lede serve")
+}
+
+/// Reads until the server closes `stream`; how long that took, and what came.
+fn until_closed(stream: &mut TcpStream, limit: Duration) -> (Duration, String) {
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).expect("timeout");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("still open after {:?} ({e}); read: {}", started.elapsed(), String::from_utf8_lossy(&seen)),
+        }
+    }
+    (started.elapsed(), String::from_utf8_lossy(&seen).into_owned())
+}
+
+#[test]
+fn slow_headers_and_idle_connections_are_cut_off() {
+    let site = fixture();
+    let timeout = Duration::from_millis(300);
+    let running = start_with(&site, lede::serve::Limits { header_timeout: timeout, ..lede::serve::Limits::default() });
+    let addr = running.addr();
+    let connect = || TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    // Far more than the timeout, far less than the default one.
+    let bound = Duration::from_secs(5);
+
+    // Half a header, then nothing.
+    let mut half = connect();
+    half.write_all(b"GET /_members/articles/paid/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ").expect("send");
+    let (took, got) = until_closed(&mut half, bound);
+    assert!(took >= timeout - Duration::from_millis(50), "cut after {took:?}");
+    assert!(!got.contains("PAID-SENTENCE"), "{got}");
+
+    // A header trickled one line at a time, each well within the timeout.
+    let mut trickle = connect();
+    let mut writer = trickle.try_clone().expect("clone");
+    let trickling = std::thread::spawn(move || {
+        let _ = writer.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for i in 0..30 {
+            std::thread::sleep(Duration::from_millis(100));
+            if writer.write_all(format!("X-{i}: a\r\n").as_bytes()).is_err() {
+                return i;
+            }
+        }
+        30
+    });
+    let (took, _) = until_closed(&mut trickle, bound);
+    assert!(took < Duration::from_secs(2), "a trickled header held the connection {took:?}");
+    assert!(trickling.join().expect("writer") < 30, "every line of the trickle was taken");
+
+    // Nothing at all.
+    let mut silent = connect();
+    let (took, got) = until_closed(&mut silent, bound);
+    assert!(took >= timeout - Duration::from_millis(50) && got.is_empty(), "{took:?} {got}");
+
+    // A kept-alive connection with nothing more to ask.
+    let mut idle = connect();
+    idle.write_all(b"GET /articles/alpha/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    let (_, got) = until_closed(&mut idle, bound);
+    assert!(got.starts_with("HTTP/1.1 200") && got.contains("First Title"), "{got}");
+
+    // Prompt clients are served as ever.
+    assert!(request(addr, "GET", "/articles/alpha/").body.contains("First Title"));
+    running.stop();
+}
+
+#[test]
+fn connections_past_the_cap_get_503_and_a_stalled_one_is_cut_off() {
+    let site = fixture();
+    // Bigger than what the kernel buffers between the two ends of a loopback connection.
+    site.write("static/big.bin", "x".repeat(48 << 20));
+    let stall = Duration::from_millis(500);
+    let running = start_with(&site, lede::serve::Limits { max_connections: 1, stall_timeout: stall, ..lede::serve::Limits::default() });
+    let addr = running.addr();
+
+    // Asks for a large file and never reads it: the server's writes stop moving.
+    let mut stalled = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    stalled.write_all(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let refused = request(addr, "GET", "/articles/alpha/");
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert!(refused.body.contains("at most 1 at once"), "{}", refused.body);
+
+    let served = loop {
+        let res = request(addr, "GET", "/articles/alpha/");
+        if res.status == 200 {
+            break started.elapsed();
+        }
+        assert!(started.elapsed() < DEADLINE, "the stalled connection kept its slot: {} {}", res.status, res.body);
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(served >= stall / 2, "served again after {served:?}, before the stall timeout");
+    drop(stalled);
+    running.stop();
+}

@@ -26,6 +26,11 @@ use super::inject::{escape, inject, overlay_html, Chrome};
 use super::memory::{slot, Notice, Snapshot, State};
 use super::route::{content_type, counterpart, normalize, route, Route};
 
+/// How often an open event stream gets a comment when nothing else is
+/// sent: it shows a proxy or the browser the stream is alive, and it is
+/// what keeps a healthy stream from looking stalled (see `conn::STALL_TIMEOUT`).
+pub const EVENTS_KEEP_ALIVE: Duration = Duration::from_secs(15);
+
 /// What every handler shares.
 pub struct App {
     /// The built site.
@@ -221,7 +226,7 @@ fn events(app: &Arc<App>) -> Sse<impl Stream<Item = Result<Event, Infallible>> +
             Err(_) => Event::default().event("reload").data("lagged"),
         })
     });
-    Sse::new(tokio_stream::once(Ok(hello)).chain(updates)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Sse::new(tokio_stream::once(Ok(hello)).chain(updates)).keep_alive(KeepAlive::new().interval(EVENTS_KEEP_ALIVE))
 }
 
 fn problems_event(problems: &[Diagnostic]) -> Event {
