@@ -781,6 +781,61 @@ fn links_and_redirects_built_from_the_path_stay_on_the_site() {
     }
 }
 
+/// An open `/_lede/events` stream that has said hello, or the status it was refused with.
+fn open_events(addr: SocketAddr) -> Result<TcpStream, Response> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    stream.write_all(b"GET /_lede/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).expect("read the event stream");
+        assert!(n > 0, "closed before anything came: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&seen);
+        if text.contains("event: hello") {
+            return Ok(stream);
+        }
+        if let Some(end) = text.find("\r\n\r\n") {
+            let head = parse(&seen[..end + 4]);
+            if head.status != 200 {
+                let length = head.header("content-length").and_then(|l| l.parse::<usize>().ok()).unwrap_or(0);
+                if seen.len() >= end + 4 + length {
+                    return Err(parse(&seen));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn event_streams_past_the_cap_get_503_and_a_closed_one_frees_its_slot() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let cap = lede::serve::conn::MAX_EVENT_STREAMS;
+    let mut open: Vec<TcpStream> = (0..cap).map(|i| open_events(server.addr).unwrap_or_else(|r| panic!("stream {i}: {} {}", r.status, r.body))).collect();
+    for _ in 0..3 {
+        let refused = open_events(server.addr).expect_err("a stream past the cap");
+        assert_eq!(refused.status, 503);
+        assert!(refused.body.contains(&format!("{cap} are open")), "{}", refused.body);
+    }
+    eventually("terminal warning", || server.stderr(), "live-reload streams are open");
+    // Pages still load while the streams are all taken.
+    assert_eq!(server.get("/articles/alpha/").status, 200);
+
+    drop(open.pop());
+    let started = Instant::now();
+    let reopened = loop {
+        match open_events(server.addr) {
+            Ok(stream) => break stream,
+            Err(res) => assert!(started.elapsed() < DEADLINE, "the closed stream's slot never came back: {} {}", res.status, res.body),
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(open_events(server.addr).map(|_| ()).map_err(|r| r.status), Err(503), "one slot came back, not two");
+    drop(reopened);
+}
+
 /// `lede serve` in this process under `limits`, on any free port of 127.0.0.1.
 fn start_with(site: &Site, limits: lede::serve::Limits) -> lede::serve::Running {
     let opts = lede::serve::ServeOptions { root: site.root().to_path_buf(), port: Some(0), ..lede::serve::ServeOptions::default() };

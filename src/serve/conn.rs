@@ -47,6 +47,12 @@ pub const STALL_TIMEOUT: Duration = Duration::from_secs(45);
 /// commonly allowed (20,000 open connections used to exhaust them).
 pub const MAX_CONNECTIONS: usize = 256;
 
+/// The most live-reload event streams open at once (each tab of the
+/// preview keeps one); past it `/_lede/events` answers 503. Well below
+/// [`MAX_CONNECTIONS`], so that streams can never take every connection
+/// and leave none to load the pages.
+pub const MAX_EVENT_STREAMS: usize = 64;
+
 /// After a failed accept (out of file handles, most likely), how long to
 /// wait before accepting again, rather than spin on the same error.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -58,6 +64,7 @@ const STOP_GRACE: Duration = Duration::from_millis(200);
 // The timing rules only hold together in this order.
 const _: () = assert!(STALL_TIMEOUT.as_millis() >= 2 * EVENTS_KEEP_ALIVE.as_millis());
 const _: () = assert!(STALL_TIMEOUT.as_millis() > HEADER_TIMEOUT.as_millis());
+const _: () = assert!(MAX_EVENT_STREAMS < MAX_CONNECTIONS);
 
 /// The limits the preview serves under; the default is the constants of
 /// this module, and tests shorten the timeouts to run fast.
@@ -69,6 +76,8 @@ pub struct Limits {
     pub stall_timeout: Duration,
     /// See [`MAX_CONNECTIONS`].
     pub max_connections: usize,
+    /// See [`MAX_EVENT_STREAMS`].
+    pub max_event_streams: usize,
 }
 
 impl Default for Limits {
@@ -77,6 +86,7 @@ impl Default for Limits {
             header_timeout: HEADER_TIMEOUT,
             stall_timeout: STALL_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            max_event_streams: MAX_EVENT_STREAMS,
         }
     }
 }

@@ -6,7 +6,10 @@
 //! holds can panic it.
 
 use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -15,6 +18,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
@@ -41,9 +45,28 @@ pub struct App {
     pub hosts: HostPolicy,
     /// The preview's public URL without a trailing slash, offered when a request is refused.
     pub url: String,
+    /// One permit per event stream that may still open.
+    pub streams: Arc<Semaphore>,
+    /// The most event streams open at once (the permits `streams` started with).
+    pub max_streams: usize,
+    /// Whether the terminal was told that the event streams ran out.
+    pub streams_warned: AtomicBool,
 }
 
 impl App {
+    /// The shared state of a preview listening on `hosts`'s address at `url`.
+    pub fn new(state: Arc<State>, instance: String, hosts: HostPolicy, url: String, max_streams: usize) -> Self {
+        App {
+            state,
+            instance,
+            hosts,
+            url,
+            streams: Arc::new(Semaphore::new(max_streams)),
+            max_streams,
+            streams_warned: AtomicBool::new(false),
+        }
+    }
+
     fn version(&self, generation: u64) -> String {
         format!("{}-{generation}", self.instance)
     }
@@ -69,7 +92,7 @@ async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
     }
     match route(&path) {
         Route::Bad => text(StatusCode::BAD_REQUEST, "Bad request: that path cannot name a file of the site.\n"),
-        Route::Events => events(&app).into_response(),
+        Route::Events => events(&app),
         Route::NotFound(target) => app.state.read(|snap| Reply { app: &app, snap, target, path: &path }.not_found()),
         Route::File(lookup) => app.state.read(|snap| {
             let reply = Reply { app: &app, snap, target: lookup.target, path: &path };
@@ -212,21 +235,53 @@ fn redirect(location: &str) -> Response {
 }
 
 /// The live-reload stream: `hello` with the current version, then one
-/// event per rebuild. It only waits on a channel, so it holds no thread.
-fn events(app: &Arc<App>) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+/// event per rebuild. It only waits on a channel, so it holds no thread;
+/// it holds one of the `max_streams` slots until its connection ends, and
+/// past them the answer is a 503.
+fn events(app: &Arc<App>) -> Response {
+    let Ok(slot) = app.streams.clone().try_acquire_owned() else {
+        if !app.streams_warned.swap(true, Ordering::Relaxed) {
+            eprintln!(
+                "warning: {} live-reload streams are open, the most the preview keeps; tabs opened now will not reload by themselves",
+                app.max_streams
+            );
+        }
+        let message = format!(
+            "Too many live-reload streams: {} are open, the most the preview keeps (each tab keeps one). \
+             Close some tabs of the preview; pages still load, but do not reload by themselves.\n",
+            app.max_streams
+        );
+        return respond(StatusCode::SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", Bytes::from(message));
+    };
     // Subscribe before reading the version, so no rebuild falls in between.
     let rx = app.state.subscribe();
     let hello = Event::default().event("hello").retry(Duration::from_millis(1000)).data(app.version(app.state.read(|s| s.generation)));
     let app = app.clone();
     let updates = BroadcastStream::new(rx).map(move |notice| {
-        Ok(match notice {
+        Ok::<_, Infallible>(match notice {
             Ok(Notice::Reload(generation)) => Event::default().event("reload").data(app.version(generation)),
             Ok(Notice::Problems(_, problems)) => problems_event(&problems),
             // Missed some notices: the page is stale for sure.
             Err(_) => Event::default().event("reload").data("lagged"),
         })
     });
-    Sse::new(tokio_stream::once(Ok(hello)).chain(updates)).keep_alive(KeepAlive::new().interval(EVENTS_KEEP_ALIVE))
+    let stream = Slotted { stream: tokio_stream::once(Ok(hello)).chain(updates), _slot: slot };
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(EVENTS_KEEP_ALIVE)).into_response()
+}
+
+/// An event stream holding its slot among the open streams: hyper drops
+/// the stream, and so gives the slot back, when its connection ends.
+struct Slotted<S> {
+    stream: S,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl<S: Stream + Unpin> Stream for Slotted<S> {
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        Pin::new(&mut self.stream).poll_next(cx)
+    }
 }
 
 fn problems_event(problems: &[Diagnostic]) -> Event {

@@ -231,7 +231,7 @@ pub fn start_with(opts: &ServeOptions, limits: Limits) -> Result<Running, ServeE
 
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
     let hosts = HostPolicy::new(addr.ip());
-    let app = Arc::new(http::App { state, instance: format!("{instance:x}"), hosts, url: url.clone() });
+    let app = Arc::new(http::App::new(state, format!("{instance:x}"), hosts, url.clone(), limits.max_event_streams));
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = std::thread::Builder::new()
         .name("lede-http".into())
