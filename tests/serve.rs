@@ -701,3 +701,241 @@ fn edits_in_one_batch_that_shift_each_other_are_all_rendered() {
     assert!(server.get("/_members/articles/alpha/").body.contains("Shifted Title"));
     assert!(!server.get("/articles/beta/").body.contains("Shifted Title"));
 }
+
+/// A `GET` of `path` naming `host` in its `Host` header.
+fn get_as(addr: SocketAddr, host: &str, path: &str) -> Response {
+    raw(addr, format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+}
+
+#[test]
+fn a_host_that_does_not_name_the_preview_is_refused_on_every_path() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let port = server.addr.port();
+    let url = format!("http://127.0.0.1:{port}/");
+    // What a page on another site sees after pointing a name of its own at 127.0.0.1.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("10.0.0.1:{port}"),
+    ] {
+        for path in ["/", "/articles/paid/", "/_members/articles/paid/", "/_members/", "/_lede/events", "/nope", "/articles/alpha"] {
+            let res = get_as(server.addr, &host, path);
+            assert_eq!(res.status, 403, "{host} {path}");
+            assert!(!res.body.contains("PAID-SENTENCE") && !res.body.contains("Paid Analysis"), "{host} {path} leaked: {}", res.body);
+            assert!(!res.body.contains("event: hello"), "{host} {path} opened an event stream");
+            assert!(res.body.contains("refused") && res.body.contains(&url), "{host} {path}: the refusal says where to go: {}", res.body);
+        }
+    }
+    let foreign = get_as(server.addr, "evil.example", "/_members/articles/paid/");
+    assert!(foreign.body.contains("\"evil.example\""), "the refused Host is named: {}", foreign.body);
+
+    // No Host at all, two of them, or a good one with a target naming another host.
+    for request in [
+        "GET /_members/articles/paid/ HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+        "GET /_members/articles/paid/ HTTP/1.0\r\n\r\n".to_string(),
+        format!("GET /_members/articles/paid/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n"),
+        "GET http://evil.example/_members/articles/paid/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".to_string(),
+    ] {
+        let res = server.raw(request.as_bytes());
+        assert!(matches!(res.status, 400 | 403), "{request:?}: {}", res.status);
+        assert!(!res.body.contains("PAID-SENTENCE"), "{request:?} leaked");
+    }
+
+    // The loopback by name or number, with the port or without.
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), "localhost".to_string(), format!("[::1]:{port}"), format!("site.localhost:{port}")] {
+        let res = get_as(server.addr, &host, "/_members/articles/paid/");
+        assert_eq!(res.status, 200, "{host}: {}", res.body);
+        assert!(res.body.contains("PAID-SENTENCE"), "{host}");
+    }
+    let absolute = server.raw(format!("GET http://localhost:{port}/articles/alpha/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n").as_bytes());
+    assert_eq!(absolute.status, 200);
+}
+
+#[test]
+fn links_and_redirects_built_from_the_path_stay_on_the_site() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    for (path, public, members) in [
+        ("/_members//evil.example/x", "/evil.example/x", "/_members/evil.example/x"),
+        ("//evil.example/x", "/evil.example/x", "/_members/evil.example/x"),
+        ("/_members///evil.example/x/", "/evil.example/x/", "/_members/evil.example/x/"),
+        ("/_members//articles/alpha", "/articles/alpha", "/_members/articles/alpha"),
+    ] {
+        let res = server.get(path);
+        assert_eq!(res.status, 404, "{path}");
+        assert!(res.header("location").is_none(), "{path}");
+        assert!(res.body.contains(&format!("<a href=\"{public}\"")), "{path}: public switch link:\n{}", res.body);
+        assert!(res.body.contains(&format!("<a href=\"{members}\"")), "{path}: subscriber switch link:\n{}", res.body);
+        for off_site in ["href=\"//", "href=\"/\\", "href=\"/%5C"] {
+            assert!(!res.body.contains(off_site), "{path}: a link to another host ({off_site}):\n{}", res.body);
+        }
+    }
+    for path in ["/\\evil.example/x", "/_members/\\evil.example", "/%2F%2Fevil.example/x", "/_members/%5Cevil.example"] {
+        let res = server.get(path);
+        assert!(res.status >= 400, "{path}: {}", res.status);
+        assert!(!res.body.contains("href=\"//") && !res.body.contains("href=\"/\\"), "{path}:\n{}", res.body);
+        assert!(res.header("location").is_none(), "{path}");
+    }
+}
+
+/// An open `/_lede/events` stream that has said hello, or the status it was refused with.
+fn open_events(addr: SocketAddr) -> Result<TcpStream, Response> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    stream.write_all(b"GET /_lede/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).expect("read the event stream");
+        assert!(n > 0, "closed before anything came: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&seen);
+        if text.contains("event: hello") {
+            return Ok(stream);
+        }
+        if let Some(end) = text.find("\r\n\r\n") {
+            let head = parse(&seen[..end + 4]);
+            if head.status != 200 {
+                let length = head.header("content-length").and_then(|l| l.parse::<usize>().ok()).unwrap_or(0);
+                if seen.len() >= end + 4 + length {
+                    return Err(parse(&seen));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn event_streams_past_the_cap_get_503_and_a_closed_one_frees_its_slot() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let cap = lede::serve::conn::MAX_EVENT_STREAMS;
+    let mut open: Vec<TcpStream> = (0..cap).map(|i| open_events(server.addr).unwrap_or_else(|r| panic!("stream {i}: {} {}", r.status, r.body))).collect();
+    for _ in 0..3 {
+        let refused = open_events(server.addr).expect_err("a stream past the cap");
+        assert_eq!(refused.status, 503);
+        assert!(refused.body.contains(&format!("{cap} are open")), "{}", refused.body);
+    }
+    eventually("terminal warning", || server.stderr(), "live-reload streams are open");
+    // Pages still load while the streams are all taken.
+    assert_eq!(server.get("/articles/alpha/").status, 200);
+
+    drop(open.pop());
+    let started = Instant::now();
+    let reopened = loop {
+        match open_events(server.addr) {
+            Ok(stream) => break stream,
+            Err(res) => assert!(started.elapsed() < DEADLINE, "the closed stream's slot never came back: {} {}", res.status, res.body),
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(open_events(server.addr).map(|_| ()).map_err(|r| r.status), Err(503), "one slot came back, not two");
+    drop(reopened);
+}
+
+/// `lede serve` in this process under `limits`, on any free port of 127.0.0.1.
+fn start_with(site: &Site, limits: lede::serve::Limits) -> lede::serve::Running {
+    let opts = lede::serve::ServeOptions { root: site.root().to_path_buf(), port: Some(0), ..lede::serve::ServeOptions::default() };
+    lede::serve::start_with(&opts, limits).expect("start lede serve")
+}
+
+/// Reads until the server closes `stream`; how long that took, and what came.
+fn until_closed(stream: &mut TcpStream, limit: Duration) -> (Duration, String) {
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).expect("timeout");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("still open after {:?} ({e}); read: {}", started.elapsed(), String::from_utf8_lossy(&seen)),
+        }
+    }
+    (started.elapsed(), String::from_utf8_lossy(&seen).into_owned())
+}
+
+#[test]
+fn slow_headers_and_idle_connections_are_cut_off() {
+    let site = fixture();
+    let timeout = Duration::from_millis(300);
+    let running = start_with(&site, lede::serve::Limits { header_timeout: timeout, ..lede::serve::Limits::default() });
+    let addr = running.addr();
+    let connect = || TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    // Far more than the timeout, far less than the default one.
+    let bound = Duration::from_secs(5);
+
+    // Half a header, then nothing.
+    let mut half = connect();
+    half.write_all(b"GET /_members/articles/paid/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ").expect("send");
+    let (took, got) = until_closed(&mut half, bound);
+    assert!(took >= timeout - Duration::from_millis(50), "cut after {took:?}");
+    assert!(!got.contains("PAID-SENTENCE"), "{got}");
+
+    // A header trickled one line at a time, each well within the timeout.
+    let mut trickle = connect();
+    let mut writer = trickle.try_clone().expect("clone");
+    let trickling = std::thread::spawn(move || {
+        let _ = writer.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for i in 0..80 {
+            std::thread::sleep(Duration::from_millis(100));
+            if writer.write_all(format!("X-{i}: a\r\n").as_bytes()).is_err() {
+                return i;
+            }
+        }
+        80
+    });
+    let (took, _) = until_closed(&mut trickle, bound);
+    assert!(took < Duration::from_secs(4), "a trickled header held the connection {took:?}");
+    assert!(trickling.join().expect("writer") < 80, "every line of the trickle was taken");
+
+    // Nothing at all.
+    let mut silent = connect();
+    let (took, got) = until_closed(&mut silent, bound);
+    assert!(took >= timeout - Duration::from_millis(50) && got.is_empty(), "{took:?} {got}");
+
+    // A kept-alive connection with nothing more to ask.
+    let mut idle = connect();
+    idle.write_all(b"GET /articles/alpha/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    let (_, got) = until_closed(&mut idle, bound);
+    assert!(got.starts_with("HTTP/1.1 200") && got.contains("First Title"), "{got}");
+
+    // Prompt clients are served as ever.
+    assert!(request(addr, "GET", "/articles/alpha/").body.contains("First Title"));
+    running.stop();
+}
+
+#[test]
+fn connections_past_the_cap_get_503_and_a_stalled_one_is_cut_off() {
+    let site = fixture();
+    // Bigger than what the kernel buffers between the two ends of a loopback connection.
+    site.write("static/big.bin", "x".repeat(48 << 20));
+    let stall = Duration::from_millis(500);
+    let running = start_with(&site, lede::serve::Limits { max_connections: 1, stall_timeout: stall, ..lede::serve::Limits::default() });
+    let addr = running.addr();
+
+    // Asks for a large file and never reads it: the server's writes stop moving.
+    let mut stalled = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    stalled.write_all(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let refused = request(addr, "GET", "/articles/alpha/");
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert!(refused.body.contains("at most 1 at once"), "{}", refused.body);
+
+    let served = loop {
+        let res = request(addr, "GET", "/articles/alpha/");
+        if res.status == 200 {
+            break started.elapsed();
+        }
+        assert!(started.elapsed() < DEADLINE, "the stalled connection kept its slot: {} {}", res.status, res.body);
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(served >= stall / 2, "served again after {served:?}, before the stall timeout");
+    drop(stalled);
+    running.stop();
+}

@@ -1,10 +1,15 @@
 //! The preview's HTTP/1.1 side: one port serving the public tree at `/`,
 //! the members tree under `/_members/`, and live-reload events at
-//! `/_lede/events`. Only files of the built site in memory are served;
-//! nothing here touches the disk, and nothing request data holds can panic it.
+//! `/_lede/events`. Only requests that name the preview in their `Host`
+//! are answered (see [`super::host`]), and only with files of the built
+//! site in memory; nothing here touches the disk, and nothing request data
+//! holds can panic it.
 
 use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -13,15 +18,22 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
 use crate::diagnostics::Diagnostic;
 use crate::output::Target;
 
+use super::host::HostPolicy;
 use super::inject::{escape, inject, overlay_html, Chrome};
 use super::memory::{slot, Notice, Snapshot, State};
-use super::route::{content_type, counterpart, route, Route};
+use super::route::{content_type, counterpart, normalize, route, Route};
+
+/// How often an open event stream gets a comment when nothing else is
+/// sent: it shows a proxy or the browser the stream is alive, and it is
+/// what keeps a healthy stream from looking stalled (see `conn::STALL_TIMEOUT`).
+pub const EVENTS_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What every handler shares.
 pub struct App {
@@ -29,9 +41,32 @@ pub struct App {
     pub state: Arc<State>,
     /// Tells this server run apart from a restarted one (tabs reload on a new one).
     pub instance: String,
+    /// Which `Host` values are answered.
+    pub hosts: HostPolicy,
+    /// The preview's public URL without a trailing slash, offered when a request is refused.
+    pub url: String,
+    /// One permit per event stream that may still open.
+    pub streams: Arc<Semaphore>,
+    /// The most event streams open at once (the permits `streams` started with).
+    pub max_streams: usize,
+    /// Whether the terminal was told that the event streams ran out.
+    pub streams_warned: AtomicBool,
 }
 
 impl App {
+    /// The shared state of a preview listening on `hosts`'s address at `url`.
+    pub fn new(state: Arc<State>, instance: String, hosts: HostPolicy, url: String, max_streams: usize) -> Self {
+        App {
+            state,
+            instance,
+            hosts,
+            url,
+            streams: Arc::new(Semaphore::new(max_streams)),
+            max_streams,
+            streams_warned: AtomicBool::new(false),
+        }
+    }
+
     fn version(&self, generation: u64) -> String {
         format!("{}-{generation}", self.instance)
     }
@@ -43,6 +78,10 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
+    // Before anything else, on every path: see `host`.
+    if let Some(refusal) = refuse_host(&app, &req) {
+        return refusal;
+    }
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
@@ -53,7 +92,7 @@ async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
     }
     match route(&path) {
         Route::Bad => text(StatusCode::BAD_REQUEST, "Bad request: that path cannot name a file of the site.\n"),
-        Route::Events => events(&app).into_response(),
+        Route::Events => events(&app),
         Route::NotFound(target) => app.state.read(|snap| Reply { app: &app, snap, target, path: &path }.not_found()),
         Route::File(lookup) => app.state.read(|snap| {
             let reply = Reply { app: &app, snap, target: lookup.target, path: &path };
@@ -66,9 +105,11 @@ async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
             }
             match &lookup.folder_index {
                 Some(index) if tree.contains_key(index) => {
+                    // Never a `Location` from the path as sent: see `normalize`.
+                    let folder = normalize(&path);
                     let location = match &query {
-                        Some(q) => format!("{path}/?{q}"),
-                        None => format!("{path}/"),
+                        Some(q) => format!("{folder}/?{q}"),
+                        None => format!("{folder}/"),
                     };
                     redirect(&location)
                 }
@@ -84,7 +125,7 @@ struct Reply<'a> {
     snap: &'a Snapshot,
     /// The tree the request is in.
     target: Target,
-    /// The request path as sent.
+    /// The request path as sent; echoed only through `normalize`.
     path: &'a str,
 }
 
@@ -116,7 +157,7 @@ impl Reply<'_> {
         }
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>Nothing is built at <code>{}</code>.</p></body></html>\n",
-            escape(self.path)
+            escape(&normalize(self.path))
         );
         self.file("404.html", &Arc::from(html.into_bytes()), StatusCode::NOT_FOUND)
     }
@@ -150,6 +191,37 @@ fn text(status: StatusCode, message: &'static str) -> Response {
     respond(status, "text/plain; charset=utf-8", Bytes::from_static(message.as_bytes()))
 }
 
+/// A 403 for a request that does not name this preview in exactly one
+/// `Host` header (and in its target, when that is an absolute URL); `None`
+/// when it does.
+fn refuse_host(app: &App, req: &Request) -> Option<Response> {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let (named, sent) = match (hosts.next(), hosts.next()) {
+        (Some(one), None) => (one.to_str().ok(), true),
+        (None, _) => (None, false),
+        (Some(_), Some(_)) => (None, true),
+    };
+    let target_ok = req.uri().authority().is_none_or(|a| app.hosts.allows(a.as_str()));
+    if target_ok && named.is_some_and(|h| app.hosts.allows(h)) {
+        return None;
+    }
+    let what = match (named, sent) {
+        (Some(host), _) if target_ok => format!("the Host {:?}", host.chars().take(200).collect::<String>()),
+        (Some(_), _) => "a request whose target names another host".to_string(),
+        (None, false) => "a request without a Host header".to_string(),
+        (None, true) => "a request without exactly one readable Host header".to_string(),
+    };
+    let message = format!(
+        "403 Forbidden: lede serve refused {what}.\n\
+         The preview answers only requests addressed to {}, so that a web page on another site cannot read it \
+         through a DNS name of its own pointed at this machine (DNS rebinding).\n\
+         Open {}/ instead.\n",
+        app.hosts.describe(),
+        app.url
+    );
+    Some(respond(StatusCode::FORBIDDEN, "text/plain; charset=utf-8", Bytes::from(message)))
+}
+
 fn redirect(location: &str) -> Response {
     // The path was checked by `route`, so it is a valid header value; if not, say so rather than panic.
     match HeaderValue::from_str(location) {
@@ -163,21 +235,53 @@ fn redirect(location: &str) -> Response {
 }
 
 /// The live-reload stream: `hello` with the current version, then one
-/// event per rebuild. It only waits on a channel, so it holds no thread.
-fn events(app: &Arc<App>) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+/// event per rebuild. It only waits on a channel, so it holds no thread;
+/// it holds one of the `max_streams` slots until its connection ends, and
+/// past them the answer is a 503.
+fn events(app: &Arc<App>) -> Response {
+    let Ok(slot) = app.streams.clone().try_acquire_owned() else {
+        if !app.streams_warned.swap(true, Ordering::Relaxed) {
+            eprintln!(
+                "warning: {} live-reload streams are open, the most the preview keeps; tabs opened now will not reload by themselves",
+                app.max_streams
+            );
+        }
+        let message = format!(
+            "Too many live-reload streams: {} are open, the most the preview keeps (each tab keeps one). \
+             Close some tabs of the preview; pages still load, but do not reload by themselves.\n",
+            app.max_streams
+        );
+        return respond(StatusCode::SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", Bytes::from(message));
+    };
     // Subscribe before reading the version, so no rebuild falls in between.
     let rx = app.state.subscribe();
     let hello = Event::default().event("hello").retry(Duration::from_millis(1000)).data(app.version(app.state.read(|s| s.generation)));
     let app = app.clone();
     let updates = BroadcastStream::new(rx).map(move |notice| {
-        Ok(match notice {
+        Ok::<_, Infallible>(match notice {
             Ok(Notice::Reload(generation)) => Event::default().event("reload").data(app.version(generation)),
             Ok(Notice::Problems(_, problems)) => problems_event(&problems),
             // Missed some notices: the page is stale for sure.
             Err(_) => Event::default().event("reload").data("lagged"),
         })
     });
-    Sse::new(tokio_stream::once(Ok(hello)).chain(updates)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    let stream = Slotted { stream: tokio_stream::once(Ok(hello)).chain(updates), _slot: slot };
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(EVENTS_KEEP_ALIVE)).into_response()
+}
+
+/// An event stream holding its slot among the open streams: hyper drops
+/// the stream, and so gives the slot back, when its connection ends.
+struct Slotted<S> {
+    stream: S,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl<S: Stream + Unpin> Stream for Slotted<S> {
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        Pin::new(&mut self.stream).poll_next(cx)
+    }
 }
 
 fn problems_event(problems: &[Diagnostic]) -> Event {

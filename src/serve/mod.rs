@@ -11,6 +11,8 @@
 //! [`watch::Gather`]; `--poll` adds up to 300 ms before a change is seen).
 //! See docs/serve.md for numbers.
 
+pub mod conn;
+pub mod host;
 pub mod http;
 pub mod inject;
 pub mod memory;
@@ -28,6 +30,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::CONFIG_FILE;
 
+pub use conn::Limits;
+use host::HostPolicy;
 use memory::State;
 use rebuild::{Builder, Report, Urls};
 use watch::{Gather, Watcher};
@@ -193,6 +197,11 @@ impl Drop for Running {
 
 /// Binds, builds the site once, then serves and watches in background threads.
 pub fn start(opts: &ServeOptions) -> Result<Running, ServeError> {
+    start_with(opts, Limits::default())
+}
+
+/// [`start`] under other limits than the default ones (tests shorten the timeouts).
+pub fn start_with(opts: &ServeOptions, limits: Limits) -> Result<Running, ServeError> {
     let root = opts.root.canonicalize().map_err(|_| ServeError::NotASite(opts.root.clone()))?;
     if !root.join(CONFIG_FILE).is_file() {
         return Err(ServeError::NotASite(opts.root.clone()));
@@ -221,11 +230,12 @@ pub fn start(opts: &ServeOptions) -> Result<Running, ServeError> {
         .map_err(ServeError::Start)?;
 
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
-    let app = Arc::new(http::App { state, instance: format!("{instance:x}") });
+    let hosts = HostPolicy::new(addr.ip());
+    let app = Arc::new(http::App::new(state, format!("{instance:x}"), hosts, url.clone(), limits.max_event_streams));
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = std::thread::Builder::new()
         .name("lede-http".into())
-        .spawn(move || serve_http(listener, app, stopped))
+        .spawn(move || serve_http(listener, app, limits, stopped))
         .map_err(ServeError::Start)?;
     Ok(Running { addr, url, stop_server: Some(stop_server), server: Some(server), stop_rebuilds: tx })
 }
@@ -268,17 +278,16 @@ fn local_url(addr: SocketAddr) -> String {
     format!("http://{}", SocketAddr::new(shown, addr.port()))
 }
 
-fn serve_http(listener: TcpListener, app: Arc<http::App>, stopped: tokio::sync::oneshot::Receiver<()>) -> io::Result<()> {
+fn serve_http(listener: TcpListener, app: Arc<http::App>, limits: Limits, stopped: tokio::sync::oneshot::Receiver<()>) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let result = runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        tokio::select! {
-            result = axum::serve(listener, http::router(app)) => result,
-            _ = stopped => Ok(()),
-        }
+        conn::serve(listener, http::router(app), limits, stopped).await;
+        Ok(())
     });
-    // Open event streams never end by themselves; do not wait for them.
+    // Open event streams never end by themselves: `conn::serve` gave them
+    // their grace, and whatever is left is dropped here.
     runtime.shutdown_timeout(Duration::from_millis(200));
     result
 }

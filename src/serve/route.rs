@@ -96,13 +96,42 @@ fn decode_segments(rest: &str) -> Option<Vec<String>> {
         .collect()
 }
 
-/// The URL of the same page in the other tree (for the view switch).
+/// The request path as it may be echoed in a link, a `Location` or a page:
+/// one `/` at the start and between segments, and `\\`, `?`, `#` and
+/// anything but visible ASCII percent-encoded. Browsers read a path that
+/// starts with `//` or `/\\` as the name of another host, so a path sent
+/// as `/_members//evil.example/x` must never come back as is.
+pub fn normalize(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 1);
+    out.push('/');
+    for c in raw.chars() {
+        match c {
+            '/' if out.ends_with('/') => {}
+            '/' => out.push('/'),
+            '!'..='~' if !matches!(c, '\\' | '?' | '#') => out.push(c),
+            _ => {
+                let mut utf8 = [0u8; 4];
+                for byte in c.encode_utf8(&mut utf8).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The URL of the same page in each tree (for the view switch), built
+/// from the [`normalize`]d path so that neither can leave the site.
 pub fn counterpart(raw: &str, target: Target) -> (String, String) {
+    let path = normalize(raw);
     match target {
-        Target::Public => (raw.to_string(), format!("{MEMBERS_PREFIX}{raw}")),
+        Target::Public => {
+            let members = format!("{MEMBERS_PREFIX}{path}");
+            (path, members)
+        }
         Target::Members => {
-            let public = raw.strip_prefix(MEMBERS_PREFIX).filter(|p| p.starts_with('/')).unwrap_or("/");
-            (public.to_string(), raw.to_string())
+            let public = path.strip_prefix(MEMBERS_PREFIX).filter(|p| p.starts_with('/')).unwrap_or("/").to_string();
+            (public, path)
         }
     }
 }
@@ -204,6 +233,60 @@ mod tests {
         assert_eq!(counterpart("/articles/x/", Target::Public), ("/articles/x/".into(), "/_members/articles/x/".into()));
         assert_eq!(counterpart("/_members/articles/x/", Target::Members), ("/articles/x/".into(), "/_members/articles/x/".into()));
         assert_eq!(counterpart("/_members/", Target::Members).0, "/");
+    }
+
+    /// Whether a link to `href` stays on this site: a path that starts
+    /// with `//` or `/\\` is read by browsers as another host.
+    fn stays_on_site(href: &str) -> bool {
+        href.starts_with('/') && !href[1..].starts_with(['/', '\\'])
+    }
+
+    #[test]
+    fn switch_links_from_unnormalised_paths_stay_on_the_site() {
+        use Target::{Members, Public};
+        for (raw, target, public, members) in [
+            ("//x", Public, "/x", "/_members/x"),
+            ("//evil.example/x", Public, "/evil.example/x", "/_members/evil.example/x"),
+            ("///evil.example//x//", Public, "/evil.example/x/", "/_members/evil.example/x/"),
+            ("/_members//x", Members, "/x", "/_members/x"),
+            ("/_members//evil.example/x", Members, "/evil.example/x", "/_members/evil.example/x"),
+            ("/_members///x/", Members, "/x/", "/_members/x/"),
+            ("/_members//", Members, "/", "/_members/"),
+            ("/_members", Members, "/", "/_members"),
+            ("/%2F%2Fx", Public, "/%2F%2Fx", "/_members/%2F%2Fx"),
+            ("/_members/%2F%2Fx", Members, "/%2F%2Fx", "/_members/%2F%2Fx"),
+            ("/\\x", Public, "/%5Cx", "/_members/%5Cx"),
+            ("/\\\\evil.example/x", Public, "/%5C%5Cevil.example/x", "/_members/%5C%5Cevil.example/x"),
+            ("//\\evil.example", Public, "/%5Cevil.example", "/_members/%5Cevil.example"),
+            ("/_members/\\evil.example", Members, "/%5Cevil.example", "/_members/%5Cevil.example"),
+            ("/_members//\\evil.example", Members, "/%5Cevil.example", "/_members/%5Cevil.example"),
+            ("/a b\t\u{e9}", Public, "/a%20b%09%C3%A9", "/_members/a%20b%09%C3%A9"),
+            ("///", Public, "/", "/_members/"),
+            ("", Public, "/", "/_members/"),
+            ("x", Public, "/x", "/_members/x"),
+        ] {
+            assert_eq!(counterpart(raw, target), (public.to_string(), members.to_string()), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn no_path_makes_a_link_or_location_to_another_host() {
+        // Every path of up to four of these pieces, in both trees.
+        let pieces = ["/", "\\", "//", "_members", "evil.example", "%2F", "%5C", ".", " ", "?"];
+        let mut paths = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = paths.iter().flat_map(|p| pieces.iter().map(move |x| format!("{p}{x}"))).collect();
+            paths.extend(longer);
+        }
+        for raw in &paths {
+            let normal = normalize(raw);
+            assert!(stays_on_site(&normal), "{raw:?} → {normal:?}");
+            assert!(stays_on_site(&format!("{normal}/")) || normal == "/", "{raw:?} → {normal:?}/");
+            for target in [Target::Public, Target::Members] {
+                let (public, members) = counterpart(raw, target);
+                assert!(stays_on_site(&public) && stays_on_site(&members), "{raw:?} in {target:?} → {public:?}, {members:?}");
+            }
+        }
     }
 
     #[test]
