@@ -97,6 +97,9 @@ pub struct Document<'a> {
     pub unclosed: Option<Unclosed>,
     /// Footnote labels defined twice.
     pub duplicate_notes: Vec<DuplicateNote>,
+    /// HTML blocks that never met their own end and ran on, past blank
+    /// lines, to the end of a later one of their kind.
+    pub run_on: Vec<Unclosed>,
     toc: Vec<TocEntry>,
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,
@@ -161,7 +164,16 @@ fn is_exact_marker_at(html: &str, at: usize, inner: &str) -> bool {
 
 /// A paragraph line that reaches for comment punctuation around a paywall-like word (`<-- paywall -->`).
 fn line_attempts_marker(line: &str) -> Option<&'static str> {
-    // Code spans show markup as text: a writer may quote a comment there.
+    let outside = without_code_spans(line);
+    let line = paywall::normalized(&outside);
+    let line = line.as_str();
+    let punctuated = ["<!", "<--", "-->", "--!>", "&lt;!--", "<?"].iter().any(|p| line.contains(p));
+    if punctuated { paywall::lookalike(line) } else { None }
+}
+
+/// A line with its code spans left out: they show markup as text, and a
+/// writer may quote a comment there.
+fn without_code_spans(line: &str) -> String {
     let mut outside = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(open) = rest.find('`') {
@@ -177,9 +189,7 @@ fn line_attempts_marker(line: &str) -> Option<&'static str> {
         }
     }
     outside.push_str(rest);
-    let line = outside.as_str();
-    let punctuated = ["<!", "<--", "-->", "--!>", "&lt;!--", "<?"].iter().any(|p| line.contains(p));
-    if punctuated { paywall::lookalike(line) } else { None }
+    outside
 }
 
 /// The string that would close a block that swallowed the rest of the body.
@@ -216,6 +226,25 @@ fn what_is_unclosed(first: &Event<'_>, source: &str) -> String {
             format!("this HTML block ({opening}) never meets its end ({end}), so it runs to the end of the article: add {end} where it should end")
         }
     }
+}
+
+/// Whether an HTML block that only an end string closes (a comment, `<?`,
+/// `<!X`, CDATA, `<pre>`, `<script>`, `<style>`, `<textarea>`) ran past
+/// its own end: another opener of its kind comes before the end string
+/// that closed it (a comment left open, closed by the next comment's `-->`),
+/// or a declaration spans a blank line. What it is, for the message.
+fn runs_into_another(text: &str) -> Option<String> {
+    let lower = text.trim_start().to_ascii_lowercase();
+    let pairs: [(&str, &str); 8] =
+        [("<!--", "-->"), ("<![cdata[", "]]>"), ("<?", "?>"), ("<pre", "</pre>"), ("<script", "</script>"), ("<style", "</style>"), ("<textarea", "</textarea>"), ("<!", ">")];
+    let (open, end) = pairs.into_iter().find(|(open, _)| lower.starts_with(open))?;
+    let after = &lower[open.len()..];
+    let first_end = after.find(end).unwrap_or(after.len());
+    let again = if open == "<!" { after[..first_end].contains("\n\n") || after[..first_end].contains("\n \n") } else { after[..first_end].contains(open) };
+    again.then(|| {
+        let opening: String = text.trim_start().chars().take_while(|&c| c != '\n').take(24).collect();
+        format!("this HTML block ({opening}) never meets its own end ({end}): CommonMark runs it on, past blank lines, to the end of a later one, and it would count as one block; add {end} where it should end")
+    })
 }
 
 /// A paragraph that no open block can take in: it proves the blocks before it ended.
@@ -255,6 +284,7 @@ impl<'a> Document<'a> {
             lookalikes: Vec::new(),
             unclosed: None,
             duplicate_notes: Vec::new(),
+            run_on: Vec::new(),
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
@@ -270,6 +300,8 @@ impl<'a> Document<'a> {
         // The last top-level construct: its source range and whether it is one that only an end string closes.
         let mut last_top: Option<(std::ops::Range<usize>, bool)> = None;
         let mut in_code = 0usize;
+        // The HTML block being read: its offset and its text so far.
+        let mut html_block: Option<(usize, String)> = None;
         let mut words = WordCounter::new();
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             words.event(&event);
@@ -299,8 +331,14 @@ impl<'a> Document<'a> {
                     }
                     match tag {
                         Tag::CodeBlock(_) => in_code += 1,
+                        Tag::HtmlBlock => html_block = Some((range.start, String::new())),
                         Tag::Paragraph => {
                             let source = &body[range.clone()];
+                            if source.len() <= 80
+                                && let Some(why) = paywall::bare_attempt(&without_code_spans(source))
+                            {
+                                doc.lookalikes.push(Lookalike { offset: range.start, why });
+                            }
                             let mut line_start = range.start;
                             for line in source.split_inclusive('\n') {
                                 if let Some(why) = line_attempts_marker(line) {
@@ -315,8 +353,20 @@ impl<'a> Document<'a> {
                 }
                 Event::End(tag) => {
                     depth = depth.saturating_sub(1);
-                    if matches!(tag, TagEnd::CodeBlock) {
-                        in_code = in_code.saturating_sub(1);
+                    match tag {
+                        TagEnd::CodeBlock => in_code = in_code.saturating_sub(1),
+                        TagEnd::HtmlBlock => {
+                            if let Some((start, text)) = html_block.take() {
+                                // A marker block of its own at the top level is judged below.
+                                doc.scan_html(&text, start, depth > 0 || footnote.is_some());
+                                if depth == 0
+                                    && let Some(what) = runs_into_another(&text)
+                                {
+                                    doc.run_on.push(Unclosed { offset: start, what });
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 Event::Text(t) if in_code > 0 => {
@@ -328,19 +378,13 @@ impl<'a> Document<'a> {
                         at += line.len();
                     }
                 }
-                Event::Html(h) | Event::InlineHtml(h) => {
-                    let inline = matches!(event, Event::InlineHtml(_));
-                    for (at, inner) in paywall::constructs(h) {
-                        if is_exact_marker_at(h, at, inner) {
-                            // A marker block of its own is judged once the block ends.
-                            if depth > 1 || inline || footnote.is_some() {
-                                doc.misplaced_markers.push(range.start + at);
-                            }
-                        } else if let Some(why) = paywall::lookalike(inner) {
-                            doc.lookalikes.push(Lookalike { offset: range.start + at, why });
-                        }
-                    }
-                }
+                // An HTML block arrives a line at a time: a comment over several
+                // lines is read whole, once the block ends.
+                Event::Html(h) => match &mut html_block {
+                    Some((_, text)) => text.push_str(h),
+                    None => doc.scan_html(h, range.start, true),
+                },
+                Event::InlineHtml(h) => doc.scan_html(h, range.start, true),
                 _ => {}
             }
             if depth == 0 && !matches!(event, Event::End(_)) {
@@ -403,6 +447,22 @@ impl<'a> Document<'a> {
         doc
     }
 
+    /// Notes the markers and the attempts at one in a piece of raw HTML at
+    /// `offset` of the body. `nested`: an exact marker there cannot cut.
+    fn scan_html(&mut self, html: &str, offset: usize, nested: bool) {
+        for (at, inner) in paywall::constructs(html) {
+            if is_exact_marker_at(html, at, inner) {
+                if nested {
+                    self.misplaced_markers.push(offset + at);
+                }
+            } else if let Some(why) = paywall::lookalike(inner) {
+                // A comment left open runs on to the next `-->`, perhaps a marker's.
+                let why = if inner.contains("<!--") { "a comment opened above it and left open runs into it, so it does not cut (close that comment with -->)" } else { why };
+                self.lookalikes.push(Lookalike { offset: offset + at, why });
+            }
+        }
+    }
+
     /// Number of top-level content blocks (markers and footnote definitions excluded).
     pub fn block_count(&self) -> usize {
         self.blocks.len()
@@ -424,6 +484,9 @@ impl<'a> Document<'a> {
                     Some(id) => id.to_string(),
                     None => slugify(&title),
                 };
+                // `fnref-1` numbered on would stay a back link's id (`fnref-1-2`,
+                // `fnref-1-3`, …) for ever: such a heading gets a prefix instead.
+                let base = if is_reserved_id(&base) && (base.starts_with("fn-") || base.starts_with("fnref-")) { format!("h-{base}") } else { base };
                 let mut unique = base.clone();
                 let mut n = next.get(&base).copied().unwrap_or(1);
                 if n > 1 {
@@ -1040,7 +1103,10 @@ mod tests {
     fn heading_ids_never_repeat_the_themes_or_the_footnotes() {
         let r = render("## Main\n\n## Subscribe\n\n## Fn 1\n\n## Top {#top}\n\n## Fnref 2 3\n\n## Fn 1 2\n", Cut::Free);
         let ids: Vec<&str> = r.public.toc.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(ids, ["main-2", "subscribe-2", "fn-1-2", "top-2", "fnref-2-3-2", "fn-1-2-2"]);
+        assert_eq!(ids, ["main-2", "subscribe-2", "h-fn-1", "top-2", "h-fnref-2-3", "fn-1-2"]);
+        let r = render("## Fnref 1\n\n## Fnref 1 {#fnref-1}\n", Cut::Free);
+        let ids: Vec<&str> = r.public.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["h-fnref-1", "h-fnref-1-2"]);
     }
 
     #[test]

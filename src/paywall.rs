@@ -170,8 +170,8 @@ fn osa_distance(a: &str, b: &str) -> usize {
 /// construct, or a line of text around `<!--`-like punctuation.
 pub fn lookalike(text: &str) -> Option<&'static str> {
     let invisible = text.chars().any(is_invisible);
-    let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect::<String>().to_lowercase();
-    let words: Vec<&str> = visible.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words = words_of(text);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     // "pay wall", "pay-wall" and "pay_wall" are one word split.
     let joined = words.windows(2).any(|w| w[0].len() + w[1].len() <= 9 && near_paywall(&format!("{}{}", w[0], w[1])));
     let mentions = joined || words.iter().any(|w| near_paywall(w));
@@ -179,10 +179,50 @@ pub fn lookalike(text: &str) -> Option<&'static str> {
         return Some(if invisible { "it has an invisible character in it" } else { "it is not exactly the marker" });
     }
     let squashed: String = words.concat();
-    if words.len() <= 2 && OTHER_TOOLS.contains(&squashed.as_str()) || OTHER_TOOLS.contains(&words.join("-").as_str()) {
+    // Non-ASCII text was read through the skeleton, which spells `m` as `rn`.
+    let other = |w: &str| OTHER_TOOLS.iter().any(|t| *t == w || unicode_security::skeleton(t).collect::<String>() == w);
+    if words.len() <= 2 && other(&squashed) || other(&words.join("-")) {
         return Some("it is another tool's cutoff marker; lede's is <!-- paywall -->");
     }
     None
+}
+
+/// `text` as it reads: invisible characters dropped, lower case, and
+/// characters that look like others (Cyrillic `р`, full-width `＜`) as
+/// the ones they look like (Unicode's confusable skeleton).
+pub fn normalized(text: &str) -> String {
+    let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect::<String>().to_lowercase();
+    if visible.is_ascii() { visible } else { unicode_security::skeleton(&visible).collect::<String>().to_lowercase() }
+}
+
+/// The words of `text`, each as it reads ([`normalized`]). Words are told
+/// apart before the skeleton is taken, which spells some punctuation (an
+/// em dash) as a letter.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && !is_invisible(c)).filter(|w| !w.is_empty()).map(normalized).filter(|w| !w.is_empty()).collect()
+}
+
+/// Why a paragraph looks like another tool's way of writing a cutoff
+/// (`{{< paywall >}}`, `[paywall]`, or the word alone), if it does.
+pub fn bare_attempt(paragraph: &str) -> Option<&'static str> {
+    // A cutoff written some other way is short; prose is let through at once.
+    if paragraph.len() > 80 {
+        return None;
+    }
+    let text = normalized(paragraph);
+    let words = words_of(paragraph);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    if !words.iter().any(|w| near_paywall(w)) && !words.windows(2).any(|w| w[0].len() + w[1].len() <= 9 && near_paywall(&format!("{}{}", w[0], w[1]))) {
+        return None;
+    }
+    let shortcode = ["{{", "{%", "[[", "<<", "[paywall", "--"].iter().any(|p| text.contains(p));
+    if shortcode {
+        Some("it is written as another tool's shortcode or tag; lede's cutoff is a line <!-- paywall -->")
+    } else if words.len() <= 2 {
+        Some("a paragraph of the word alone is text, not a cutoff; lede's cutoff is a line <!-- paywall -->")
+    } else {
+        None
+    }
 }
 
 /// The text of HTML comments and `<!…>`/`<?…>` constructs in raw HTML
@@ -195,11 +235,11 @@ pub fn constructs(html: &str) -> Vec<(usize, &str)> {
     while let Some(lt) = html[i..].find('<').map(|p| p + i) {
         let rest = &html[lt + 1..];
         let (inner, end) = if let Some(comment) = rest.strip_prefix("!--") {
-            // `--!>` ends a comment in a browser too; a comment with no end runs to the end of the line for this purpose.
-            let stop = comment.find("-->").or_else(|| comment.find("--!>")).unwrap_or_else(|| comment.find('\n').unwrap_or(comment.len()));
+            // `--!>` ends a comment in a browser too; a comment with no end runs to the end of the text.
+            let stop = comment.find("-->").or_else(|| comment.find("--!>")).unwrap_or(comment.len());
             (&comment[..stop], lt + 4 + stop)
         } else if rest.starts_with('!') || rest.starts_with('?') {
-            let stop = rest.find('>').unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
+            let stop = rest.find('>').unwrap_or(rest.len());
             (&rest[1..stop], lt + 1 + stop)
         } else if rest.starts_with('/') || rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
             let name_start = usize::from(rest.starts_with('/'));
@@ -291,13 +331,27 @@ mod tests {
         for harmless in [" a note for editors ", " payroll ", " TODO: check the figures ", "", " wall ", " display all ", " more figures below "] {
             assert_eq!(lookalike(harmless), None, "{harmless:?}");
         }
+        // Letters from other scripts and full-width forms read as the ones they look like.
+        assert!(lookalike(" раywall ").is_some());
+        assert!(lookalike(" ＭＯＲＥ ").is_some());
+        assert!(lookalike("<!—paywall—>").is_some());
+    }
+
+    #[test]
+    fn other_tools_cutoffs_written_as_paragraphs_are_recognised() {
+        for attempt in ["{{< paywall >}}", "{{% paywall %}}", "{% paywall %}", "[paywall]", "!-- paywall --", "-- paywall --", "paywall", "Paywall.", "pay wall"] {
+            assert!(bare_attempt(attempt).is_some(), "{attempt:?}");
+        }
+        for prose in ["The paywall debate goes on for years.", "Our readers", "{{< figure src=x >}}"] {
+            assert_eq!(bare_attempt(prose), None, "{prose:?}");
+        }
     }
 
     #[test]
     fn constructs_finds_comments_declarations_and_tag_names() {
         let html = "<div class=\"paywall\"><!-- paywal --></div><?paywall ?><!paywall><paywall>x<!-- open\nnext";
         let found: Vec<&str> = constructs(html).into_iter().map(|(_, s)| s).collect();
-        assert_eq!(found, ["div", " paywal ", "div", "paywall ?", "paywall", "paywall", " open"]);
+        assert_eq!(found, ["div", " paywal ", "div", "paywall ?", "paywall", "paywall", " open\nnext"]);
         assert_eq!(constructs("<!-- paywall --!> tail").first().map(|c| c.1), Some(" paywall "));
         assert!(constructs("a < b <").is_empty());
     }

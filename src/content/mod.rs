@@ -388,9 +388,9 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
         PaywallSetting::Blocks(_) => true,
         PaywallSetting::Unset => !doc.markers.is_empty() || config.default_free_blocks.is_some(),
     };
-    if meant_to_cut && let Some(u) = &doc.unclosed {
-        // It runs to the end, so the cut would count the paid text as part of one block.
-        problems.push(at_body(u.offset, &u.what));
+    if meant_to_cut {
+        // It runs to the end (or on to a later block), so the cut would count paid text as part of one block.
+        problems.extend(doc.unclosed.iter().chain(&doc.run_on).map(|u| at_body(u.offset, &u.what)));
     }
     if !problems.is_empty() {
         return Err(problems);
