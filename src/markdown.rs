@@ -139,7 +139,18 @@ pub struct Rendered {
 /// Appends to `html` what closes every element, comment or tag it leaves
 /// open, or notes (once) why nothing can.
 fn close_open(html: &mut String, unclosable: &mut Option<(String, String)>) {
-    match crate::balance::closers(html) {
+    let mut result = crate::balance::closers(html);
+    if let Ok(c) = &result
+        && !c.stray_end_tags.is_empty()
+    {
+        // An end tag with no opening tag of the author's would close the
+        // theme's elements around the text, and does nothing else: it goes.
+        for r in c.stray_end_tags.iter().rev() {
+            html.replace_range(r.clone(), "");
+        }
+        result = crate::balance::closers(html);
+    }
+    match result {
         Ok(c) => html.push_str(&c.text),
         Err(u) => {
             if unclosable.is_none() {

@@ -454,6 +454,7 @@ fn the_generator_labels_blocks_by_the_cut_and_the_check_catches_a_leak() {
     // A paid word that lede publishes, and a form left inside an open element, fail the check.
     let leak = check_article("+++\ntitle = \"Case\"\ndate = 2025-01-01\npaywall = 2\n+++\nOne.\n\nTwo zqpaid1q.\n\nThree.\n", None);
     assert!(leak.is_err_and(|e| e.contains("zqpaid1q is in")));
+    // A <div> the free part leaves open is closed on the public page, so the form stands alone.
     let open = check_article("+++\ntitle = \"Case\"\ndate = 2025-01-01\npaywall = 1\n+++\n<div>\nOne.\n\nTwo.\n", None);
-    assert!(open.is_err_and(|e| e.contains("the subscribe form sits inside")));
+    assert!(open.is_ok(), "{open:?}");
 }
