@@ -7,6 +7,7 @@ pub mod content;
 pub mod dates;
 pub mod decimal;
 pub mod diagnostics;
+pub mod leakcheck;
 pub mod markdown;
 pub mod output;
 pub mod paywall;
