@@ -34,22 +34,26 @@ pub const SHINGLE_WORDS: usize = 8;
 
 const K0: u64 = 0x9E37_79B9_7F4A_7C15;
 const K1: u64 = 0xBF58_476D_1CE4_E5B9;
-const K2: u64 = 0x94D0_49BB_1331_11EB;
 /// Base of the rolling sum over a run's last eight word hashes.
-const BASE: u64 = K2 | 1;
+const BASE: u64 = 0x94D0_49BB_1331_11EB;
 const BASE_POW_WORDS: u64 = BASE.wrapping_pow(SHINGLE_WORDS as u32);
+/// Setting bit 5 of an ASCII letter lowercases it; digits already have it.
+const LOWER: u64 = 0x2020_2020_2020_2020;
 
-/// splitmix64's finaliser: every input bit reaches every output bit.
+/// Eight bytes from `at`, little-endian (the caller checked the length).
 #[inline]
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(K1);
-    z = (z ^ (z >> 27)).wrapping_mul(K2);
-    z ^ (z >> 31)
+fn load8(b: &[u8], at: usize) -> u64 {
+    let mut lane = [0u8; 8];
+    lane.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(lane)
 }
 
 /// The hash of one word's lowercased UTF-8 bytes, fed in any pieces: the
-/// result depends only on the bytes, so a word split by an inline tag or a
-/// character reference hashes as the same word written plainly.
+/// result depends only on the bytes (eight at a time, then the rest with
+/// the length), so a word split by an inline tag or a character reference
+/// hashes as the same word written plainly. One multiplication per eight
+/// bytes: the rolling sum and the final mixing of a shingle's key spread
+/// the bits.
 #[derive(Debug, Clone, Copy, Default)]
 struct WordHash {
     state: u64,
@@ -61,7 +65,7 @@ struct WordHash {
 impl WordHash {
     #[inline]
     fn fold(&mut self, block: u64) {
-        self.state = (self.state ^ block).wrapping_mul(K0).rotate_left(29);
+        self.state = (self.state ^ block).wrapping_mul(K0).rotate_left(31);
     }
 
     #[inline]
@@ -76,26 +80,32 @@ impl WordHash {
         }
     }
 
-    /// ASCII letters and digits only: setting bit 5 lowercases a letter and
-    /// leaves a digit as it is, eight bytes at a time.
+    /// `b[start..end]`, ASCII letters and digits only, lowercased.
     #[inline]
-    fn push_ascii_alnum(&mut self, bytes: &[u8]) {
+    fn push_ascii_alnum(&mut self, b: &[u8], start: usize, end: usize) {
         if self.filled != 0 {
-            for &b in bytes {
-                self.push(b | 0x20);
+            for &byte in &b[start..end] {
+                self.push(byte | 0x20);
             }
             return;
         }
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut lane = [0u8; 8];
-            lane.copy_from_slice(chunk);
-            self.fold(u64::from_le_bytes(lane) | 0x2020_2020_2020_2020);
+        let mut at = start;
+        while at + 8 <= end {
+            self.fold(load8(b, at) | LOWER);
+            at += 8;
         }
-        self.len = self.len.wrapping_add((bytes.len() - chunks.remainder().len()) as u32);
-        for &b in chunks.remainder() {
-            self.push(b | 0x20);
+        let rest = end - at;
+        if rest > 0 {
+            // Most words fit in one load that reads a little past them.
+            let lane = if at + 8 <= b.len() {
+                load8(b, at)
+            } else {
+                b[at..end].iter().rev().fold(0u64, |v, &byte| (v << 8) | u64::from(byte))
+            };
+            self.pending = (lane | LOWER) & ((1u64 << (8 * rest)) - 1);
+            self.filled = rest as u32;
         }
+        self.len = self.len.wrapping_add((end - start) as u32);
     }
 
     #[inline]
@@ -106,10 +116,9 @@ impl WordHash {
     /// The word's hash; the hasher is left empty for the next word.
     #[inline]
     fn finish(&mut self) -> u64 {
-        let pending = self.pending;
-        self.fold(pending);
-        self.fold(u64::from(self.len));
-        let h = mix(self.state);
+        let last = self.pending | (u64::from(self.len) << 56);
+        self.fold(last);
+        let h = self.state;
         *self = WordHash::default();
         h
     }
@@ -132,6 +141,8 @@ trait Sink {
     /// A shingle ending at word `index` of `stream` (counted from the start
     /// of the input). `words` holds its eight words when `TEXT`.
     fn shingle(&mut self, stream: Stream, index: u64, key: u64, words: &Words);
+    /// The input is over.
+    fn end(&mut self) {}
 }
 
 /// The last eight words of a run as text, kept only when a sink wants them.
@@ -173,12 +184,46 @@ struct Run {
 }
 
 impl Run {
+    /// Reads the run of ASCII letters and digits starting at `start` (not
+    /// past `limit`) into the word, eight bytes a load: the word's end is
+    /// the lowest flagged byte of `non_alnum`, and the loaded bytes are
+    /// hashed as they are, masked. Returns where the run ends.
+    #[inline(always)]
+    fn read_alnum(&mut self, b: &[u8], start: usize, limit: usize, text: bool) -> usize {
+        if text || self.word.filled != 0 {
+            let end = alnum_end(b, start).min(limit);
+            self.push_ascii_alnum(b, start, end, text);
+            return end;
+        }
+        let mut at = start;
+        while at + 8 <= limit {
+            let lane = load8(b, at);
+            let stop = non_alnum(lane);
+            if stop == 0 {
+                self.word.fold(lane | LOWER);
+                self.word.len = self.word.len.wrapping_add(8);
+                at += 8;
+                continue;
+            }
+            let n = (stop.trailing_zeros() / 8) as usize;
+            if n > 0 {
+                self.word.pending = (lane | LOWER) & ((1u64 << (8 * n)) - 1);
+                self.word.filled = n as u32;
+                self.word.len = self.word.len.wrapping_add(n as u32);
+            }
+            return at + n;
+        }
+        let end = alnum_end(b, at).min(limit);
+        self.push_ascii_alnum(b, at, end, text);
+        end
+    }
+
     #[inline]
-    fn push_ascii_alnum(&mut self, bytes: &[u8], text: bool) {
-        self.word.push_ascii_alnum(bytes);
+    fn push_ascii_alnum(&mut self, b: &[u8], start: usize, end: usize, text: bool) {
+        self.word.push_ascii_alnum(b, start, end);
         if text {
-            for &b in bytes {
-                self.text.push(char::from(b | 0x20));
+            for &byte in &b[start..end] {
+                self.text.push(char::from(byte | 0x20));
             }
         }
     }
@@ -205,7 +250,7 @@ impl Run {
     }
 
     /// Ends the word being read, if any, and hands on the shingle it completes.
-    #[inline]
+    #[inline(always)]
     fn end_word<S: Sink>(&mut self, stream: Stream, sink: &mut S) {
         if self.word.is_empty() {
             return;
@@ -226,7 +271,10 @@ impl Run {
             self.words.at = (self.words.at + 1) % SHINGLE_WORDS;
         }
         if self.filled == SHINGLE_WORDS {
-            sink.shingle(stream, self.index, mix(self.roll), &self.words);
+            // The top bits pick the index's bucket: a multiplication brings
+            // every bit of the sum up to them.
+            let key = (self.roll ^ (self.roll >> 29)).wrapping_mul(K1);
+            sink.shingle(stream, self.index, key, &self.words);
         }
         self.index += 1;
     }
@@ -247,8 +295,8 @@ impl Run {
 const WORD: u8 = 0;
 const SPACE: u8 = 1;
 const PUNCT: u8 = 2;
-/// `<`, `>`, `&`, `\`, `%`, quotes and every byte of a multi-byte character:
-/// bytes that need a closer look.
+/// `<`, `&`, `\`, `%` and every byte of a multi-byte character: bytes that
+/// need a closer look.
 const SPECIAL: u8 = 3;
 
 static CLASS: [u8; 256] = {
@@ -262,7 +310,7 @@ static CLASS: [u8; 256] = {
             SPACE
         } else {
             match b {
-                b'<' | b'>' | b'&' | b'\\' | b'%' | b'"' | b'\'' => SPECIAL,
+                b'<' | b'&' | b'\\' | b'%' => SPECIAL,
                 _ => PUNCT,
             }
         };
@@ -270,6 +318,33 @@ static CLASS: [u8; 256] = {
     }
     t
 };
+
+/// End of the run of ASCII letters and digits starting at `at`.
+#[inline]
+fn alnum_end(b: &[u8], mut at: usize) -> usize {
+    while at < b.len() && CLASS[usize::from(b[at])] == WORD {
+        at += 1;
+    }
+    at
+}
+
+/// High bit set in each byte of `lane` that is not an ASCII letter or
+/// digit, eight bytes at once. For a byte below 0x80, `(v | 0x80) - lo`
+/// keeps its high bit exactly when `v >= lo`, and `(hi | 0x80) - v` when
+/// `v <= hi`, without borrowing from the next byte; `| 0x20` folds
+/// capitals onto small letters (and nothing else onto them).
+#[inline]
+fn non_alnum(lane: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn splat(b: u8) -> u64 {
+        (b as u64) * 0x0101_0101_0101_0101
+    }
+    let ascii = lane & !HIGH;
+    let folded = ascii | LOWER;
+    let letter = (folded | HIGH).wrapping_sub(splat(b'a')) & (splat(b'z') | HIGH).wrapping_sub(folded);
+    let digit = (ascii | HIGH).wrapping_sub(splat(b'0')) & (splat(b'9') | HIGH).wrapping_sub(ascii);
+    !((letter | digit) & !lane) & HIGH
+}
 
 /// A character as the normaliser reads it: what it is, how many escapes
 /// deep it was written (0 for a byte of markup read as it is), and where
@@ -282,10 +357,10 @@ struct Ch {
 }
 
 /// Characters that sit inside words without being letters (soft hyphen,
-/// zero-width joiners and spaces, the byte-order mark): skipped, so that a
-/// template that hyphenates cannot hide a word.
+/// zero-width joiners and spaces, direction marks, the byte-order mark):
+/// skipped, so that a template that hyphenates cannot hide a word.
 fn ignorable(c: char) -> bool {
-    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Named character references, sorted by name: the XML five, spaces and
@@ -424,7 +499,16 @@ fn percent(b: &[u8], pos: usize) -> Option<(char, usize)> {
 
 /// The UTF-8 character starting at `pos`; an invalid byte reads as U+FFFD
 /// and only that byte is consumed (the lossy reading).
+#[inline]
 fn utf8(b: &[u8], pos: usize) -> (char, usize) {
+    // U+2000 to U+203F (E2 80 xx): spaces, dashes and the curly quotes of
+    // smart punctuation, by far the commonest non-ASCII bytes of prose.
+    if b[pos] == 0xE2
+        && b.get(pos + 1) == Some(&0x80)
+        && let Some(&low @ 0x80..=0xBF) = b.get(pos + 2)
+    {
+        return (char::from_u32(0x2000 + u32::from(low & 0x3F)).unwrap_or(char::REPLACEMENT_CHARACTER), pos + 3);
+    }
     let len = match b[pos] {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
@@ -437,16 +521,69 @@ fn utf8(b: &[u8], pos: usize) -> (char, usize) {
     }
 }
 
+/// The character at `pos` of `b`, read at escape depth `base`, with every
+/// escape around it decoded: a decoded `&` followed by a reference's name
+/// is that reference escaped once more (`&amp;lt;` is a feed's escaped
+/// `&lt;`), each level one deeper.
+fn char_at(b: &[u8], pos: usize, base: u8) -> Option<Ch> {
+    let byte = *b.get(pos)?;
+    let decoded = match byte {
+        b'&' => reference(b, pos + 1),
+        b'\\' => json_escape(b, pos),
+        b'%' => percent(b, pos),
+        0x80.. => {
+            let (c, next) = utf8(b, pos);
+            return Some(Ch { c, depth: base, next });
+        }
+        _ => None,
+    };
+    let Some((mut c, mut next)) = decoded else {
+        return Some(Ch { c: char::from(byte), depth: base, next: pos + 1 });
+    };
+    let mut depth = base.saturating_add(1);
+    while c == '&' {
+        let Some((again, after)) = reference(b, next) else { break };
+        c = again;
+        next = after;
+        depth = depth.saturating_add(1);
+    }
+    Some(Ch { c, depth, next })
+}
+
 // ---------------------------------------------------------------- tags
+
+/// A tag name of up to eight bytes as one number (`| 0x20` lowercases its
+/// letters); longer names are 0, which no short list holds.
+const fn name_key(name: &[u8]) -> u64 {
+    if name.len() > 8 {
+        return 0;
+    }
+    let mut key = 0u64;
+    let mut i = name.len();
+    while i > 0 {
+        i -= 1;
+        key = (key << 8) | (name[i] | 0x20) as u64;
+    }
+    key
+}
 
 /// Elements that sit inside a line of text: a word split by one
 /// (`wo<em>rd</em>`) is one word. Any other tag ends a word (`</li><li>`)
 /// but not the run. `sup` ends a word: it mostly holds footnote numbers.
-static INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
-    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "time", "tt", "u", "var",
-    "wbr",
-];
+static INLINE: [u64; 30] = {
+    let names: [&[u8]; 30] = [
+        b"a", b"abbr", b"b", b"bdi", b"bdo", b"big", b"cite", b"code", b"data", b"del", b"dfn", b"em", b"font", b"i",
+        b"ins", b"kbd", b"mark", b"q", b"s", b"samp", b"small", b"span", b"strike", b"strong", b"sub", b"time",
+        b"tt", b"u", b"var", b"wbr",
+    ];
+    let mut keys = [0u64; 30];
+    let mut i = 0;
+    while i < names.len() {
+        keys[i] = name_key(names[i]);
+        i += 1;
+    }
+    keys
+};
 
 /// HTML's element names, sorted. A `<` that was escaped (`&lt;` in a feed,
 /// `\u003c` in JSON) or sits in plain text or a script is a tag only when
@@ -496,6 +633,21 @@ impl Raw {
     }
 }
 
+/// What a tag named `name` (lowercase or not) does to the text around it.
+#[inline]
+fn tag_kind(name: &[u8], closing: bool) -> TagKind {
+    let key = name_key(name);
+    if INLINE.contains(&key) {
+        TagKind::Inline
+    } else if !closing && key == name_key(b"script") {
+        TagKind::RawStart(Raw::Script)
+    } else if !closing && key == name_key(b"style") {
+        TagKind::RawStart(Raw::Style)
+    } else {
+        TagKind::Break
+    }
+}
+
 /// Whether `b[pos..]` starts with `prefix`, ASCII case aside.
 fn starts_with_ignore_case(b: &[u8], pos: usize, prefix: &[u8]) -> bool {
     b.get(pos..pos + prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix))
@@ -503,6 +655,49 @@ fn starts_with_ignore_case(b: &[u8], pos: usize, prefix: &[u8]) -> bool {
 
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_' | '.')
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b':' | b'_' | b'.')
+}
+
+/// Whether an attribute value of markup, as written, cannot hold eight
+/// words: its runs of ASCII letters and digits are fewer, and it has no
+/// byte that decoding could turn into more (non-ASCII, JSON escapes).
+/// References and percent escapes only ever join or drop runs. Most values
+/// (classes, ids, short links) are skipped this way without being hashed;
+/// runs are counted eight bytes at a time (a run starts at a letter or
+/// digit that follows none).
+#[inline]
+fn too_short_for_a_shingle(value: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut runs = 0u32;
+    let mut after_alnum = 0u64;
+    let mut lanes = value.chunks_exact(8);
+    for chunk in &mut lanes {
+        let mut lane = [0u8; 8];
+        lane.copy_from_slice(chunk);
+        let lane = u64::from_le_bytes(lane);
+        // Non-ASCII, or a backslash: a byte that equals 0x5C leaves a zero
+        // byte after the xor, which the subtraction borrows through.
+        let backslash = lane ^ 0x5C5C_5C5C_5C5C_5C5C;
+        if (lane | (backslash.wrapping_sub(0x0101_0101_0101_0101) & !backslash)) & HIGH != 0 {
+            return false;
+        }
+        let alnum = !non_alnum(lane) & HIGH;
+        runs += (alnum & !((alnum << 8) | after_alnum)).count_ones();
+        after_alnum = alnum >> 56;
+    }
+    let mut in_run = after_alnum != 0;
+    for &b in lanes.remainder() {
+        if b >= 0x80 || b == b'\\' {
+            return false;
+        }
+        let word = CLASS[usize::from(b)] == WORD;
+        runs += u32::from(word && !in_run);
+        in_run = word;
+    }
+    (runs as usize) < SHINGLE_WORDS
 }
 
 // ---------------------------------------------------------------- the scanner
@@ -541,54 +736,20 @@ fn scan<S: Sink>(bytes: &[u8], input: Input, sink: &mut S) {
         sink,
     };
     scanner.run();
+    scanner.sink.end();
 }
 
 impl<S: Sink> Scanner<'_, S> {
-    /// The character at `pos` with every escape around it decoded: a
-    /// decoded `&` may start another reference (`&amp;lt;` is a feed's
-    /// escaped `&lt;`), each level one deeper.
     fn char_at(&self, pos: usize) -> Option<Ch> {
-        let b = self.b;
-        let byte = *b.get(pos)?;
-        let decoded = match byte {
-            b'&' => reference(b, pos + 1),
-            b'\\' => json_escape(b, pos),
-            b'%' => percent(b, pos),
-            0x80.. => {
-                let (c, next) = utf8(b, pos);
-                return Some(Ch { c, depth: self.base, next });
-            }
-            _ => None,
-        };
-        let Some((mut c, mut next)) = decoded else {
-            return Some(Ch { c: char::from(byte), depth: self.base, next: pos + 1 });
-        };
-        let mut depth = self.base.saturating_add(1);
-        // A decoded `&` followed by a reference's name is that reference
-        // escaped once more.
-        while c == '&' {
-            let Some((again, after)) = reference(b, next) else { break };
-            c = again;
-            next = after;
-            depth = depth.saturating_add(1);
-        }
-        Some(Ch { c, depth, next })
+        char_at(self.b, pos, self.base)
     }
 
     fn run(&mut self) {
         let b = self.b;
         let mut pos = 0;
         while pos < b.len() {
-            let byte = b[pos];
-            match CLASS[usize::from(byte)] {
-                WORD => {
-                    let start = pos;
-                    pos += 1;
-                    while pos < b.len() && CLASS[usize::from(b[pos])] == WORD {
-                        pos += 1;
-                    }
-                    self.prose.push_ascii_alnum(&b[start..pos], S::TEXT);
-                }
+            match CLASS[usize::from(b[pos])] {
+                WORD => pos = self.prose.read_alnum(b, pos, b.len(), S::TEXT),
                 SPACE | PUNCT => {
                     self.prose.end_word(Stream::Prose, self.sink);
                     pos += 1;
@@ -602,9 +763,16 @@ impl<S: Sink> Scanner<'_, S> {
 
     /// A byte of prose that needs a closer look; returns where to go on.
     fn special(&mut self, pos: usize) -> usize {
+        if self.b[pos] == b'<' && self.base == 0 {
+            if let Some(end) = self.markup_tag(pos) {
+                return end;
+            }
+            self.prose.end_word(Stream::Prose, self.sink);
+            return pos + 1;
+        }
         let Some(ch) = self.char_at(pos) else { return pos + 1 };
         if ch.c == '<' {
-            if let Some(end) = self.maybe_tag(pos, ch) {
+            if let Some(end) = self.tentative_tag(ch.next) {
                 return end;
             }
         } else if ch.c.is_alphanumeric() {
@@ -617,71 +785,164 @@ impl<S: Sink> Scanner<'_, S> {
         ch.next
     }
 
-    /// A `<` at `pos`: reads the tag it opens, if it opens one, and returns
-    /// where the text goes on.
-    fn maybe_tag(&mut self, pos: usize, lt: Ch) -> Option<usize> {
+    /// A `<` written as it is in markup at `pos`: reads the tag it opens,
+    /// if it opens one, byte by byte as HTML does, and returns where the
+    /// text goes on.
+    fn markup_tag(&mut self, pos: usize) -> Option<usize> {
         let b = self.b;
-        if lt.depth == 0 {
-            if let Some(raw) = self.raw {
-                if !starts_with_ignore_case(b, pos, raw.end_tag()) {
-                    return self.tentative_tag(lt.next);
-                }
-                self.raw = None;
+        if let Some(raw) = self.raw {
+            // Inside a script or style only its end tag is markup.
+            if !starts_with_ignore_case(b, pos, raw.end_tag()) {
+                return self.tentative_tag(pos + 1);
             }
-            // HTML's rule: `<` and a letter, `/`, `!` or `?` open a tag.
-            let next = *b.get(lt.next)?;
-            if !(next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?')) {
-                return None;
-            }
-            let (end, kind) = self.tag(lt.next, false)?;
-            self.after_tag(kind, true);
-            return Some(end);
+            self.raw = None;
         }
-        self.tentative_tag(lt.next)
+        let mut at = pos + 1;
+        let closing = match *b.get(at)? {
+            b'/' => {
+                at += 1;
+                true
+            }
+            b'!' => {
+                if b.get(at + 1..at + 3) == Some(b"--") {
+                    self.prose.end_word(Stream::Prose, self.sink);
+                    return Some(at + 3);
+                }
+                if b.get(at + 1..at + 8) == Some(b"[CDATA[") {
+                    self.prose.end_word(Stream::Prose, self.sink);
+                    return Some(at + 8);
+                }
+                self.prose.end_word(Stream::Prose, self.sink);
+                return Some(skip_to_gt(b, at));
+            }
+            b'?' => {
+                self.prose.end_word(Stream::Prose, self.sink);
+                return Some(skip_to_gt(b, at));
+            }
+            _ => false,
+        };
+        // HTML's rule: `<` and a letter (or `</` and a letter) open a tag.
+        if !b.get(at)?.is_ascii_alphabetic() {
+            return None;
+        }
+        let name_start = at;
+        while at < b.len() && is_name_byte(b[at]) {
+            at += 1;
+        }
+        let kind = tag_kind(&b[name_start..at], closing);
+        // Attributes, up to the `>` (a value's quotes are the markup's own).
+        while let Some(&byte) = b.get(at) {
+            match byte {
+                b'>' => {
+                    at += 1;
+                    break;
+                }
+                b'/' => at += 1,
+                _ if byte.is_ascii_whitespace() => at += 1,
+                _ => {
+                    while at < b.len() && !(b[at].is_ascii_whitespace() || matches!(b[at], b'=' | b'>' | b'/')) {
+                        at += 1;
+                    }
+                    let mut eq = at;
+                    while eq < b.len() && b[eq].is_ascii_whitespace() {
+                        eq += 1;
+                    }
+                    if b.get(eq) != Some(&b'=') {
+                        continue;
+                    }
+                    at = eq + 1;
+                    while at < b.len() && b[at].is_ascii_whitespace() {
+                        at += 1;
+                    }
+                    let (start, end, after) = match b.get(at) {
+                        Some(&q @ (b'"' | b'\'')) => {
+                            let end = memchr::memchr(q, &b[at + 1..]).map_or(b.len(), |i| at + 1 + i);
+                            (at + 1, end, (end + 1).min(b.len()))
+                        }
+                        _ => {
+                            let end = b[at..]
+                                .iter()
+                                .position(|&c| c.is_ascii_whitespace() || c == b'>')
+                                .map_or(b.len(), |i| at + i);
+                            (at, end, end)
+                        }
+                    };
+                    self.attribute_value(start, end);
+                    at = after;
+                }
+            }
+        }
+        match kind {
+            TagKind::Inline => {}
+            TagKind::RawStart(raw) => {
+                self.raw = Some(raw);
+                self.prose.end_word(Stream::Prose, self.sink);
+            }
+            TagKind::Break | TagKind::Opening => self.prose.end_word(Stream::Prose, self.sink),
+        }
+        Some(at)
     }
 
-    /// A tag that must prove itself: a known element, closed within reach.
+    /// The value of an attribute of markup, `b[start..end]`, as a run of
+    /// its own. Its quotes are the markup's: what is escaped in it is text.
+    fn attribute_value(&mut self, start: usize, end: usize) {
+        let b = self.b;
+        if too_short_for_a_shingle(&b[start..end]) {
+            return;
+        }
+        self.attr.restart(Stream::Attr, self.sink);
+        let mut pos = start;
+        while pos < end {
+            match CLASS[usize::from(b[pos])] {
+                WORD => pos = self.attr.read_alnum(b, pos, end, S::TEXT),
+                SPACE | PUNCT => {
+                    self.attr.end_word(Stream::Attr, self.sink);
+                    pos += 1;
+                }
+                _ => {
+                    let ch = match self.char_at(pos) {
+                        Some(ch) if ch.next <= end => ch,
+                        // An escape cut by the closing quote is not one.
+                        _ => Ch { c: '\\', depth: 0, next: pos + 1 },
+                    };
+                    if ch.c.is_alphanumeric() {
+                        self.attr.push_char(ch.c, S::TEXT);
+                    } else if !ignorable(ch.c) {
+                        self.attr.end_word(Stream::Attr, self.sink);
+                    }
+                    pos = ch.next;
+                }
+            }
+        }
+        self.attr.end_word(Stream::Attr, self.sink);
+    }
+
+    /// A `<` that was escaped, or sits in plain text or a script, whose
+    /// name starts at `at`: a tag only if it proves to be one (a known
+    /// element, closed within reach). Returns where the text goes on.
     fn tentative_tag(&mut self, at: usize) -> Option<usize> {
         self.tag(at, true)?;
         let (end, kind) = self.tag(at, false)?;
-        self.after_tag(kind, false);
+        if kind != TagKind::Inline {
+            self.prose.end_word(Stream::Prose, self.sink);
+        }
         Some(end)
     }
 
-    fn after_tag(&mut self, kind: TagKind, markup: bool) {
-        match kind {
-            TagKind::Inline => {}
-            TagKind::Break | TagKind::Opening => self.prose.end_word(Stream::Prose, self.sink),
-            TagKind::RawStart(raw) => {
-                self.prose.end_word(Stream::Prose, self.sink);
-                if markup {
-                    self.raw = Some(raw);
-                }
-            }
-        }
-    }
-
-    /// Reads the tag whose name starts at `pos` (just after its `<`).
-    /// `probe` only checks that it is one (nothing is emitted): a known
-    /// element whose `>` comes before any other `<` and within reach.
-    /// Returns where the tag ends and what it does to the text.
+    /// Reads the escaped tag whose name starts at `pos` (just after its
+    /// `<`), character by character with escapes decoded. `probe` only
+    /// checks that it is one, emitting nothing: a known element whose `>`
+    /// comes before any other `<` and within reach. Returns where the tag
+    /// ends and what it does to the text.
     fn tag(&mut self, mut pos: usize, probe: bool) -> Option<(usize, TagKind)> {
         let b = self.b;
-        let limit = if probe { pos.saturating_add(MAX_TENTATIVE_TAG) } else { usize::MAX };
+        let limit = pos.saturating_add(MAX_TENTATIVE_TAG);
         let first = self.char_at(pos)?;
         match first.c {
-            '!' => {
-                if b.get(first.next..first.next + 2) == Some(b"--") {
-                    return Some((first.next + 2, TagKind::Opening));
-                }
-                if b.get(first.next..first.next + 7) == Some(b"[CDATA[") {
-                    return Some((first.next + 7, TagKind::Opening));
-                }
-                // A declaration (`<!DOCTYPE …>`) only in markup: in text,
-                // `<!` is punctuation.
-                return if probe { None } else { Some((self.skip_to_gt(first.next), TagKind::Break)) };
-            }
-            '?' => return if probe { None } else { Some((self.skip_to_gt(first.next), TagKind::Break)) },
+            // `<!--` and `<![CDATA[`: what follows is text. In text, other
+            // `<!` and `<?` are punctuation.
+            '!' if b.get(first.next..first.next + 2) == Some(b"--") => return Some((first.next + 2, TagKind::Opening)),
+            '!' if b.get(first.next..first.next + 7) == Some(b"[CDATA[") => return Some((first.next + 7, TagKind::Opening)),
             '/' => pos = first.next,
             _ => {}
         }
@@ -698,50 +959,35 @@ impl<S: Sink> Scanner<'_, S> {
             len += 1;
             pos = ch.next;
         }
-        if len == 0 || !(name[0].is_ascii_alphabetic()) {
+        if len == 0 || len > name.len() || !name[0].is_ascii_alphabetic() {
             return None;
         }
-        let name = std::str::from_utf8(&name[..len.min(name.len())]).unwrap_or("");
-        let known = len <= 12 && ELEMENTS.binary_search(&name).is_ok();
-        if probe && !known {
+        let name = &name[..len];
+        let known = std::str::from_utf8(name).is_ok_and(|n| ELEMENTS.binary_search(&n).is_ok());
+        if !known {
             return None;
         }
-        let kind = if INLINE.contains(&name) {
-            TagKind::Inline
-        } else if !closing && name == "script" {
-            TagKind::RawStart(Raw::Script)
-        } else if !closing && name == "style" {
-            TagKind::RawStart(Raw::Style)
-        } else {
-            TagKind::Break
-        };
+        let kind = tag_kind(name, closing);
         loop {
             if pos > limit {
                 return None;
             }
-            let Some(ch) = self.char_at(pos) else {
-                return if probe { None } else { Some((b.len(), kind)) };
-            };
+            let ch = self.char_at(pos)?;
             match ch.c {
                 '>' => return Some((ch.next, kind)),
-                '<' if probe => return None,
+                '<' => return None,
                 c if c.is_whitespace() || c == '/' => pos = ch.next,
                 _ => pos = self.attribute(pos, limit, probe)?,
             }
         }
     }
 
-    /// Past the next `>` (a declaration or processing instruction).
-    fn skip_to_gt(&self, pos: usize) -> usize {
-        self.b.get(pos..).and_then(|rest| rest.iter().position(|&b| b == b'>')).map_or(self.b.len(), |i| pos + i + 1)
-    }
-
-    /// An attribute at `pos`: its name is skipped, its value read as a run
-    /// of its own. Returns where the tag goes on.
+    /// An attribute of an escaped tag at `pos`: its name is skipped, its
+    /// value read as a run of its own. Returns where the tag goes on.
     fn attribute(&mut self, mut pos: usize, limit: usize, probe: bool) -> Option<usize> {
         // The name: up to whitespace, `=`, `>` or `/`.
         while let Some(ch) = self.char_at(pos) {
-            if ch.c.is_whitespace() || matches!(ch.c, '=' | '>' | '/') || (probe && ch.c == '<') || pos > limit {
+            if ch.c.is_whitespace() || matches!(ch.c, '=' | '>' | '/' | '<') || pos > limit {
                 break;
             }
             pos = ch.next;
@@ -771,39 +1017,12 @@ impl<S: Sink> Scanner<'_, S> {
         end
     }
 
-    /// An attribute value from `pos` to its closing quote (the same
-    /// character, escaped as deeply as the opening one) or, unquoted, to
-    /// whitespace or `>`. Returns where the tag goes on.
+    /// An escaped tag's attribute value from `pos` to its closing quote
+    /// (the same character, escaped as deeply as the opening one) or,
+    /// unquoted, to whitespace or `>`. Returns where the tag goes on.
     fn value(&mut self, mut pos: usize, quote: Option<Ch>, limit: usize, probe: bool) -> Option<usize> {
-        let b = self.b;
-        while pos < b.len() {
-            if pos > limit {
-                return None;
-            }
-            let byte = b[pos];
-            match CLASS[usize::from(byte)] {
-                WORD => {
-                    let start = pos;
-                    pos += 1;
-                    while pos < b.len() && CLASS[usize::from(b[pos])] == WORD {
-                        pos += 1;
-                    }
-                    if !probe {
-                        self.attr.push_ascii_alnum(&b[start..pos], S::TEXT);
-                    }
-                    continue;
-                }
-                SPACE if quote.is_none() => return Some(pos),
-                SPACE | PUNCT => {
-                    if !probe {
-                        self.attr.end_word(Stream::Attr, self.sink);
-                    }
-                    pos += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let Some(ch) = self.char_at(pos) else { break };
+        while pos <= limit {
+            let ch = self.char_at(pos)?;
             match quote {
                 Some(q) if ch.c == q.c && ch.depth == q.depth => return Some(ch.next),
                 None if ch.c == '>' || ch.c.is_whitespace() => return Some(pos),
@@ -818,8 +1037,13 @@ impl<S: Sink> Scanner<'_, S> {
             }
             pos = ch.next;
         }
-        if probe { None } else { Some(b.len()) }
+        None
     }
+}
+
+/// Past the next `>` (a declaration or processing instruction).
+fn skip_to_gt(b: &[u8], pos: usize) -> usize {
+    b.get(pos..).and_then(|rest| memchr::memchr(b'>', rest)).map_or(b.len(), |i| pos + i + 1)
 }
 
 // ---------------------------------------------------------------- gathering
@@ -835,9 +1059,8 @@ impl Sink for Keys {
     }
 }
 
-/// The keys of a plain text's shingles (as [`LeakCheck::add_paid`] and
-/// [`LeakCheck::add_public`] read it), in order.
-pub fn shingles(text: &str) -> Vec<u64> {
+/// The keys of a plain text's shingles, in order.
+fn shingles(text: &str) -> Vec<u64> {
     // About one word per six bytes of prose: sized so that it seldom grows,
     // and trimmed when it overshot, since the site keeps these until
     // `finish`.
@@ -850,6 +1073,52 @@ pub fn shingles(text: &str) -> Vec<u64> {
     keys
 }
 
+/// Keys are kept in this many parts by their top bits from the start, so
+/// that `finish` sorts the parts apart, in parallel, each in a region of
+/// memory small enough to stay in cache, and frees each part's keys when
+/// it is done with them.
+const PART_BITS: u32 = 4;
+const PARTS: usize = 1 << PART_BITS;
+
+/// Keys by part: `parts[p]` holds vectors of the keys whose top bits are `p`.
+#[derive(Debug)]
+struct Parts([Vec<Vec<u64>>; PARTS]);
+
+impl Default for Parts {
+    fn default() -> Self {
+        Parts(std::array::from_fn(|_| Vec::new()))
+    }
+}
+
+impl Parts {
+    /// Adds `keys`, split by part into vectors of their exact size.
+    fn add(&mut self, keys: &[u64]) {
+        let mut counts = [0usize; PARTS];
+        for &k in keys {
+            counts[(k >> (u64::BITS - PART_BITS)) as usize] += 1;
+        }
+        let mut split: [Vec<u64>; PARTS] = std::array::from_fn(|p| Vec::with_capacity(counts[p]));
+        for &k in keys {
+            split[(k >> (u64::BITS - PART_BITS)) as usize].push(k);
+        }
+        for (list, part) in self.0.iter_mut().zip(split) {
+            if !part.is_empty() {
+                list.push(part);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Parts) {
+        for (list, more) in self.0.iter_mut().zip(other.0) {
+            list.extend(more);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().flatten().map(Vec::len).sum()
+    }
+}
+
 /// Paid shingles of a site and the public shingles that excuse them, as
 /// they are gathered. Each article can be read into a `LeakCheck` of its
 /// own on a worker thread and the pieces merged; [`LeakCheck::finish`]
@@ -859,11 +1128,10 @@ pub fn shingles(text: &str) -> Vec<u64> {
 /// smart punctuation included), with whitespace between blocks.
 #[derive(Debug, Default)]
 pub struct LeakCheck {
-    /// Keys of paid shingles, a vector per article: merging moves vectors
-    /// and never copies a long one.
-    paid: Vec<Vec<u64>>,
-    /// Keys of public shingles, a vector per text.
-    public: Vec<Vec<u64>>,
+    /// Keys of paid shingles, eight bytes each until `finish`.
+    paid: Parts,
+    /// Keys of public shingles.
+    public: Parts,
     /// Articles with at least one paid shingle, for confirming hits.
     sources: Vec<PathBuf>,
 }
@@ -877,31 +1145,28 @@ impl LeakCheck {
     /// Text anyone may read (free part, teaser, title, publicly cited
     /// notes, plain page): its eight-word runs never count as leaks.
     pub fn add_public(&mut self, text: &str) {
-        let keys = shingles(text);
-        if !keys.is_empty() {
-            self.public.push(keys);
-        }
+        self.public.add(&shingles(text));
     }
 
     /// The paid part of an article (plain text), identified by its source file.
     pub fn add_paid(&mut self, source: &Path, text: &str) {
         let keys = shingles(text);
         if !keys.is_empty() {
-            self.paid.push(keys);
+            self.paid.add(&keys);
             self.sources.push(source.to_path_buf());
         }
     }
 
     /// Takes in what another `LeakCheck` gathered (one made on another thread).
     pub fn merge(&mut self, other: LeakCheck) {
-        self.paid.extend(other.paid);
-        self.public.extend(other.public);
+        self.paid.merge(other.paid);
+        self.public.merge(other.public);
         self.sources.extend(other.sources);
     }
 
     /// Paid shingles gathered so far, repeats and excused ones included.
     pub fn paid_shingles(&self) -> usize {
-        self.paid.iter().map(Vec::len).sum()
+        self.paid.len()
     }
 
     /// The index of every paid shingle that no public text contains.
@@ -909,41 +1174,50 @@ impl LeakCheck {
         let total = self.paid_shingles();
         // About eight shingles a bucket: a bucket's fingerprints are one
         // cache line, and the offsets cost half a byte a shingle.
-        let bits = (usize::BITS - (total / 8).max(1).leading_zeros()).clamp(1, 30);
+        let bits = (usize::BITS - (total / 8).max(1).leading_zeros()).clamp(PART_BITS, 30);
         let shift = u64::BITS - bits;
-        let paid = Buckets::gather(self.paid, shift);
-        let public = Buckets::gather(self.public, shift);
-        let Buckets { mut starts, mut fps } = paid;
-        // Drop what a public text contains, bucket by bucket, compacting in place.
+        let per_part = 1usize << (bits - PART_BITS);
+        // Each part sorts into its own region of one vector.
+        let region_lens: Vec<usize> = self.paid.0.iter().map(|list| list.iter().map(Vec::len).sum()).collect();
+        let mut fps = vec![0u32; total];
+        let mut regions = Vec::with_capacity(PARTS);
+        let mut rest: &mut [u32] = &mut fps;
+        for &len in &region_lens {
+            let (region, tail) = rest.split_at_mut(len);
+            regions.push(region);
+            rest = tail;
+        }
+        let kept: Vec<Vec<u32>> = regions
+            .into_par_iter()
+            .zip(Vec::from(self.paid.0))
+            .zip(Vec::from(self.public.0))
+            .enumerate()
+            .map(|(p, ((region, paid), public))| {
+                let buckets = p * per_part..(p + 1) * per_part;
+                let mut excused = vec![0u32; public.iter().map(Vec::len).sum()];
+                let counts = sort_part(public, &mut excused, shift, buckets.clone(), None);
+                let starts = starts_of(&counts);
+                sort_part(paid, region, shift, buckets, Some((&starts, &excused)))
+            })
+            .collect();
+        // Close the gaps the parts left, in order.
+        let mut starts = Vec::with_capacity((per_part << PART_BITS) + 1);
         let mut write = 0usize;
-        let mut read_start = 0usize;
-        for b in 0..starts.len() - 1 {
-            let read_end = starts[b + 1] as usize;
-            let excused = public.bucket(b);
-            starts[b] = write as u32;
-            for read in read_start..read_end {
-                let fp = fps[read];
-                if excused.binary_search(&fp).is_err() {
-                    fps[write] = fp;
-                    write += 1;
-                }
+        let mut region_start = 0usize;
+        for (counts, region_len) in kept.iter().zip(region_lens) {
+            let len: usize = counts.iter().map(|&c| c as usize).sum();
+            fps.copy_within(region_start..region_start + len, write);
+            for &c in counts {
+                starts.push(write as u32);
+                write += c as usize;
             }
-            read_start = read_end;
+            region_start += region_len;
         }
-        if let Some(last) = starts.last_mut() {
-            *last = write as u32;
-        }
+        starts.push(write as u32);
         fps.truncate(write);
         fps.shrink_to_fit();
         LeakIndex { shift, starts, fps, sources: self.sources }
     }
-}
-
-/// Fingerprints in buckets: bucket `b` holds `fps[starts[b]..starts[b + 1]]`,
-/// sorted, without repeats.
-struct Buckets {
-    starts: Vec<u32>,
-    fps: Vec<u32>,
 }
 
 /// A key's bucket (its top bits) and fingerprint (the 32 bits below them).
@@ -952,56 +1226,65 @@ fn split_key(key: u64, shift: u32) -> (usize, u32) {
     ((key >> shift) as usize, (key >> (shift - 32)) as u32)
 }
 
-impl Buckets {
-    /// Sorts keys into buckets, consuming the vectors as it goes so that
-    /// keys and fingerprints are not both held in full.
-    fn gather(chunks: Vec<Vec<u64>>, shift: u32) -> Buckets {
-        let buckets = 1usize << (u64::BITS - shift);
-        let mut starts = vec![0u32; buckets + 1];
-        for chunk in &chunks {
-            for &key in chunk {
-                starts[split_key(key, shift).0 + 1] += 1;
-            }
-        }
-        for b in 0..buckets {
-            starts[b + 1] += starts[b];
-        }
-        let mut cursor = starts.clone();
-        let mut fps = vec![0u32; starts[buckets] as usize];
-        for chunk in chunks {
-            for key in chunk {
-                let (b, fp) = split_key(key, shift);
-                fps[cursor[b] as usize] = fp;
-                cursor[b] += 1;
-            }
-        }
-        drop(cursor);
-        // Sort each bucket and drop repeats, compacting in place.
-        let mut write = 0usize;
-        let mut read_start = 0usize;
-        for b in 0..buckets {
-            let read_end = starts[b + 1] as usize;
-            fps[read_start..read_end].sort_unstable();
-            starts[b] = write as u32;
-            let mut last = None;
-            for read in read_start..read_end {
-                let fp = fps[read];
-                if last != Some(fp) {
-                    fps[write] = fp;
-                    write += 1;
-                    last = Some(fp);
-                }
-            }
-            read_start = read_end;
-        }
-        starts[buckets] = write as u32;
-        fps.truncate(write);
-        Buckets { starts, fps }
+/// Where each bucket starts, from the buckets' sizes (one more entry: the end).
+fn starts_of(counts: &[u32]) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(counts.len() + 1);
+    let mut sum = 0u32;
+    for &c in counts {
+        starts.push(sum);
+        sum += c;
     }
+    starts.push(sum);
+    starts
+}
 
-    fn bucket(&self, b: usize) -> &[u32] {
-        &self.fps[self.starts[b] as usize..self.starts[b + 1] as usize]
+/// Sorts one part's keys (all in `buckets`) into `region`, which holds
+/// exactly as many: bucket by bucket, each sorted, without repeats and
+/// without the fingerprints `excused` (its own starts and fingerprints)
+/// has in the same bucket. The kept fingerprints are packed at the start
+/// of `region`; returns each bucket's count. Every vector of keys is freed
+/// once sorted in.
+fn sort_part(
+    chunks: Vec<Vec<u64>>,
+    region: &mut [u32],
+    shift: u32,
+    buckets: std::ops::Range<usize>,
+    excused: Option<(&[u32], &[u32])>,
+) -> Vec<u32> {
+    let first = buckets.start;
+    let mut counts = vec![0u32; buckets.len()];
+    for chunk in &chunks {
+        for &key in chunk {
+            counts[split_key(key, shift).0 - first] += 1;
+        }
     }
+    let mut cursor = starts_of(&counts);
+    let starts = cursor.clone();
+    for chunk in chunks {
+        for key in chunk {
+            let (b, fp) = split_key(key, shift);
+            let at = &mut cursor[b - first];
+            region[*at as usize] = fp;
+            *at += 1;
+        }
+    }
+    let mut write = 0usize;
+    for (b, count) in counts.iter_mut().enumerate() {
+        let (from, to) = (starts[b] as usize, starts[b + 1] as usize);
+        region[from..to].sort_unstable();
+        let excused = excused.map_or(&[][..], |(s, fps)| &fps[s[b] as usize..s[b + 1] as usize]);
+        let before = write;
+        for read in from..to {
+            let fp = region[read];
+            let repeat = write > before && region[write - 1] == fp;
+            if !repeat && excused.binary_search(&fp).is_err() {
+                region[write] = fp;
+                write += 1;
+            }
+        }
+        *count = (write - before) as u32;
+    }
+    counts
 }
 
 // ---------------------------------------------------------------- scanning
@@ -1076,19 +1359,64 @@ pub struct LeakIndex {
     sources: Vec<PathBuf>,
 }
 
-/// Looks up every shingle of a public file.
+/// Lookups held back to be made together.
+const BATCH: usize = 32;
+
+/// Looks up every shingle of a public file. A lookup is two reads of
+/// memory far apart (the bucket's bounds, then its fingerprints): made one
+/// at a time between the scanner's work they wait for memory in turn;
+/// made in batches, with the bounds of all read first, they wait together.
 struct Probe<'i> {
     index: &'i LeakIndex,
+    keys: [u64; BATCH],
+    at: [(Stream, u64); BATCH],
+    len: usize,
     hits: Vec<(Stream, u64)>,
+}
+
+impl<'i> Probe<'i> {
+    fn new(index: &'i LeakIndex) -> Self {
+        Probe { index, keys: [0; BATCH], at: [(Stream::Prose, 0); BATCH], len: 0, hits: Vec::new() }
+    }
+
+    fn flush(&mut self) {
+        let index = self.index;
+        let mut bounds = [(0u32, 0u32); BATCH];
+        for (bound, &key) in bounds.iter_mut().zip(&self.keys[..self.len]) {
+            *bound = index.bounds(split_key(key, index.shift).0);
+        }
+        // Touch each bucket's first fingerprint with nothing depending on
+        // it: the loads overlap here, where the comparisons below, whose
+        // branches mispredict, would throw them away.
+        let mut touched = 0u32;
+        for &(start, _) in &bounds[..self.len] {
+            touched ^= index.fps.get(start as usize).copied().unwrap_or(0);
+        }
+        std::hint::black_box(touched);
+        for ((&key, &(start, end)), &at) in self.keys[..self.len].iter().zip(&bounds).zip(&self.at) {
+            let fp = split_key(key, index.shift).1;
+            if index.fps.get(start as usize..end as usize).is_some_and(|fps| fps.contains(&fp)) {
+                self.hits.push(at);
+            }
+        }
+        self.len = 0;
+    }
 }
 
 impl Sink for Probe<'_> {
     const TEXT: bool = false;
     #[inline]
     fn shingle(&mut self, stream: Stream, at: u64, key: u64, _: &Words) {
-        if self.index.contains(key) {
-            self.hits.push((stream, at));
+        self.keys[self.len] = key;
+        self.at[self.len] = (stream, at);
+        self.len += 1;
+        if self.len == BATCH {
+            self.flush();
         }
+    }
+
+    fn end(&mut self) {
+        self.flush();
     }
 }
 
@@ -1140,14 +1468,15 @@ impl LeakIndex {
             + self.sources.iter().map(|s| s.as_os_str().len() + std::mem::size_of::<PathBuf>()).sum::<usize>()
     }
 
+    /// Where bucket `b`'s fingerprints are in `fps`.
     #[inline]
-    fn contains(&self, key: u64) -> bool {
-        let (b, fp) = split_key(key, self.shift);
+    fn bounds(&self, b: usize) -> (u32, u32) {
         match (self.starts.get(b), self.starts.get(b + 1)) {
-            (Some(&s), Some(&e)) => self.fps[s as usize..e as usize].contains(&fp),
-            _ => false,
+            (Some(&s), Some(&e)) => (s, e),
+            _ => (0, 0),
         }
     }
+
 
     /// Scans one public file's bytes (for trees held in memory), named
     /// `file` in what it reports. Hits still to be confirmed.
@@ -1155,7 +1484,7 @@ impl LeakIndex {
         if self.is_empty() {
             return Vec::new();
         }
-        let mut probe = Probe { index: self, hits: Vec::new() };
+        let mut probe = Probe::new(self);
         scan(bytes, Input::Markup, &mut probe);
         if probe.hits.is_empty() {
             return Vec::new();
@@ -1460,7 +1789,7 @@ mod tests {
         check.add_paid(Path::new(ARTICLE), PAID);
         let mut forged = shingles(public_words);
         forged.truncate(1);
-        check.paid[0].extend(forged);
+        check.paid.add(&forged);
         let index = check.finish();
         let page = format!("<p>{public_words}</p>");
         let suspects = index.scan_bytes("index.html", page.as_bytes());
@@ -1496,6 +1825,43 @@ mod tests {
         assert_eq!((whole.fps.clone(), whole.starts.clone()), (merged.fps.clone(), merged.starts.clone()));
         // PAID is public here: only the other two texts are left (3 + 9 runs).
         assert_eq!(whole.len(), 12);
+    }
+
+    #[test]
+    fn the_index_holds_every_paid_key_once_except_the_public_ones() {
+        let mut x = 0x1234_5678_9ABC_DEF0u64;
+        let mut next = || {
+            x = x.wrapping_add(K0);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(K1);
+            z ^ (z >> 31)
+        };
+        let mut check = LeakCheck::new();
+        let mut all = Vec::new();
+        for _ in 0..40 {
+            let keys: Vec<u64> = (0..1000).map(|_| next()).collect();
+            all.extend_from_slice(&keys);
+            // Every article repeats its first hundred keys.
+            let mut with_repeats = keys.clone();
+            with_repeats.extend_from_slice(&keys[..100]);
+            check.paid.add(&with_repeats);
+        }
+        let public: Vec<u64> = all.iter().step_by(7).copied().chain((0..500).map(|_| next())).collect();
+        check.public.add(&public);
+        let index = check.finish();
+        let split = |k: u64| split_key(k, index.shift);
+        let excused: HashSet<(usize, u32)> = public.iter().map(|&k| split(k)).collect();
+        let mut expected: Vec<(usize, u32)> = all.iter().map(|&k| split(k)).filter(|p| !excused.contains(p)).collect();
+        expected.sort_unstable();
+        expected.dedup();
+        let mut got = Vec::new();
+        for b in 0..index.starts.len() - 1 {
+            let (s, e) = index.bounds(b);
+            assert!(index.fps[s as usize..e as usize].windows(2).all(|w| w[0] < w[1]), "bucket {b} sorted, no repeats");
+            got.extend(index.fps[s as usize..e as usize].iter().map(|&fp| (b, fp)));
+        }
+        assert_eq!(got, expected);
+        assert_eq!(index.len(), 40_000 - 40_000_usize.div_ceil(7));
     }
 
     #[test]
@@ -1538,15 +1904,54 @@ mod tests {
     }
 
     #[test]
+    fn the_eight_byte_test_for_letters_and_digits_agrees_with_the_byte_one() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut lane = [b' '; 8];
+                lane[at] = b;
+                let flagged = non_alnum(u64::from_le_bytes(lane)) >> (8 * at + 7) & 1 == 1;
+                assert_eq!(flagged, !b.is_ascii_alphanumeric(), "byte {b:#x} at {at}");
+            }
+        }
+        // `Zz09aA` then a backquote and `@`, the neighbours of the letters.
+        assert_eq!(non_alnum(u64::from_le_bytes(*b"Zz09aA`@")), 0x8080 << 48);
+    }
+
+    #[test]
+    fn short_attribute_values_are_told_apart_from_ones_that_may_hold_a_shingle() {
+        assert!(too_short_for_a_shingle(b"site-header-inner"));
+        assert!(too_short_for_a_shingle(b"https://bench.example.org/articles/one-two/"));
+        assert!(!too_short_for_a_shingle(b"https://bench.example.org/articles/one-two-three/"));
+        assert!(!too_short_for_a_shingle(b"one two three four five six seven eight"));
+        assert!(too_short_for_a_shingle(b"one two three four five six seven"));
+        // A run across the eight-byte boundary counts once.
+        assert!(too_short_for_a_shingle(b"a b c d eeeeeeeeeeeeeee f g"));
+        assert!(!too_short_for_a_shingle("caf\u{e9}".as_bytes()));
+        assert!(!too_short_for_a_shingle(b"a\\u0020b"));
+    }
+
+    #[test]
     fn a_word_hashes_the_same_however_it_is_fed() {
+        // Whole, at the end of its buffer (no load past it) and amid text.
+        let word = b"Reshuffles2026abcdefghij";
         let mut whole = WordHash::default();
-        whole.push_ascii_alnum(b"Reshuffles2026abcdefghij");
+        whole.push_ascii_alnum(word, 0, word.len());
+        let amid = b"xx Reshuffles2026abcdefghij and more after it";
+        let mut in_text = WordHash::default();
+        in_text.push_ascii_alnum(amid, 3, 3 + word.len());
         let mut pieces = WordHash::default();
-        pieces.push_ascii_alnum(b"Res");
-        pieces.push_ascii_alnum(b"huffles2026abc");
-        for &b in b"defghij" {
+        pieces.push_ascii_alnum(word, 0, 3);
+        pieces.push_ascii_alnum(word, 3, 17);
+        for &b in &word[17..] {
             pieces.push(b | 0x20);
         }
-        assert_eq!(whole.finish(), pieces.finish());
+        let (whole, in_text, pieces) = (whole.finish(), in_text.finish(), pieces.finish());
+        assert_eq!(whole, in_text);
+        assert_eq!(whole, pieces);
+        let mut short = WordHash::default();
+        short.push_ascii_alnum(b"The end", 0, 3);
+        let mut short_alone = WordHash::default();
+        short_alone.push_ascii_alnum(b"the", 0, 3);
+        assert_eq!(short.finish(), short_alone.finish());
     }
 }
