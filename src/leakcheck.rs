@@ -1059,18 +1059,32 @@ impl Sink for Keys {
     }
 }
 
-/// The keys of a plain text's shingles, in order.
-fn shingles(text: &str) -> Vec<u64> {
-    // About one word per six bytes of prose: sized so that it seldom grows,
-    // and trimmed when it overshot, since the site keeps these until
-    // `finish`.
-    let mut keys = Keys(Vec::with_capacity(text.len() / 6 + 1));
-    scan(text.as_bytes(), Input::Plain, &mut keys);
-    let mut keys = keys.0;
-    if keys.capacity() > keys.len() + keys.len() / 8 + 16 {
-        keys.shrink_to_fit();
+/// Calls `f` with the keys of a plain text's shingles, in order. The keys
+/// go into a buffer each thread keeps: the vectors that are kept are made
+/// at their exact size from it, and no vector per text is made and freed,
+/// which over thousands of articles leaves the heap in pieces.
+fn with_shingles<R>(text: &str, f: impl FnOnce(&[u64]) -> R) -> R {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    keys
+    BUFFER.with(|buffer| {
+        let mut keys = Keys(std::mem::take(&mut *buffer.borrow_mut()));
+        keys.0.clear();
+        scan(text.as_bytes(), Input::Plain, &mut keys);
+        let result = f(&keys.0);
+        // A text of megabytes should not pin its buffer for good.
+        if keys.0.capacity() > 1 << 20 {
+            keys.0 = Vec::new();
+        }
+        *buffer.borrow_mut() = keys.0;
+        result
+    })
+}
+
+/// The keys of a plain text's shingles, in order.
+#[cfg(test)]
+fn shingles(text: &str) -> Vec<u64> {
+    with_shingles(text, <[u64]>::to_vec)
 }
 
 /// Keys are kept in this many parts by their top bits from the start, so
@@ -1080,18 +1094,66 @@ fn shingles(text: &str) -> Vec<u64> {
 const PART_BITS: u32 = 4;
 const PARTS: usize = 1 << PART_BITS;
 
-/// Keys by part: `parts[p]` holds vectors of the keys whose top bits are `p`.
+/// Keys in a block: 512 KiB. Gathered keys are held in blocks this size
+/// rather than a vector per article: the allocator gives big blocks back
+/// when they are freed, so the index `finish` writes takes the place of
+/// the keys it frees instead of adding to them.
+const BLOCK: usize = 1 << 16;
+
+/// The keys of one part, in blocks.
+#[derive(Debug, Default)]
+struct PartKeys(Vec<Vec<u64>>);
+
+impl PartKeys {
+    fn extend(&mut self, mut keys: &[u64]) {
+        while !keys.is_empty() {
+            match self.0.last_mut() {
+                Some(last) if last.len() < BLOCK => {
+                    let n = keys.len().min(BLOCK - last.len());
+                    if last.capacity() - last.len() < n {
+                        // Grow by doubling, never past a block.
+                        let want = (last.len() + n).max(last.capacity() * 2).min(BLOCK);
+                        last.reserve_exact(want - last.len());
+                    }
+                    last.extend_from_slice(&keys[..n]);
+                    keys = &keys[n..];
+                }
+                // A piece's first block is its exact size (one article's keys).
+                _ => self.0.push(Vec::with_capacity(keys.len().min(BLOCK))),
+            }
+        }
+    }
+
+    /// Takes in another part's keys: big blocks as they are, small ones
+    /// (one article's) copied into the block being filled.
+    fn absorb(&mut self, other: PartKeys) {
+        for block in other.0 {
+            if block.len() >= BLOCK / 2 {
+                let at = self.0.len().saturating_sub(1);
+                self.0.insert(at, block);
+            } else {
+                self.extend(&block);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+}
+
+/// Keys by part: `parts[p]` holds the keys whose top bits are `p`.
 #[derive(Debug)]
-struct Parts([Vec<Vec<u64>>; PARTS]);
+struct Parts([PartKeys; PARTS]);
 
 impl Default for Parts {
     fn default() -> Self {
-        Parts(std::array::from_fn(|_| Vec::new()))
+        Parts(std::array::from_fn(|_| PartKeys::default()))
     }
 }
 
 impl Parts {
-    /// Adds `keys`, split by part into vectors of their exact size.
+    /// Adds `keys`, split by part.
     fn add(&mut self, keys: &[u64]) {
         let mut counts = [0usize; PARTS];
         for &k in keys {
@@ -1101,21 +1163,23 @@ impl Parts {
         for &k in keys {
             split[(k >> (u64::BITS - PART_BITS)) as usize].push(k);
         }
-        for (list, part) in self.0.iter_mut().zip(split) {
-            if !part.is_empty() {
-                list.push(part);
+        for (part, keys) in self.0.iter_mut().zip(split) {
+            if part.0.is_empty() && !keys.is_empty() {
+                part.0.push(keys);
+            } else {
+                part.extend(&keys);
             }
         }
     }
 
     fn merge(&mut self, other: Parts) {
-        for (list, more) in self.0.iter_mut().zip(other.0) {
-            list.extend(more);
+        for (part, more) in self.0.iter_mut().zip(other.0) {
+            part.absorb(more);
         }
     }
 
     fn len(&self) -> usize {
-        self.0.iter().flatten().map(Vec::len).sum()
+        self.0.iter().map(PartKeys::len).sum()
     }
 }
 
@@ -1145,16 +1209,17 @@ impl LeakCheck {
     /// Text anyone may read (free part, teaser, title, publicly cited
     /// notes, plain page): its eight-word runs never count as leaks.
     pub fn add_public(&mut self, text: &str) {
-        self.public.add(&shingles(text));
+        with_shingles(text, |keys| self.public.add(keys));
     }
 
     /// The paid part of an article (plain text), identified by its source file.
     pub fn add_paid(&mut self, source: &Path, text: &str) {
-        let keys = shingles(text);
-        if !keys.is_empty() {
-            self.paid.add(&keys);
-            self.sources.push(source.to_path_buf());
-        }
+        with_shingles(text, |keys| {
+            if !keys.is_empty() {
+                self.paid.add(keys);
+                self.sources.push(source.to_path_buf());
+            }
+        });
     }
 
     /// Takes in what another `LeakCheck` gathered (one made on another thread).
@@ -1177,46 +1242,24 @@ impl LeakCheck {
         let bits = (usize::BITS - (total / 8).max(1).leading_zeros()).clamp(PART_BITS, 30);
         let shift = u64::BITS - bits;
         let per_part = 1usize << (bits - PART_BITS);
-        // Each part sorts into its own region of one vector.
-        let region_lens: Vec<usize> = self.paid.0.iter().map(|list| list.iter().map(Vec::len).sum()).collect();
-        let mut fps = vec![0u32; total];
-        let mut regions = Vec::with_capacity(PARTS);
-        let mut rest: &mut [u32] = &mut fps;
-        for &len in &region_lens {
-            let (region, tail) = rest.split_at_mut(len);
-            regions.push(region);
-            rest = tail;
-        }
-        let kept: Vec<Vec<u32>> = regions
+        let parts = Vec::from(self.paid.0)
             .into_par_iter()
-            .zip(Vec::from(self.paid.0))
             .zip(Vec::from(self.public.0))
             .enumerate()
-            .map(|(p, ((region, paid), public))| {
+            .map(|(p, (paid, public))| {
                 let buckets = p * per_part..(p + 1) * per_part;
-                let mut excused = vec![0u32; public.iter().map(Vec::len).sum()];
-                let counts = sort_part(public, &mut excused, shift, buckets.clone(), None);
+                let mut excused = vec![0u32; public.len()];
+                let counts = sort_part(public.0, &mut excused, shift, buckets.clone(), None);
+                let excused_starts = starts_of(&counts);
+                let mut fps = vec![0u32; paid.len()];
+                let counts = sort_part(paid.0, &mut fps, shift, buckets, Some((&excused_starts, &excused)));
                 let starts = starts_of(&counts);
-                sort_part(paid, region, shift, buckets, Some((&starts, &excused)))
+                fps.truncate(starts.last().map_or(0, |&n| n as usize));
+                fps.shrink_to_fit();
+                PartIndex { starts, fps }
             })
             .collect();
-        // Close the gaps the parts left, in order.
-        let mut starts = Vec::with_capacity((per_part << PART_BITS) + 1);
-        let mut write = 0usize;
-        let mut region_start = 0usize;
-        for (counts, region_len) in kept.iter().zip(region_lens) {
-            let len: usize = counts.iter().map(|&c| c as usize).sum();
-            fps.copy_within(region_start..region_start + len, write);
-            for &c in counts {
-                starts.push(write as u32);
-                write += c as usize;
-            }
-            region_start += region_len;
-        }
-        starts.push(write as u32);
-        fps.truncate(write);
-        fps.shrink_to_fit();
-        LeakIndex { shift, starts, fps, sources: self.sources }
+        LeakIndex { shift, parts, sources: self.sources }
     }
 }
 
@@ -1354,9 +1397,17 @@ impl From<Leak> for Diagnostic {
 #[derive(Debug)]
 pub struct LeakIndex {
     shift: u32,
+    /// One per part of the keys (their top bits).
+    parts: Vec<PartIndex>,
+    sources: Vec<PathBuf>,
+}
+
+/// The buckets of one part: bucket `b` holds `fps[starts[b]..starts[b + 1]]`,
+/// sorted, without repeats.
+#[derive(Debug)]
+struct PartIndex {
     starts: Vec<u32>,
     fps: Vec<u32>,
-    sources: Vec<PathBuf>,
 }
 
 /// Lookups held back to be made together.
@@ -1381,21 +1432,20 @@ impl<'i> Probe<'i> {
 
     fn flush(&mut self) {
         let index = self.index;
-        let mut bounds = [(0u32, 0u32); BATCH];
-        for (bound, &key) in bounds.iter_mut().zip(&self.keys[..self.len]) {
-            *bound = index.bounds(split_key(key, index.shift).0);
+        let mut found = [(&[][..], 0u32); BATCH];
+        for (slot, &key) in found.iter_mut().zip(&self.keys[..self.len]) {
+            *slot = index.bucket(key);
         }
         // Touch each bucket's first fingerprint with nothing depending on
         // it: the loads overlap here, where the comparisons below, whose
         // branches mispredict, would throw them away.
         let mut touched = 0u32;
-        for &(start, _) in &bounds[..self.len] {
-            touched ^= index.fps.get(start as usize).copied().unwrap_or(0);
+        for (bucket, _) in &found[..self.len] {
+            touched ^= bucket.first().copied().unwrap_or(0);
         }
         std::hint::black_box(touched);
-        for ((&key, &(start, end)), &at) in self.keys[..self.len].iter().zip(&bounds).zip(&self.at) {
-            let fp = split_key(key, index.shift).1;
-            if index.fps.get(start as usize..end as usize).is_some_and(|fps| fps.contains(&fp)) {
+        for ((bucket, fp), &at) in found[..self.len].iter().zip(&self.at) {
+            if bucket.contains(fp) {
                 self.hits.push(at);
             }
         }
@@ -1453,30 +1503,32 @@ impl Sink for Matching<'_> {
 impl LeakIndex {
     /// Paid shingles indexed.
     pub fn len(&self) -> usize {
-        self.fps.len()
+        self.parts.iter().map(|p| p.fps.len()).sum()
     }
 
     /// Whether nothing paid is left to look for.
     pub fn is_empty(&self) -> bool {
-        self.fps.is_empty()
+        self.parts.iter().all(|p| p.fps.is_empty())
     }
 
     /// Bytes held by the index.
     pub fn heap_bytes(&self) -> usize {
-        self.fps.capacity() * 4
-            + self.starts.capacity() * 4
+        self.parts.iter().map(|p| (p.fps.capacity() + p.starts.capacity()) * 4).sum::<usize>()
             + self.sources.iter().map(|s| s.as_os_str().len() + std::mem::size_of::<PathBuf>()).sum::<usize>()
     }
 
-    /// Where bucket `b`'s fingerprints are in `fps`.
+    /// The fingerprints of `key`'s bucket, and its own.
     #[inline]
-    fn bounds(&self, b: usize) -> (u32, u32) {
-        match (self.starts.get(b), self.starts.get(b + 1)) {
-            (Some(&s), Some(&e)) => (s, e),
-            _ => (0, 0),
-        }
+    fn bucket(&self, key: u64) -> (&[u32], u32) {
+        let (b, fp) = split_key(key, self.shift);
+        let Some(part) = self.parts.get((key >> (u64::BITS - PART_BITS)) as usize) else { return (&[], fp) };
+        let local = b & (part.starts.len().saturating_sub(2));
+        let bucket = match (part.starts.get(local), part.starts.get(local + 1)) {
+            (Some(&s), Some(&e)) => part.fps.get(s as usize..e as usize).unwrap_or_default(),
+            _ => &[],
+        };
+        (bucket, fp)
     }
-
 
     /// Scans one public file's bytes (for trees held in memory), named
     /// `file` in what it reports. Hits still to be confirmed.
@@ -1822,7 +1874,8 @@ mod tests {
             merged.merge(p);
         }
         let (whole, merged) = (whole.finish(), merged.finish());
-        assert_eq!((whole.fps.clone(), whole.starts.clone()), (merged.fps.clone(), merged.starts.clone()));
+        let contents = |index: &LeakIndex| index.parts.iter().map(|p| (p.starts.clone(), p.fps.clone())).collect::<Vec<_>>();
+        assert_eq!(contents(&whole), contents(&merged));
         // PAID is public here: only the other two texts are left (3 + 9 runs).
         assert_eq!(whole.len(), 12);
     }
@@ -1855,13 +1908,40 @@ mod tests {
         expected.sort_unstable();
         expected.dedup();
         let mut got = Vec::new();
-        for b in 0..index.starts.len() - 1 {
-            let (s, e) = index.bounds(b);
-            assert!(index.fps[s as usize..e as usize].windows(2).all(|w| w[0] < w[1]), "bucket {b} sorted, no repeats");
-            got.extend(index.fps[s as usize..e as usize].iter().map(|&fp| (b, fp)));
+        let per_part = index.parts[0].starts.len() - 1;
+        for (p, part) in index.parts.iter().enumerate() {
+            for (b, bounds) in part.starts.windows(2).enumerate() {
+                let bucket = &part.fps[bounds[0] as usize..bounds[1] as usize];
+                assert!(bucket.windows(2).all(|w| w[0] < w[1]), "bucket {b} of part {p} sorted, no repeats");
+                got.extend(bucket.iter().map(|&fp| (p * per_part + b, fp)));
+            }
         }
         assert_eq!(got, expected);
+        // What a lookup sees.
+        assert!(all.iter().filter(|&&k| !excused.contains(&split(k))).all(|&k| index.bucket(k).0.contains(&index.bucket(k).1)));
         assert_eq!(index.len(), 40_000 - 40_000_usize.div_ceil(7));
+    }
+
+    #[test]
+    fn keys_gathered_in_pieces_fill_whole_blocks() {
+        let mut all = PartKeys::default();
+        let mut expected = 0;
+        for i in 0..300u64 {
+            let mut piece = PartKeys::default();
+            let keys: Vec<u64> = (0..(i % 7) * 100 + 1).map(|k| k * 1000 + i).collect();
+            piece.extend(&keys);
+            expected += keys.len();
+            all.absorb(piece);
+        }
+        let mut big = PartKeys::default();
+        big.extend(&vec![7; BLOCK]);
+        all.absorb(big);
+        assert_eq!(all.len(), expected + BLOCK);
+        // Every block but the one being filled is whole.
+        let (filling, whole) = all.0.split_last().map_or((0, &[][..]), |(l, w)| (l.len(), w));
+        assert!(whole.iter().all(|b| b.len() == BLOCK), "{:?}", whole.iter().map(Vec::len).collect::<Vec<_>>());
+        assert!(filling <= BLOCK);
+        assert!(all.0.iter().all(|b| b.capacity() <= BLOCK));
     }
 
     #[test]
