@@ -1222,7 +1222,11 @@ impl LeakCheck {
         });
     }
 
-    /// Takes in what another `LeakCheck` gathered (one made on another thread).
+    /// Takes in what another `LeakCheck` gathered (one made on another
+    /// thread). Keys from a small piece (an article's) are copied into the
+    /// block being filled, big blocks are moved: gathering many articles
+    /// into one `LeakCheck` per worker (rayon's `fold`, then `reduce`)
+    /// copies each key once.
     pub fn merge(&mut self, other: LeakCheck) {
         self.paid.merge(other.paid);
         self.public.merge(other.public);
