@@ -2015,6 +2015,32 @@ mod tests {
     }
 
     #[test]
+    fn any_bytes_are_read_without_panicking() {
+        let pieces: &[&[u8]] = &[
+            b"<", b">", b"</", b"<!--", b"-->", b"<![CDATA[", b"<!D", b"<?", b"<a href=\"", b"<p ", b"'", b"\"", b"=",
+            b"&", b"&amp;", b"&lt;", b"&#", b"&#x", b"&#12345678901;", b"&#x2019;", b"&rsquo", b"\\", b"\\u", b"\\ud83d",
+            b"\\u003c", b"\\\"", b"%", b"%E2%80", b"%e9", b"%3C", b"\xE2\x80", b"\xC3", b"\xFF", b"\xF0\x9F\x98",
+            b"<script>", b"</script", b"<style>", b" ", b"\n", b"word", b"Word8", b"\xC3\xA9t\xC3\xA9",
+        ];
+        let mut x = 0x9E37_79B9u64;
+        for _ in 0..3000 {
+            let mut bytes = Vec::new();
+            for _ in 0..40 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                bytes.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            let mut keys = Keys(Vec::new());
+            scan(&bytes, Input::Markup, &mut keys);
+            scan(&bytes, Input::Plain, &mut keys);
+            let all: HashSet<(Stream, u64)> = (0..200).flat_map(|i| [(Stream::Prose, i), (Stream::Attr, i)]).collect();
+            let mut collect = Collect { wanted: &all, found: Vec::new() };
+            scan(&bytes, Input::Markup, &mut collect);
+        }
+    }
+
+    #[test]
     fn a_word_hashes_the_same_however_it_is_fed() {
         // Whole, at the end of its buffer (no load past it) and amid text.
         let word = b"Reshuffles2026abcdefghij";
