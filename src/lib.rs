@@ -9,6 +9,7 @@ pub mod dates;
 pub mod decimal;
 pub mod diagnostics;
 pub mod layout;
+pub mod leakcheck;
 pub mod markdown;
 pub mod output;
 pub mod paywall;
