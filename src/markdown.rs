@@ -119,6 +119,8 @@ pub struct Part {
     pub footnotes_html: String,
     /// The first paragraph's plain text, for summaries.
     pub first_paragraph: String,
+    /// Where the paid blocks begin in `html` (0 on a side without them).
+    pub paid_from: usize,
 }
 
 /// Both sides of an article.
@@ -558,11 +560,12 @@ impl<'a> Document<'a> {
         if notes_raw {
             close_open(&mut footnotes_html, &mut unclosable);
         }
-        let public = Part { footnotes_html, toc: self.toc_of(0..free_blocks), first_paragraph: first_paragraph.clone(), html };
+        let public = Part { footnotes_html, toc: self.toc_of(0..free_blocks), first_paragraph: first_paragraph.clone(), html, paid_from: 0 };
         let members = (free_blocks < self.blocks.len()).then(|| {
             let all = 0..self.blocks.len();
             let mut html = unclosed_free.unwrap_or_else(|| public.html.clone());
             html.reserve(html_size(events.len()) + 64);
+            let paid_from = html.len();
             html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
             self.render_events(events, &numbers, &mut state, &mut html);
             html.push_str("</div>\n");
@@ -573,7 +576,7 @@ impl<'a> Document<'a> {
             if notes_raw {
                 close_open(&mut footnotes_html, &mut unclosable);
             }
-            Part { footnotes_html, toc: self.toc_of(all), first_paragraph, html }
+            Part { footnotes_html, toc: self.toc_of(all), first_paragraph, html, paid_from }
         });
         Rendered { public, members, words: self.words, unclosable }
     }

@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub future: bool,
     /// Replace an output that had articles with one that has none.
     pub allow_empty: bool,
+    /// After writing, look for paid text in every public file, whatever made
+    /// it (templates, static files), and refuse the build on a find.
+    pub check_leaks: bool,
 }
 
 /// What a build did, for its one summary line.
@@ -371,7 +374,7 @@ impl Site {
     /// Loads the site for `lede build`, rendering each article's pages into
     /// `sink` as soon as it is read; returns the site (without the members
     /// text it no longer needs) and the number of files written.
-    pub fn load_writing_articles(root: &Path, selection: Selection, sink: &dyn Sink) -> Result<(Site, usize), Diagnostics> {
+    pub fn load_writing_articles(root: &Path, selection: Selection, sink: &dyn Sink, texts: Option<&Mutex<Vec<ArticleTexts>>>) -> Result<(Site, usize), Diagnostics> {
         let config = Config::load(root).map_err(Diagnostics)?;
         let renderer = match Renderer::load(root) {
             Ok(r) => r,
@@ -394,6 +397,9 @@ impl Site {
                 made_cards.lock().unwrap_or_else(PoisonError::into_inner).push((article.meta.slug.clone(), target, card));
                 sink.write(target, &path, &html)?;
                 written.fetch_add(1, Ordering::Relaxed);
+            }
+            if let Some(texts) = texts {
+                texts.lock().unwrap_or_else(PoisonError::into_inner).push(ArticleTexts::of(article));
             }
             if !keep_members {
                 // Written; only a members feed would need the full text again.
@@ -1027,6 +1033,67 @@ fn check_output_place(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// What the leak check needs of an article: its paid text, and the text
+/// anyone may read that the paid text may repeat without leaking.
+pub struct ArticleTexts {
+    source: PathBuf,
+    paid: String,
+    public: String,
+}
+
+impl ArticleTexts {
+    fn of(article: &Article) -> ArticleTexts {
+        let m = &article.meta;
+        let mut public = String::new();
+        for text in [m.title.as_str(), m.teaser.as_str(), m.column.as_deref().unwrap_or_default(), &article.public.html, &article.public.footnotes_html] {
+            public.push_str(text);
+            public.push('\n');
+        }
+        for term in m.tags.iter().chain(&m.authors) {
+            public.push_str(term);
+            public.push('\n');
+        }
+        let paid = match &article.members {
+            Some(full) => format!("{}\n{}", full.html.get(full.paid_from..).unwrap_or_default(), full.footnotes_html),
+            None => String::new(),
+        };
+        ArticleTexts { source: m.source.clone(), paid, public }
+    }
+}
+
+/// Looks for the paid text of `texts` in every file of `public_dir`, the
+/// public text of the articles, pages and bios excusing what it repeats.
+fn check_leaks(site: &Site, texts: Vec<ArticleTexts>, public_dir: &Path) -> Result<(), Diagnostics> {
+    use crate::leakcheck::LeakCheck;
+    let mut check = texts
+        .par_iter()
+        .fold(LeakCheck::new, |mut check, t| {
+            check.add_public(&t.public);
+            if !t.paid.is_empty() {
+                check.add_paid(&t.source, &t.paid);
+            }
+            check
+        })
+        .reduce(LeakCheck::new, |mut a, b| {
+            a.merge(b);
+            a
+        });
+    for page in &site.library.pages {
+        check.add_public(&format!("{}\n{}\n{}\n{}", page.title, page.teaser, page.body.html, page.body.footnotes_html));
+    }
+    for bio in site.library.bios.values() {
+        check.add_public(&bio.html);
+    }
+    let index = check.finish();
+    let paid: HashMap<&Path, &str> = texts.iter().map(|t| (t.source.as_path(), t.paid.as_str())).collect();
+    let lookup = |source: &Path| paid.get(source).map(|t| t.to_string());
+    let leaks = index.scan_tree(public_dir, &lookup).map_err(Diagnostics::from)?;
+    if leaks.is_empty() {
+        return Ok(());
+    }
+    Err(Diagnostics(leaks.into_iter().map(Diagnostic::from).collect()).sorted())
+}
+
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let started = Instant::now();
@@ -1046,7 +1113,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let staging = Staging::new(&out).map_err(Diagnostics::from)?;
     let recovered = staging.recovered().len();
     let sink = staging.sink();
-    let (site, article_files) = Site::load_writing_articles(&opts.root, selection, sink)?;
+    let texts = opts.check_leaks.then(|| Mutex::new(Vec::new()));
+    let (site, article_files) = Site::load_writing_articles(&opts.root, selection, sink, texts.as_ref())?;
     step("load, render and write the articles");
     let files = article_files + site.render_jobs_and_statics(&site.jobs_but_articles(), sink)?;
     step("render and write listings, feeds and pages");
@@ -1061,6 +1129,10 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
             format!("this build publishes no articles, where the output it would replace has {before}: check content/articles/, or build with --allow-empty if the site is meant to be empty"),
         )
         .into());
+    }
+    if let Some(texts) = texts {
+        check_leaks(&site, texts.into_inner().unwrap_or_else(PoisonError::into_inner), &staging.path().join(Target::Public.dir()))?;
+        step("look for paid text in every public file");
     }
     staging.record_articles(articles).map_err(Diagnostics::from)?;
     staging.commit().map_err(Diagnostics::from)?;

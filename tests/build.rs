@@ -123,6 +123,7 @@ fn the_example_site_builds() {
         drafts: false,
         future: false,
         allow_empty: false,
+        check_leaks: false,
     })
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(summary.articles >= 8, "{summary}");

@@ -967,7 +967,19 @@ fn a_paid_paragraph_copied_into_a_static_file_is_refused() {
     build_ok(&site);
     let before = site.files_under("dist");
     site.write("static/drafts/copied.txt", format!("A draft kept with the theme:\n\n{paid}\n"));
-    let stderr = build_err(&site);
-    assert!(stderr.contains("drafts/copied.txt"), "{stderr}");
+    // The check after writing costs most of a build again, so it is asked for.
+    let out = lede_within(&site, &["build", "--check-leaks"], common::checks::LIMIT);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/articles/copied.md") && stderr.contains("drafts/copied.txt"), "{stderr}");
     assert_eq!(site.files_under("dist"), before, "dist/ changed after a refused build");
+    // `lede check` finds it too, without touching dist/.
+    let out = lede_within(&site, &["check"], common::checks::LIMIT);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("drafts/copied.txt"));
+    assert_eq!(site.files_under("dist"), before);
+    // And a site without the copy checks clean.
+    std::fs::remove_file(site.path("static/drafts/copied.txt")).expect("rm");
+    let out = lede_within(&site, &["check"], common::checks::LIMIT);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -372,7 +372,7 @@ fn check_article(text: &str, default: Option<usize>) -> Result<Outcome, String> 
     let site = site_with_config(&config);
     site.write(FILE, text);
     let show = |why: String| format!("{why}\n--- {FILE} (site default {default:?}):\n{text}");
-    let built = lede::build(&lede::BuildOptions { root: site.root().to_path_buf(), out: site.path("dist"), drafts: false, future: false, allow_empty: true });
+    let built = lede::build(&lede::BuildOptions { root: site.root().to_path_buf(), out: site.path("dist"), drafts: false, future: false, allow_empty: true, check_leaks: true });
     if let Err(problems) = built {
         if problems.0.is_empty() {
             return Err(show("refused without saying why".into()));
