@@ -177,6 +177,15 @@ fn is_exact_marker_at(html: &str, at: usize, inner: &str) -> bool {
 
 /// A paragraph line that reaches for comment punctuation around a paywall-like word (`<-- paywall -->`).
 fn line_attempts_marker(line: &str) -> Option<&'static str> {
+    // Nearly every line of prose has none of the punctuation of a comment
+    // (nor a character that looks like `<`): it is let through without a copy.
+    const LOOK_LIKE_LT: &[char] = &['＜', '‹', '˂', 'ᐸ', '〈', '⟨', '〈', '﹤'];
+    let bytes = line.as_bytes();
+    // A comment's opening or closing: `<`, `&lt;` or `-->` (a dash alone is prose; `-- paywall --` standing alone is caught as a paragraph).
+    let punctuated = memchr::memchr2(b'<', b'&', bytes).is_some() || memchr::memmem::find(bytes, b"-->").is_some();
+    if !(punctuated || (!line.is_ascii() && line.contains(LOOK_LIKE_LT))) || line.len() > 40 && !paywall::may_mention_paywall(line) {
+        return None;
+    }
     let outside = without_code_spans(line);
     let line = paywall::normalized(&outside);
     let line = line.as_str();

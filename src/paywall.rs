@@ -142,10 +142,15 @@ fn near_paywall(word: &str) -> bool {
     word.len() >= 5 && word.len() <= 9 && osa_distance(word, "paywall") <= 1
 }
 
-/// Optimal string alignment distance (Levenshtein with adjacent swaps), on ASCII-lowered bytes.
+/// Optimal string alignment distance (Levenshtein with adjacent swaps)
+/// between two words of at most nine bytes (longer ones are never near).
 fn osa_distance(a: &str, b: &str) -> usize {
+    const MAX: usize = 9;
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    if a.len() > MAX || b.len() > MAX {
+        return a.len().abs_diff(b.len()).max(2);
+    }
+    let mut rows = [[0usize; MAX + 1]; MAX + 1];
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
@@ -165,10 +170,48 @@ fn osa_distance(a: &str, b: &str) -> usize {
     rows[a.len()][b.len()]
 }
 
+/// Letters of a word outside those of "paywall": with two of them, a word
+/// is at least two edits away.
+fn letters_outside(word: &[u8]) -> usize {
+    word.iter().filter(|b| !b"paywl".contains(&b.to_ascii_lowercase())).count()
+}
+
+/// Whether `text` may hold a word, or two words run together, near
+/// "paywall": a test without a copy that lets nearly all prose through
+/// (text that is not ASCII always may, and is read in full).
+pub fn may_mention_paywall(text: &str) -> bool {
+    if !text.is_ascii() {
+        return true;
+    }
+    let near = |w: &[u8]| {
+        let starts = w.len() >= 6 && (w[..6].eq_ignore_ascii_case(b"paywal") || w[..6].eq_ignore_ascii_case(b"paywll"));
+        starts || ((5..=9).contains(&w.len()) && letters_outside(w) <= 1)
+    };
+    let mut previous: Option<(usize, usize)> = None;
+    for word in text.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if near(word) {
+            return true;
+        }
+        let outside = letters_outside(word);
+        if let Some((len, out)) = previous
+            && (5..=9).contains(&(len + word.len()))
+            && out + outside <= 1
+        {
+            return true;
+        }
+        previous = Some((word.len(), outside));
+    }
+    false
+}
+
 /// Why a piece of text looks like an attempt at the marker, if it does.
 /// `text` is the inside of a comment or of another `<!…>`/`<?…>`
 /// construct, or a line of text around `<!--`-like punctuation.
 pub fn lookalike(text: &str) -> Option<&'static str> {
+    // Other tools' markers are a word or two; longer prose needs a word near "paywall".
+    if text.len() > 40 && !may_mention_paywall(text) {
+        return None;
+    }
     let invisible = text.chars().any(is_invisible);
     let words = words_of(text);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -206,7 +249,7 @@ fn words_of(text: &str) -> Vec<String> {
 /// (`{{< paywall >}}`, `[paywall]`, or the word alone), if it does.
 pub fn bare_attempt(paragraph: &str) -> Option<&'static str> {
     // A cutoff written some other way is short; prose is let through at once.
-    if paragraph.len() > 80 {
+    if paragraph.len() > 80 || !may_mention_paywall(paragraph) {
         return None;
     }
     let text = normalized(paragraph);
@@ -335,6 +378,17 @@ mod tests {
         assert!(lookalike(" раywall ").is_some());
         assert!(lookalike(" ＭＯＲＥ ").is_some());
         assert!(lookalike("<!—paywall—>").is_some());
+    }
+
+    #[test]
+    fn the_quick_test_lets_prose_through_and_every_near_word_in() {
+        for near in ["paywall", "paywal", "PayWall", "paywalled", "payawll", "pay wall", "pay-wall", "pqywall", "x paywalls y", "pa ywall"] {
+            assert!(may_mention_paywall(near), "{near}");
+        }
+        for prose in ["The debate over access to research goes on.", "payroll", "display all", "the wall"] {
+            assert!(!may_mention_paywall(prose), "{prose}");
+        }
+        assert!(may_mention_paywall("pay\u{200b}wall"));
     }
 
     #[test]

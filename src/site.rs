@@ -785,6 +785,8 @@ impl Site {
     pub fn update_content(&mut self, rel: &Path) -> Result<Update, Diagnostics> {
         let abs = self.root.join(rel);
         let item = if abs.is_file() {
+            // The same links are followed as in a build's walk of content/.
+            crate::layout::check_input_file(&self.root, &abs).map_err(Diagnostics::from)?;
             Some(content::load_file(&self.root, &abs, &self.config, self.selection).map_err(|d| Diagnostics(d).sorted())?)
         } else {
             None
