@@ -100,6 +100,8 @@ pub struct Document<'a> {
     /// HTML blocks that never met their own end and ran on, past blank
     /// lines, to the end of a later one of their kind.
     pub run_on: Vec<Unclosed>,
+    /// `id` attributes in the author's raw HTML, with their body offsets.
+    pub raw_ids: Vec<(String, usize)>,
     toc: Vec<TocEntry>,
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,
@@ -307,6 +309,7 @@ impl<'a> Document<'a> {
             unclosed: None,
             duplicate_notes: Vec::new(),
             run_on: Vec::new(),
+            raw_ids: Vec::new(),
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
@@ -472,6 +475,7 @@ impl<'a> Document<'a> {
     /// Notes the markers and the attempts at one in a piece of raw HTML at
     /// `offset` of the body. `nested`: an exact marker there cannot cut.
     fn scan_html(&mut self, html: &str, offset: usize, nested: bool) {
+        self.raw_ids.extend(ids_in(html).into_iter().map(|(id, at)| (id, offset + at)));
         for (at, inner) in paywall::constructs(html) {
             if is_exact_marker_at(html, at, inner) {
                 if nested {
@@ -492,7 +496,8 @@ impl<'a> Document<'a> {
 
     /// Gives every heading a unique id (an explicit `{#id}` is kept) and records the toc.
     fn assign_heading_ids(&mut self) {
-        let mut used: HashSet<String> = HashSet::new();
+        // Headings keep clear of the ids the author's own HTML gives.
+        let mut used: HashSet<String> = self.raw_ids.iter().map(|(id, _)| id.clone()).collect();
         // The next number to try per base id: twenty thousand headings of one
         // name must not each retry every suffix before theirs.
         let mut next: HashMap<String, usize> = HashMap::new();
@@ -747,6 +752,51 @@ impl<'a> Document<'a> {
         }
         out
     }
+}
+
+/// The `id` attributes of the tags in a piece of raw HTML, with their
+/// offsets: a repeated id makes a page invalid and its anchors ambiguous.
+fn ids_in(html: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(lt) = memchr::memchr(b'<', &bytes[from..]).map(|p| p + from) {
+        let end = memchr::memchr(b'>', &bytes[lt..]).map_or(bytes.len(), |p| p + lt);
+        let tag = &html[lt..end];
+        // A comment's or a declaration's text holds no attributes.
+        if tag.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic) {
+            let lower = tag.to_ascii_lowercase();
+            let mut at = 0;
+            while let Some(p) = lower[at..].find("id").map(|p| p + at) {
+                at = p + 2;
+                let before = lower.as_bytes()[p - 1];
+                if !before.is_ascii_whitespace() {
+                    continue;
+                }
+                let rest = lower[at..].trim_start();
+                let Some(value) = rest.strip_prefix('=') else { continue };
+                let value_start = lower.len() - value.trim_start().len();
+                let raw = &tag[value_start..];
+                let id = match raw.chars().next() {
+                    Some(q @ ('"' | '\'')) => raw[1..].split(q).next().unwrap_or_default(),
+                    _ => raw.split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').next().unwrap_or_default(),
+                };
+                if !id.is_empty() {
+                    found.push((id.to_string(), lt + p));
+                }
+            }
+        }
+        from = end.max(lt + 1);
+        if from >= bytes.len() {
+            break;
+        }
+    }
+    found
+}
+
+/// Whether `id` is one the page gives its own elements (the theme's, the notes').
+pub fn is_page_id(id: &str) -> bool {
+    is_reserved_id(id)
 }
 
 /// Ids the built-in theme gives its own elements (the skip link's target,
@@ -1130,6 +1180,16 @@ mod tests {
         let r = render("## Fnref 1\n\n## Fnref 1 {#fnref-1}\n", Cut::Free);
         let ids: Vec<&str> = r.public.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["h-fnref-1", "h-fnref-1-2"]);
+    }
+
+    #[test]
+    fn ids_in_raw_html_are_found_and_headings_keep_clear_of_them() {
+        let html = "<div id=\"intro\" class=x><span ID='b' data-id=\"no\">x</span><p id=c>";
+        let ids: Vec<String> = ids_in(html).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["intro", "b", "c"]);
+        assert!(ids_in("<!-- id=\"x\" -->").is_empty());
+        let r = render("<div id=\"intro\">x</div>\n\n## Intro\n", Cut::Free);
+        assert_eq!(r.public.toc[0].id, "intro-2");
     }
 
     #[test]

@@ -69,3 +69,16 @@ fn a_build_with_no_articles_does_not_replace_a_site_that_had_some_unless_asked()
     // An empty site may go on being built empty.
     site.build_ok();
 }
+
+#[test]
+fn ids_in_the_authors_html_never_repeat_the_pages_own() {
+    let site = Site::new();
+    site.article("ids", "title = \"Ids\"\ndate = 2025-01-01\npaywall = 1", "<div id=\"subscribe\">Mine.</div>\n\n<p id=\"x\">a</p> <span id='x'>b</span>\n\nPaid.\n");
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/articles/ids.md:6:6: the id \"subscribe\" is one the page gives its own element"), "{stderr}");
+    assert!(stderr.contains("ids.md:8:23: the id \"x\" is given twice (first on line 8)"), "{stderr}");
+    site.article("ids", "title = \"Ids\"\ndate = 2025-01-01\npaywall = 2", "<div id=\"intro\">Mine.</div>\n\n## Intro\n\nPaid.\n");
+    site.build_ok();
+    let page = site.read("dist/public/articles/ids/index.html");
+    assert!(page.contains("<h2 id=\"intro-2\">Intro</h2>"), "{page}");
+}

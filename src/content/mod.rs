@@ -333,6 +333,15 @@ fn body_problems(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>,
             ));
         }
     }
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for (id, offset) in &doc.raw_ids {
+        if crate::markdown::is_page_id(id) {
+            problems.push(at_body(*offset, format!("the id \"{id}\" is one the page gives its own element (the theme's or the notes'): give this element another id")));
+        } else if let Some(first) = ids.insert(id, *offset) {
+            let (first_line, _) = line_col(text, body_offset + first);
+            problems.push(at_body(*offset, format!("the id \"{id}\" is given twice (first on line {first_line}): ids must be unique on a page")));
+        }
+    }
     for d in &doc.duplicate_notes {
         let (first_line, _) = line_col(text, body_offset + d.first);
         problems.push(at_body(
