@@ -333,6 +333,8 @@ fn rebuild_loop(mut builder: Builder, mut watcher: Watcher, rx: &mpsc::Receiver<
 /// served (the rest is the wait for the batch to be complete). Problems in
 /// full, as the overlay shows them.
 fn print_report(what: &str, report: &Report, since_change: Option<Duration>) {
+    // `what` names the edited file, whose name may hold a terminal's escape codes.
+    let what = crate::diagnostics::printable(what);
     let clock = jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string();
     let ms = report.elapsed.as_secs_f64() * 1000.0;
     let after = since_change.map(|d| format!(", served {:.0} ms after the change", d.as_secs_f64() * 1000.0)).unwrap_or_default();
