@@ -378,9 +378,9 @@ fn recover(parent: &Path, prefix: &str, out: &Path, spare: &Path) -> Vec<PathBuf
         }
     }
     for dir in left {
-        if fs::symlink_metadata(spare).is_err() && fs::rename(&dir, spare).is_ok() {
-            recovered.push(dir);
-        } else if remove_tree(&dir).is_ok() {
+        // Taken as the spare when there is none, else removed.
+        let taken = fs::symlink_metadata(spare).is_err() && fs::rename(&dir, spare).is_ok();
+        if taken || remove_tree(&dir).is_ok() {
             recovered.push(dir);
         }
     }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::checks::{
-    assert_absent_under, assert_present_under, assert_subscribe_form_stands_alone, build_err, build_ok, config_without_default, element_with_id,
+    assert_absent_under, assert_present_under, assert_subscribe_form_stands_alone, build_ok, config_without_default, element_with_id,
     lede_within, members_page, public_page, repeated_ids, site_with_config, subscribe_form_problem, words_with,
 };
 use common::{Site, CONFIG};
