@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use lede::content::frontmatter::{self, Kind};
 use lede::leakcheck::{LeakCheck, LeakIndex};
-use lede::markdown::{options, Document};
-use lede::paywall::{decide, Cut};
+use lede::markdown::{Document, options};
+use lede::paywall::{Cut, decide};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
@@ -37,10 +37,7 @@ struct Texts {
 }
 
 fn is_inline(end: &TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript
-    )
+    matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript)
 }
 
 /// Splits an article's plain text at lede's cut.
@@ -113,9 +110,7 @@ fn texts(root: &Path, path: &Path, default: Option<usize>) -> Option<Texts> {
 /// `VmRSS` or `VmHWM` of this process, in bytes.
 fn status(field: &str) -> u64 {
     let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    text.lines()
-        .find_map(|l| l.strip_prefix(field)?.trim_start_matches(':').trim().strip_suffix("kB")?.trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
+    text.lines().find_map(|l| l.strip_prefix(field)?.trim_start_matches(':').trim().strip_suffix("kB")?.trim().parse::<u64>().ok()).map_or(0, |kb| kb * 1024)
 }
 
 /// Starts a new peak (`VmHWM`) from the current size.
@@ -262,12 +257,6 @@ fn main() -> ExitCode {
         total.push(ms(done));
         drop(index);
     }
-    println!(
-        "median of {runs}: gather {:.0} ms, finish {:.0} ms, scan {:.0} ms, total {:.0} ms",
-        median(gather),
-        median(finish),
-        median(scan),
-        median(total)
-    );
+    println!("median of {runs}: gather {:.0} ms, finish {:.0} ms, scan {:.0} ms, total {:.0} ms", median(gather), median(finish), median(scan), median(total));
     ExitCode::SUCCESS
 }

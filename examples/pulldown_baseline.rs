@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use lede::markdown::options;
-use pulldown_cmark::{html, Parser};
+use pulldown_cmark::{Parser, html};
 use rayon::prelude::*;
 
 /// The body after a `+++` … `+++` block (the whole text when there is none).
@@ -66,12 +66,6 @@ fn main() -> ExitCode {
             }
         }
     }
-    println!(
-        "Rendered {} files ({:.1} MB of HTML) to {} in {:.2} s",
-        files.len(),
-        bytes as f64 / 1e6,
-        out.display(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("Rendered {} files ({:.1} MB of HTML) to {} in {:.2} s", files.len(), bytes as f64 / 1e6, out.display(), started.elapsed().as_secs_f64());
     ExitCode::SUCCESS
 }

@@ -179,12 +179,7 @@ impl<'a> Scan<'a> {
                 attrs.push((n, String::from_utf8_lossy(&v).into_owned()));
             }
         }
-        Tag {
-            name: String::from_utf8_lossy(&self.name).into_owned(),
-            attrs,
-            self_closing: self.self_closing,
-            offset: self.token_start,
-        }
+        Tag { name: String::from_utf8_lossy(&self.name).into_owned(), attrs, self_closing: self.self_closing, offset: self.token_start }
     }
 
     /// Hands the current tag to the tree and returns the tokenizer state it asks for.
@@ -312,12 +307,7 @@ impl Emitter for &mut Scan<'_> {
     fn emit_error(&mut self, error: Error) {
         if matches!(
             error,
-            Error::EofBeforeTagName
-                | Error::EofInCdata
-                | Error::EofInComment
-                | Error::EofInDoctype
-                | Error::EofInScriptHtmlCommentLikeText
-                | Error::EofInTag
+            Error::EofBeforeTagName | Error::EofInCdata | Error::EofInComment | Error::EofInDoctype | Error::EofInScriptHtmlCommentLikeText | Error::EofInTag
         ) {
             self.eof_error = Some(error);
         }
@@ -524,33 +514,137 @@ impl Node {
 
 /// HTML elements in the standard's "special" category.
 const SPECIAL: &[&str] = &[
-    "address", "applet", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote", "body", "br",
-    "button", "caption", "center", "col", "colgroup", "dd", "details", "dir", "div", "dl", "dt", "embed", "fieldset",
-    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
-    "header", "hgroup", "hr", "html", "iframe", "img", "input", "keygen", "li", "link", "listing", "main", "marquee",
-    "menu", "meta", "nav", "noembed", "noframes", "noscript", "object", "ol", "p", "param", "plaintext", "pre",
-    "script", "search", "section", "select", "source", "style", "summary", "table", "tbody", "td", "template",
-    "textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp",
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "bgsound",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "iframe",
+    "img",
+    "input",
+    "keygen",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "meta",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "param",
+    "plaintext",
+    "pre",
+    "script",
+    "search",
+    "section",
+    "select",
+    "source",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+    "wbr",
+    "xmp",
 ];
 
 /// SVG element names that the tree builder writes in camel case (foreignObject, clipPath, ...), lowercased.
 const SVG_CAMEL_CASE: &[&str] = &[
-    "altglyph", "altglyphdef", "altglyphitem", "animatecolor", "animatemotion", "animatetransform", "clippath",
-    "feblend", "fecolormatrix", "fecomponenttransfer", "fecomposite", "feconvolvematrix", "fediffuselighting",
-    "fedisplacementmap", "fedistantlight", "fedropshadow", "feflood", "fefunca", "fefuncb", "fefuncg", "fefuncr",
-    "fegaussianblur", "feimage", "femerge", "femergenode", "femorphology", "feoffset", "fepointlight",
-    "fespecularlighting", "fespotlight", "fetile", "feturbulence", "foreignobject", "glyphref", "lineargradient",
-    "radialgradient", "textpath",
+    "altglyph",
+    "altglyphdef",
+    "altglyphitem",
+    "animatecolor",
+    "animatemotion",
+    "animatetransform",
+    "clippath",
+    "feblend",
+    "fecolormatrix",
+    "fecomponenttransfer",
+    "fecomposite",
+    "feconvolvematrix",
+    "fediffuselighting",
+    "fedisplacementmap",
+    "fedistantlight",
+    "fedropshadow",
+    "feflood",
+    "fefunca",
+    "fefuncb",
+    "fefuncg",
+    "fefuncr",
+    "fegaussianblur",
+    "feimage",
+    "femerge",
+    "femergenode",
+    "femorphology",
+    "feoffset",
+    "fepointlight",
+    "fespecularlighting",
+    "fespotlight",
+    "fetile",
+    "feturbulence",
+    "foreignobject",
+    "glyphref",
+    "lineargradient",
+    "radialgradient",
+    "textpath",
 ];
 
 const CURSORY_IMPLIED: &[&str] = &["dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc"];
-const THOROUGH_IMPLIED: &[&str] = &[
-    "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc", "caption", "colgroup", "tbody", "td",
-    "tfoot", "th", "thead", "tr",
-];
+const THOROUGH_IMPLIED: &[&str] =
+    &["dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc", "caption", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr"];
 const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
-const FORMATTING: &[&str] =
-    &["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
+const FORMATTING: &[&str] = &["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
 
 /// An entry of the list of active formatting elements.
 #[derive(Debug, Clone)]
@@ -587,23 +681,111 @@ struct Tree {
 
 /// Start tags that end a `<p>` open in button scope and open a block.
 const BLOCK_STARTS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset",
-    "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p", "search", "section",
-    "summary", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "search",
+    "section",
+    "summary",
+    "ul",
 ];
 
 /// End tags that close their element, with whatever is open inside it, when it is in scope.
 const BLOCK_ENDS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "button", "center", "details", "dialog", "dir", "div", "dl",
-    "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "listing", "main", "menu", "nav", "ol", "pre",
-    "search", "section", "select", "summary", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "button",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "pre",
+    "search",
+    "section",
+    "select",
+    "summary",
+    "ul",
 ];
 
 /// Start tags that, in foreign content, close the SVG or MathML around them.
 const BREAKOUT: &[&str] = &[
-    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2", "h3",
-    "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby",
-    "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var",
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
 ];
 
 /// Reprocessing a token moves it to another insertion mode; no chain is longer than a few steps.
@@ -661,10 +843,7 @@ impl Tree {
 
     fn push_node(&mut self, node: Node) {
         if self.stack.len() >= MAX_DEPTH + PAGE_DEPTH && self.fail.is_none() {
-            self.fail = Some(Unclosable {
-                offset: node.offset,
-                what: format!("HTML nested more than {MAX_DEPTH} elements deep"),
-            });
+            self.fail = Some(Unclosable { offset: node.offset, what: format!("HTML nested more than {MAX_DEPTH} elements deep") });
         }
         self.set_open(node.id, true);
         self.stack.push(node);
@@ -905,8 +1084,7 @@ impl Tree {
                 self.any_other_end_tag(subject);
                 return;
             };
-            let Some(Entry::Element { id: fe_id, offset: fe_offset, name: fe_name, .. }) = self.active.get(fe_index)
-            else {
+            let Some(Entry::Element { id: fe_id, offset: fe_offset, name: fe_name, .. }) = self.active.get(fe_index) else {
                 return;
             };
             let (fe_id, fe_offset, fe_name) = (*fe_id, *fe_offset, fe_name.clone());
@@ -966,9 +1144,7 @@ impl Tree {
             let new = self.new_id();
             // Entries may have been removed in the inner loop: find the formatting element's afresh.
             let entry = match self.entry_index(fe_id).and_then(|i| self.active.get(i)) {
-                Some(Entry::Element { name, attrs, offset, .. }) => {
-                    Entry::Element { name: name.clone(), attrs: attrs.clone(), offset: *offset, id: new }
-                }
+                Some(Entry::Element { name, attrs, offset, .. }) => Entry::Element { name: name.clone(), attrs: attrs.clone(), offset: *offset, id: new },
                 _ => return,
             };
             match insert_after {
@@ -989,10 +1165,7 @@ impl Tree {
             self.remove_id(fe_id);
             let Some(fb_now) = self.stack.iter().position(|n| n.id == fb_id) else { return };
             self.set_open(new, true);
-            self.stack.insert(
-                fb_now + 1,
-                Node { name: fe_name, ns: Ns::Html, offset: fe_offset, id: new, page: false, html_point: false },
-            );
+            self.stack.insert(fb_now + 1, Node { name: fe_name, ns: Ns::Html, offset: fe_offset, id: new, page: false, html_point: false });
         }
     }
 
@@ -1007,9 +1180,7 @@ impl Tree {
         if cur.ns == Ns::Html {
             return false;
         }
-        if cur.is_mathml_text_point()
-            && (text || start.is_some_and(|t| t.name != "mglyph" && t.name != "malignmark"))
-        {
+        if cur.is_mathml_text_point() && (text || start.is_some_and(|t| t.name != "mglyph" && t.name != "malignmark")) {
             return false;
         }
         if cur.ns == Ns::MathMl && cur.name == "annotation-xml" && start.is_some_and(|t| t.name == "svg") {
@@ -1100,8 +1271,7 @@ impl Tree {
     }
 
     fn foreign_start(&mut self, tag: &Tag) -> Option<State> {
-        let breaks_out = BREAKOUT.contains(&tag.name.as_str())
-            || (tag.name == "font" && ["color", "face", "size"].iter().any(|a| tag.attr(a).is_some()));
+        let breaks_out = BREAKOUT.contains(&tag.name.as_str()) || (tag.name == "font" && ["color", "face", "size"].iter().any(|a| tag.attr(a).is_some()));
         if breaks_out {
             while let Some(cur) = self.current() {
                 if cur.ns == Ns::Html || cur.is_mathml_text_point() || cur.is_html_point() {
@@ -1121,9 +1291,7 @@ impl Tree {
     fn push_foreign(&mut self, tag: &Tag, ns: Ns) {
         let html_point = ns == Ns::MathMl
             && tag.name == "annotation-xml"
-            && tag.attr("encoding").is_some_and(|e| {
-                e.eq_ignore_ascii_case("text/html") || e.eq_ignore_ascii_case("application/xhtml+xml")
-            });
+            && tag.attr("encoding").is_some_and(|e| e.eq_ignore_ascii_case("text/html") || e.eq_ignore_ascii_case("application/xhtml+xml"));
         let id = self.new_id();
         self.push_node(Node { name: tag.name.clone(), ns, offset: tag.offset, id, page: false, html_point });
     }
@@ -1327,8 +1495,9 @@ impl Tree {
             },
             Mode::InTemplate => {
                 let next = match name {
-                    "base" | "basefont" | "bgsound" | "link" | "meta" | "noframes" | "script" | "style" | "template"
-                    | "title" => return self.start_in_head(tag),
+                    "base" | "basefont" | "bgsound" | "link" | "meta" | "noframes" | "script" | "style" | "template" | "title" => {
+                        return self.start_in_head(tag);
+                    }
                     "caption" | "colgroup" | "tbody" | "tfoot" | "thead" => Mode::InTable,
                     "col" => Mode::InColumnGroup,
                     "tr" => Mode::InTableBody,
@@ -1368,10 +1537,8 @@ impl Tree {
         let name = tag.name.as_str();
         let offset = tag.offset;
         match name {
-            "html" | "body" | "frameset" | "head" | "caption" | "col" | "colgroup" | "frame" | "tbody" | "td"
-            | "tfoot" | "th" | "thead" | "tr" => {}
-            "base" | "basefont" | "bgsound" | "link" | "meta" | "noframes" | "script" | "style" | "template"
-            | "title" => return self.start_in_head(tag),
+            "html" | "body" | "frameset" | "head" | "caption" | "col" | "colgroup" | "frame" | "tbody" | "td" | "tfoot" | "th" | "thead" | "tr" => {}
+            "base" | "basefont" | "bgsound" | "link" | "meta" | "noframes" | "script" | "style" | "template" | "title" => return self.start_in_head(tag),
             _ if BLOCK_STARTS.contains(&name) => {
                 self.close_p_in_button_scope();
                 self.push(name, Ns::Html, offset);
@@ -1421,10 +1588,7 @@ impl Tree {
                 self.close_p_in_button_scope();
                 self.push(name, Ns::Html, offset);
                 if self.fail.is_none() {
-                    self.fail = Some(Unclosable {
-                        offset,
-                        what: "<plaintext>: nothing after it is read as HTML again, not even </plaintext>".into(),
-                    });
+                    self.fail = Some(Unclosable { offset, what: "<plaintext>: nothing after it is read as HTML again, not even </plaintext>".into() });
                 }
                 return Step::Done(Some(State::PlainText));
             }
@@ -1552,8 +1716,7 @@ impl Tree {
                     }
                     Step::Done(None)
                 }
-                "body" | "caption" | "col" | "colgroup" | "html" | "tbody" | "td" | "tfoot" | "th" | "thead"
-                | "tr" => Step::Done(None),
+                "body" | "caption" | "col" | "colgroup" | "html" | "tbody" | "td" | "tfoot" | "th" | "thead" | "tr" => Step::Done(None),
                 "template" => self.end_in_body(name),
                 _ => self.end_in_body(name),
             },
@@ -1570,9 +1733,7 @@ impl Tree {
                     }
                     Step::Done(None)
                 }
-                "body" | "col" | "colgroup" | "html" | "tbody" | "td" | "tfoot" | "th" | "thead" | "tr" => {
-                    Step::Done(None)
-                }
+                "body" | "col" | "colgroup" | "html" | "tbody" | "td" | "tfoot" | "th" | "thead" | "tr" => Step::Done(None),
                 _ => self.end_in_body(name),
             },
             Mode::InColumnGroup => match name {
@@ -2039,9 +2200,7 @@ mod tests {
 
         fn attr(node: &Handle, wanted: &str) -> Option<String> {
             match &node.data {
-                NodeData::Element { attrs, .. } => {
-                    attrs.borrow().iter().find(|a| &*a.name.local == wanted).map(|a| a.value.to_string())
-                }
+                NodeData::Element { attrs, .. } => attrs.borrow().iter().find(|a| &*a.name.local == wanted).map(|a| a.value.to_string()),
                 _ => None,
             }
         }
@@ -2064,10 +2223,7 @@ mod tests {
         }
 
         fn empty_paragraphs(root: &Handle) -> usize {
-            elements(root)
-                .iter()
-                .filter(|(n, _)| name(n).as_deref() == Some("p") && n.children.borrow().is_empty())
-                .count()
+            elements(root).iter().filter(|(n, _)| name(n).as_deref() == Some("p") && n.children.borrow().is_empty()).count()
         }
 
         /// Parses the page around `fragment` and its closers; false when the fragment is unclosable.
@@ -2080,31 +2236,20 @@ mod tests {
             let forms: Vec<_> = all.iter().filter(|(n, _)| attr(n, "id").as_deref() == Some("lede-form")).collect();
             assert_eq!(forms.len(), 1, "{fragment:?} + {:?}: the subscribe form is gone", c.text);
             let (form, ancestors) = forms[0];
-            assert_eq!(
-                names(ancestors),
-                ["section", "article", "main", "body", "html"],
-                "{fragment:?} + {:?}: the subscribe form is misplaced",
-                c.text
-            );
+            assert_eq!(names(ancestors), ["section", "article", "main", "body", "html"], "{fragment:?} + {:?}: the subscribe form is misplaced", c.text);
             let inputs: Vec<_> = all.iter().filter(|(n, _)| attr(n, "name").as_deref() == Some("email")).collect();
-            assert!(
-                inputs.len() == 1 && std::rc::Rc::ptr_eq(&inputs[0].1[0], form),
-                "{fragment:?} + {:?}: the email field is not in the form",
-                c.text
-            );
+            assert!(inputs.len() == 1 && std::rc::Rc::ptr_eq(&inputs[0].1[0], form), "{fragment:?} + {:?}: the email field is not in the form", c.text);
 
-            let ellipses: Vec<_> =
-                all.iter().filter(|(n, _)| attr(n, "class").as_deref() == Some("paywall-ellipsis")).collect();
+            let ellipses: Vec<_> = all.iter().filter(|(n, _)| attr(n, "class").as_deref() == Some("paywall-ellipsis")).collect();
             assert_eq!(ellipses.len(), 1, "{fragment:?} + {:?}: the ellipsis is gone", c.text);
             let (ellipsis, ancestors) = ellipses[0];
             for a in ancestors.iter().filter(|a| name(a).is_some()) {
-                let page_element = matches!(name(a).as_deref(), Some("article" | "main" | "body" | "html"))
-                    || attr(a, "class").as_deref() == Some("article-body");
+                let page_element =
+                    matches!(name(a).as_deref(), Some("article" | "main" | "body" | "html")) || attr(a, "class").as_deref() == Some("article-body");
                 assert!(page_element, "{fragment:?} + {:?}: the ellipsis is inside <{:?}>", c.text, name(a));
             }
             let children = ellipsis.children.borrow();
-            let only_text = children.len() == 1
-                && matches!(&children[0].data, NodeData::Text { contents } if &*contents.borrow() == "…");
+            let only_text = children.len() == 1 && matches!(&children[0].data, NodeData::Text { contents } if &*contents.borrow() == "…");
             assert!(only_text, "{fragment:?} + {:?}: the ellipsis holds more than its text", c.text);
 
             // When only end tags are appended, none of them may be a stray </p>, which makes an empty paragraph.
@@ -2152,23 +2297,156 @@ mod tests {
         /// html5ever counts none of them as "special" and annotation-xml not as a scope boundary, where the standard
         /// and Chromium do, so HTML inside them would test html5ever's differences rather than these closers.
         const PIECES: &[&str] = &[
-            "<p>", "</p>", "<p class=x>", "<div>", "</div>", "<span>", "</span>", "<a href=\"x\">", "<a href=x>",
-            "</a>", "<b>", "</b>", "<i>", "</i>", "<em>", "</em>", "<strong>", "</strong>", "<code>", "</code>",
-            "<nobr>", "<font color=red>", "</font>", "<u>", "<s>", "<table>", "</table>", "<tr>", "</tr>", "<td>",
-            "</td>", "<th>", "<tbody>", "</tbody>", "<thead>", "<caption>", "</caption>", "<colgroup>", "<col>",
-            "<ul>", "</ul>", "<ol>", "<li>", "</li>", "<dl>", "<dt>", "<dd>", "</dl>", "<form>", "</form>",
-            "<input name=q>", "<input type=hidden>", "<select>", "</select>", "<option>", "<optgroup>", "<button>",
-            "</button>", "<details>", "<summary>", "</details>", "<h2>", "</h2>", "<h3>", "<pre>\n", "</pre>",
-            "<blockquote>", "</blockquote>", "<section>", "<br>", "</br>", "<img src=x>", "<hr>", "<textarea>",
-            "</textarea>", "<script>", "</script>", "<style>", "</style>", "<title>", "</title>", "<noscript>",
-            "<xmp>", "<iframe>", "<svg>", "</svg>", "<math>", "</math>", "<circle/>",
-            "<template>", "</template>", "<object>", "</object>", "<ruby>", "<rt>", "<label>", "<sup>", "text",
-            " ", "\n", "&amp;", "<", "</", ">", "\"", "'", "=", "/", "<!-- c -->", "<!-- c", "<!--", "-->", "<!-",
-            "<!x", "<?pi ", "<![CDATA[ d", "]]>", "<!DOCTYPE html", "<a title=\"t", "<a title='t", "<a title=t",
-            "<div class=", "<p ", "</body>", "<DIV>", "</P>", "<TD>", "<A HREF=x>", "<p/>", "<div/>", "<br/>",
+            "<p>",
+            "</p>",
+            "<p class=x>",
+            "<div>",
+            "</div>",
+            "<span>",
+            "</span>",
+            "<a href=\"x\">",
+            "<a href=x>",
+            "</a>",
+            "<b>",
+            "</b>",
+            "<i>",
+            "</i>",
+            "<em>",
+            "</em>",
+            "<strong>",
+            "</strong>",
+            "<code>",
+            "</code>",
+            "<nobr>",
+            "<font color=red>",
+            "</font>",
+            "<u>",
+            "<s>",
+            "<table>",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td>",
+            "</td>",
+            "<th>",
+            "<tbody>",
+            "</tbody>",
+            "<thead>",
+            "<caption>",
+            "</caption>",
+            "<colgroup>",
+            "<col>",
+            "<ul>",
+            "</ul>",
+            "<ol>",
+            "<li>",
+            "</li>",
+            "<dl>",
+            "<dt>",
+            "<dd>",
+            "</dl>",
+            "<form>",
+            "</form>",
+            "<input name=q>",
+            "<input type=hidden>",
+            "<select>",
+            "</select>",
+            "<option>",
+            "<optgroup>",
+            "<button>",
+            "</button>",
+            "<details>",
+            "<summary>",
+            "</details>",
+            "<h2>",
+            "</h2>",
+            "<h3>",
+            "<pre>\n",
+            "</pre>",
+            "<blockquote>",
+            "</blockquote>",
+            "<section>",
+            "<br>",
+            "</br>",
+            "<img src=x>",
+            "<hr>",
+            "<textarea>",
+            "</textarea>",
+            "<script>",
+            "</script>",
+            "<style>",
+            "</style>",
+            "<title>",
+            "</title>",
+            "<noscript>",
+            "<xmp>",
+            "<iframe>",
+            "<svg>",
+            "</svg>",
+            "<math>",
+            "</math>",
+            "<circle/>",
+            "<template>",
+            "</template>",
+            "<object>",
+            "</object>",
+            "<ruby>",
+            "<rt>",
+            "<label>",
+            "<sup>",
+            "text",
+            " ",
+            "\n",
+            "&amp;",
+            "<",
+            "</",
+            ">",
+            "\"",
+            "'",
+            "=",
+            "/",
+            "<!-- c -->",
+            "<!-- c",
+            "<!--",
+            "-->",
+            "<!-",
+            "<!x",
+            "<?pi ",
+            "<![CDATA[ d",
+            "]]>",
+            "<!DOCTYPE html",
+            "<a title=\"t",
+            "<a title='t",
+            "<a title=t",
+            "<div class=",
+            "<p ",
+            "</body>",
+            "<DIV>",
+            "</P>",
+            "<TD>",
+            "<A HREF=x>",
+            "<p/>",
+            "<div/>",
+            "<br/>",
             "</foreignObject>",
-            "<li class=x>", "<image>", "<listing>", "<menu>", "<dialog>", "<search>", "<figure>", "<marquee>",
-            "<applet>", "</nobr>", "<frame>", "<head>", "</html>", "<rb>", "<rp>", "</ruby>", "&lt;", "\0",
+            "<li class=x>",
+            "<image>",
+            "<listing>",
+            "<menu>",
+            "<dialog>",
+            "<search>",
+            "<figure>",
+            "<marquee>",
+            "<applet>",
+            "</nobr>",
+            "<frame>",
+            "<head>",
+            "</html>",
+            "<rb>",
+            "<rp>",
+            "</ruby>",
+            "&lt;",
+            "\0",
         ];
 
         #[test]
@@ -2218,7 +2496,9 @@ mod tests {
                     plaintext += usize::from(fragment.contains("<plaintext>"));
                 }
             }
-            eprintln!("{checked} fragments checked, {stray} with end tags closing the page's elements taken out, {unclosable} unclosable ({plaintext} with <plaintext>, the others forms)");
+            eprintln!(
+                "{checked} fragments checked, {stray} with end tags closing the page's elements taken out, {unclosable} unclosable ({plaintext} with <plaintext>, the others forms)"
+            );
             assert!(checked > 2500, "{checked} checked, {unclosable} unclosable, {plaintext} of them with plaintext");
         }
     }

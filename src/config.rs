@@ -106,8 +106,8 @@ impl Config {
             )]);
         }
         let bytes = crate::layout::read_small(&path, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| vec![Diagnostic::file(CONFIG_FILE, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))])?;
+        let text =
+            String::from_utf8(bytes).map_err(|e| vec![Diagnostic::file(CONFIG_FILE, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))])?;
         Config::parse(&text)
     }
 
@@ -188,9 +188,7 @@ impl Config {
             return Err(problems);
         }
         let subscribe_action = raw.subscribe.action.unwrap_or_else(|| format!("{base_url}/subscribe/"));
-        let pitch = raw.subscribe.pitch.unwrap_or_else(|| {
-            format!("Subscribe to {} for every analysis in full, and the whole archive.", raw.title)
-        });
+        let pitch = raw.subscribe.pitch.unwrap_or_else(|| format!("Subscribe to {} for every analysis in full, and the whole archive.", raw.title));
         Ok(Config {
             title: raw.title,
             base_url,

@@ -1,9 +1,9 @@
 //! Publication dates: what front matter may say, and how pages print it
 //! (AP style, "Tuesday, Dec. 22, 2009") and how feeds print it (RFC 3339).
 
+use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone};
-use jiff::Timestamp;
 
 use crate::decimal::push_decimal;
 
@@ -95,12 +95,9 @@ fn push_date(out: &mut String, d: Date) {
     push_decimal(out, u64::from(d.day().unsigned_abs()), 2);
 }
 
-
 /// AP style: May, June and July spelled out with March and April; the
 /// long months abbreviated with a period ("Sept." keeps four letters).
-const AP_MONTHS: [&str; 12] = [
-    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
-];
+const AP_MONTHS: [&str; 12] = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."];
 
 const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -135,8 +132,7 @@ pub fn from_toml(dt: &toml::value::Datetime) -> Result<PubDate, String> {
     };
     let day = Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|_| format!("{dt} is not a real calendar date"))?;
     let time = match dt.time {
-        Some(t) => Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0)
-            .map_err(|_| format!("{dt} has an impossible time"))?,
+        Some(t) => Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0).map_err(|_| format!("{dt} has an impossible time"))?,
         None => Time::midnight(),
     };
     let offset_seconds = dt.offset.map(|o| match o {

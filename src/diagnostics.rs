@@ -20,22 +20,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a whole file (no line).
     pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-        }
+        Diagnostic { file: file.into(), line: None, column: None, message: message.into() }
     }
 
     /// A problem at a line and column.
     pub fn at(file: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line: Some(line),
-            column: Some(column),
-            message: message.into(),
-        }
+        Diagnostic { file: file.into(), line: Some(line), column: Some(column), message: message.into() }
     }
 
     /// A problem at a byte offset of `text`, the whole content of `file`.
@@ -91,9 +81,7 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 impl Diagnostics {
     /// Sort by file, then position, so two runs print the same report.
     pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
-        });
+        self.0.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
         self.0.dedup();
         self
     }

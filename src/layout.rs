@@ -16,9 +16,8 @@ pub const MAX_SETTINGS_BYTES: u64 = 4 * 1024 * 1024;
 /// backup or swap file: never read as input, never watched.
 pub fn is_ignored_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    let swap = lower
-        .rsplit_once('.')
-        .is_some_and(|(stem, ext)| !stem.is_empty() && (ext == "swpx" || ext == "kate-swp" || (ext.len() == 3 && ext.starts_with("sw"))));
+    let swap =
+        lower.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && (ext == "swpx" || ext == "kate-swp" || (ext.len() == 3 && ext.starts_with("sw"))));
     name.starts_with('.')
         || name.ends_with('~')
         || name == "4913"
@@ -129,7 +128,20 @@ mod tests {
 
     #[test]
     fn hidden_and_temporary_names_are_ignored() {
-        for name in [".a.md.swp", "a.md.swp", "a.md.swx", "a.swo", "a.md~", "4913", ".#a.md", "#a.md#", ".hidden.md", "a.md___jb_tmp___", "x.kate-swp", ".goutputstream-ABC"] {
+        for name in [
+            ".a.md.swp",
+            "a.md.swp",
+            "a.md.swx",
+            "a.swo",
+            "a.md~",
+            "4913",
+            ".#a.md",
+            "#a.md#",
+            ".hidden.md",
+            "a.md___jb_tmp___",
+            "x.kate-swp",
+            ".goutputstream-ABC",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["a.md", "swap.md", "#tag.md", "index.html", "sw.css"] {

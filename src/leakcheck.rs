@@ -97,11 +97,7 @@ impl WordHash {
         let rest = end - at;
         if rest > 0 {
             // Most words fit in one load that reads a little past them.
-            let lane = if at + 8 <= b.len() {
-                load8(b, at)
-            } else {
-                b[at..end].iter().rev().fold(0u64, |v, &byte| (v << 8) | u64::from(byte))
-            };
+            let lane = if at + 8 <= b.len() { load8(b, at) } else { b[at..end].iter().rev().fold(0u64, |v, &byte| (v << 8) | u64::from(byte)) };
             self.pending = (lane | LOWER) & ((1u64 << (8 * rest)) - 1);
             self.filled = rest as u32;
         }
@@ -368,24 +364,111 @@ fn ignorable(c: char) -> bool {
 /// Punctuation only separates words, so a reference missing here costs at
 /// most a stray word; letters are what must decode.
 static ENTITIES: &[(&str, char)] = &[
-    ("AElig", 'Æ'), ("Aacute", 'Á'), ("Acirc", 'Â'), ("Agrave", 'À'), ("Aring", 'Å'), ("Atilde", 'Ã'),
-    ("Auml", 'Ä'), ("Ccedil", 'Ç'), ("ETH", 'Ð'), ("Eacute", 'É'), ("Ecirc", 'Ê'), ("Egrave", 'È'),
-    ("Euml", 'Ë'), ("Iacute", 'Í'), ("Icirc", 'Î'), ("Igrave", 'Ì'), ("Iuml", 'Ï'), ("Ntilde", 'Ñ'),
-    ("OElig", 'Œ'), ("Oacute", 'Ó'), ("Ocirc", 'Ô'), ("Ograve", 'Ò'), ("Oslash", 'Ø'), ("Otilde", 'Õ'),
-    ("Ouml", 'Ö'), ("Scaron", 'Š'), ("THORN", 'Þ'), ("Uacute", 'Ú'), ("Ucirc", 'Û'), ("Ugrave", 'Ù'),
-    ("Uuml", 'Ü'), ("Yacute", 'Ý'), ("Yuml", 'Ÿ'), ("aacute", 'á'), ("acirc", 'â'), ("aelig", 'æ'),
-    ("agrave", 'à'), ("amp", '&'), ("apos", '\''), ("aring", 'å'), ("atilde", 'ã'), ("auml", 'ä'),
-    ("bdquo", '„'), ("bull", '•'), ("ccedil", 'ç'), ("copy", '©'), ("deg", '°'), ("eacute", 'é'),
-    ("ecirc", 'ê'), ("egrave", 'è'), ("emsp", '\u{2003}'), ("ensp", '\u{2002}'), ("eth", 'ð'),
-    ("euml", 'ë'), ("euro", '€'), ("gt", '>'), ("hellip", '…'), ("iacute", 'í'), ("icirc", 'î'),
-    ("iexcl", '¡'), ("igrave", 'ì'), ("iquest", '¿'), ("iuml", 'ï'), ("laquo", '«'), ("ldquo", '“'),
-    ("lrm", '\u{200E}'), ("lsaquo", '‹'), ("lsquo", '‘'), ("lt", '<'), ("mdash", '—'), ("middot", '·'),
-    ("nbsp", '\u{A0}'), ("ndash", '–'), ("ntilde", 'ñ'), ("oacute", 'ó'), ("ocirc", 'ô'), ("oelig", 'œ'),
-    ("ograve", 'ò'), ("oslash", 'ø'), ("otilde", 'õ'), ("ouml", 'ö'), ("para", '¶'), ("quot", '"'),
-    ("raquo", '»'), ("rdquo", '”'), ("reg", '®'), ("rlm", '\u{200F}'), ("rsaquo", '›'), ("rsquo", '’'),
-    ("sbquo", '‚'), ("scaron", 'š'), ("sect", '§'), ("shy", '\u{AD}'), ("szlig", 'ß'), ("thinsp", '\u{2009}'),
-    ("thorn", 'þ'), ("trade", '™'), ("uacute", 'ú'), ("ucirc", 'û'), ("ugrave", 'ù'), ("uuml", 'ü'),
-    ("yacute", 'ý'), ("yuml", 'ÿ'), ("zwj", '\u{200D}'), ("zwnj", '\u{200C}'),
+    ("AElig", 'Æ'),
+    ("Aacute", 'Á'),
+    ("Acirc", 'Â'),
+    ("Agrave", 'À'),
+    ("Aring", 'Å'),
+    ("Atilde", 'Ã'),
+    ("Auml", 'Ä'),
+    ("Ccedil", 'Ç'),
+    ("ETH", 'Ð'),
+    ("Eacute", 'É'),
+    ("Ecirc", 'Ê'),
+    ("Egrave", 'È'),
+    ("Euml", 'Ë'),
+    ("Iacute", 'Í'),
+    ("Icirc", 'Î'),
+    ("Igrave", 'Ì'),
+    ("Iuml", 'Ï'),
+    ("Ntilde", 'Ñ'),
+    ("OElig", 'Œ'),
+    ("Oacute", 'Ó'),
+    ("Ocirc", 'Ô'),
+    ("Ograve", 'Ò'),
+    ("Oslash", 'Ø'),
+    ("Otilde", 'Õ'),
+    ("Ouml", 'Ö'),
+    ("Scaron", 'Š'),
+    ("THORN", 'Þ'),
+    ("Uacute", 'Ú'),
+    ("Ucirc", 'Û'),
+    ("Ugrave", 'Ù'),
+    ("Uuml", 'Ü'),
+    ("Yacute", 'Ý'),
+    ("Yuml", 'Ÿ'),
+    ("aacute", 'á'),
+    ("acirc", 'â'),
+    ("aelig", 'æ'),
+    ("agrave", 'à'),
+    ("amp", '&'),
+    ("apos", '\''),
+    ("aring", 'å'),
+    ("atilde", 'ã'),
+    ("auml", 'ä'),
+    ("bdquo", '„'),
+    ("bull", '•'),
+    ("ccedil", 'ç'),
+    ("copy", '©'),
+    ("deg", '°'),
+    ("eacute", 'é'),
+    ("ecirc", 'ê'),
+    ("egrave", 'è'),
+    ("emsp", '\u{2003}'),
+    ("ensp", '\u{2002}'),
+    ("eth", 'ð'),
+    ("euml", 'ë'),
+    ("euro", '€'),
+    ("gt", '>'),
+    ("hellip", '…'),
+    ("iacute", 'í'),
+    ("icirc", 'î'),
+    ("iexcl", '¡'),
+    ("igrave", 'ì'),
+    ("iquest", '¿'),
+    ("iuml", 'ï'),
+    ("laquo", '«'),
+    ("ldquo", '“'),
+    ("lrm", '\u{200E}'),
+    ("lsaquo", '‹'),
+    ("lsquo", '‘'),
+    ("lt", '<'),
+    ("mdash", '—'),
+    ("middot", '·'),
+    ("nbsp", '\u{A0}'),
+    ("ndash", '–'),
+    ("ntilde", 'ñ'),
+    ("oacute", 'ó'),
+    ("ocirc", 'ô'),
+    ("oelig", 'œ'),
+    ("ograve", 'ò'),
+    ("oslash", 'ø'),
+    ("otilde", 'õ'),
+    ("ouml", 'ö'),
+    ("para", '¶'),
+    ("quot", '"'),
+    ("raquo", '»'),
+    ("rdquo", '”'),
+    ("reg", '®'),
+    ("rlm", '\u{200F}'),
+    ("rsaquo", '›'),
+    ("rsquo", '’'),
+    ("sbquo", '‚'),
+    ("scaron", 'š'),
+    ("sect", '§'),
+    ("shy", '\u{AD}'),
+    ("szlig", 'ß'),
+    ("thinsp", '\u{2009}'),
+    ("thorn", 'þ'),
+    ("trade", '™'),
+    ("uacute", 'ú'),
+    ("ucirc", 'û'),
+    ("ugrave", 'ù'),
+    ("uuml", 'ü'),
+    ("yacute", 'ý'),
+    ("yuml", 'ÿ'),
+    ("zwj", '\u{200D}'),
+    ("zwnj", '\u{200C}'),
 ];
 
 fn hex_digit(b: u8) -> Option<u32> {
@@ -572,9 +655,8 @@ const fn name_key(name: &[u8]) -> u64 {
 /// but not the run. `sup` ends a word: it mostly holds footnote numbers.
 static INLINE: [u64; 30] = {
     let names: [&[u8]; 30] = [
-        b"a", b"abbr", b"b", b"bdi", b"bdo", b"big", b"cite", b"code", b"data", b"del", b"dfn", b"em", b"font", b"i",
-        b"ins", b"kbd", b"mark", b"q", b"s", b"samp", b"small", b"span", b"strike", b"strong", b"sub", b"time",
-        b"tt", b"u", b"var", b"wbr",
+        b"a", b"abbr", b"b", b"bdi", b"bdo", b"big", b"cite", b"code", b"data", b"del", b"dfn", b"em", b"font", b"i", b"ins", b"kbd", b"mark", b"q", b"s",
+        b"samp", b"small", b"span", b"strike", b"strong", b"sub", b"time", b"tt", b"u", b"var", b"wbr",
     ];
     let mut keys = [0u64; 30];
     let mut i = 0;
@@ -589,16 +671,125 @@ static INLINE: [u64; 30] = {
 /// `\u003c` in JSON) or sits in plain text or a script is a tag only when
 /// a known element follows it and the tag closes: `a<b` in prose is text.
 static ELEMENTS: &[&str] = &[
-    "a", "abbr", "address", "area", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blockquote",
-    "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data",
-    "datalist", "dd", "del", "details", "dfn", "dialog", "div", "dl", "dt", "em", "embed", "fieldset",
-    "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header",
-    "hgroup", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link",
-    "main", "map", "mark", "math", "menu", "meta", "meter", "nav", "noscript", "object", "ol", "optgroup",
-    "option", "output", "p", "param", "picture", "pre", "progress", "q", "rp", "rt", "ruby", "s", "samp",
-    "script", "search", "section", "select", "slot", "small", "source", "span", "strike", "strong", "style",
-    "sub", "summary", "sup", "svg", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead",
-    "time", "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr",
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "bdi",
+    "bdo",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "math",
+    "menu",
+    "meta",
+    "meter",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
 ];
 
 /// Longest tag read when a `<` is only possibly a tag: past this it is text.
@@ -860,10 +1051,7 @@ impl<S: Sink> Scanner<'_, S> {
                             (at + 1, end, (end + 1).min(b.len()))
                         }
                         _ => {
-                            let end = b[at..]
-                                .iter()
-                                .position(|&c| c.is_ascii_whitespace() || c == b'>')
-                                .map_or(b.len(), |i| at + i);
+                            let end = b[at..].iter().position(|&c| c.is_ascii_whitespace() || c == b'>').map_or(b.len(), |i| at + i);
                             (at, end, end)
                         }
                     };
@@ -1291,13 +1479,7 @@ fn starts_of(counts: &[u32]) -> Vec<u32> {
 /// has in the same bucket. The kept fingerprints are packed at the start
 /// of `region`; returns each bucket's count. Every vector of keys is freed
 /// once sorted in.
-fn sort_part(
-    chunks: Vec<Vec<u64>>,
-    region: &mut [u32],
-    shift: u32,
-    buckets: std::ops::Range<usize>,
-    excused: Option<(&[u32], &[u32])>,
-) -> Vec<u32> {
+fn sort_part(chunks: Vec<Vec<u64>>, region: &mut [u32], shift: u32, buckets: std::ops::Range<usize>, excused: Option<(&[u32], &[u32])>) -> Vec<u32> {
     let first = buckets.start;
     let mut counts = vec![0u32; buckets.len()];
     for chunk in &chunks {
@@ -1381,10 +1563,7 @@ impl From<&Leak> for Diagnostic {
             0 | 1 => String::new(),
             n => format!(" ({n} runs of eight words)"),
         };
-        Diagnostic::file(
-            &leak.source,
-            format!("paid text appears in the public file {}: \"{} …\"{more}", leak.file.display(), leak.words),
-        )
+        Diagnostic::file(&leak.source, format!("paid text appears in the public file {}: \"{} …\"{more}", leak.file.display(), leak.words))
     }
 }
 
@@ -1568,8 +1747,7 @@ impl LeakIndex {
                 Diagnostic::file(path, format!("could not read this folder to check it for paid text: {e}"))
             })?;
             // A link is published as what it points to.
-            let is_file = entry.file_type().is_file()
-                || (entry.path_is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
+            let is_file = entry.file_type().is_file() || (entry.path_is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
             if is_file {
                 files.push(entry.into_path());
             }
@@ -1577,8 +1755,7 @@ impl LeakIndex {
         let suspects: Vec<Vec<Suspect>> = files
             .par_iter()
             .map(|path| {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| Diagnostic::io(path, "read this file to check it for paid text", &e))?;
+                let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(path, "read this file to check it for paid text", &e))?;
                 let name = path.strip_prefix(public_dir).unwrap_or(path);
                 Ok(self.scan_bytes(name, &bytes))
             })
@@ -1625,10 +1802,12 @@ impl LeakIndex {
         for s in &suspects {
             let Some(articles) = by_words.get(&(s.key, s.words.as_str())) else { continue };
             for &i in articles {
-                leaks
-                    .entry((i, s.file.as_path()))
-                    .and_modify(|l| l.runs += 1)
-                    .or_insert_with(|| Leak { source: self.sources[i].clone(), file: s.file.clone(), words: s.words.clone(), runs: 1 });
+                leaks.entry((i, s.file.as_path())).and_modify(|l| l.runs += 1).or_insert_with(|| Leak {
+                    source: self.sources[i].clone(),
+                    file: s.file.clone(),
+                    words: s.words.clone(),
+                    runs: 1,
+                });
             }
         }
         let mut leaks: Vec<Leak> = leaks.into_values().collect();
@@ -1694,7 +1873,10 @@ mod tests {
 
     #[test]
     fn paid_words_are_found_in_a_plain_html_page() {
-        let page = format!("<!DOCTYPE html>\n<html><body><article>\n<p>{}</p>\n</article></body></html>", "The minister said the budget would not survive the winter.");
+        let page = format!(
+            "<!DOCTYPE html>\n<html><body><article>\n<p>{}</p>\n</article></body></html>",
+            "The minister said the budget would not survive the winter."
+        );
         let leaks = leaks_in(page.as_bytes());
         assert_eq!(leaks.len(), 1, "{leaks:?}");
         assert_eq!(leaks[0].source, Path::new(ARTICLE));
@@ -1954,7 +2136,10 @@ mod tests {
         let public = dir.path();
         std::fs::create_dir_all(public.join("articles/budget"))?;
         std::fs::write(public.join("articles/budget/index.html"), "<p>Subscribe to read on.</p>")?;
-        std::fs::write(public.join("feed.json"), "{\"items\":[{\"content_text\":\"Everyone in the ministry expects a reshuffle before the summer recess.\"}]}")?;
+        std::fs::write(
+            public.join("feed.json"),
+            "{\"items\":[{\"content_text\":\"Everyone in the ministry expects a reshuffle before the summer recess.\"}]}",
+        )?;
         std::fs::write(public.join("style.css"), "body { color: red; }")?;
         let index = index_of(PAID, &[]);
         let paid = |source: &Path| (source == Path::new(ARTICLE)).then(|| PAID.to_string());
@@ -2017,10 +2202,48 @@ mod tests {
     #[test]
     fn any_bytes_are_read_without_panicking() {
         let pieces: &[&[u8]] = &[
-            b"<", b">", b"</", b"<!--", b"-->", b"<![CDATA[", b"<!D", b"<?", b"<a href=\"", b"<p ", b"'", b"\"", b"=",
-            b"&", b"&amp;", b"&lt;", b"&#", b"&#x", b"&#12345678901;", b"&#x2019;", b"&rsquo", b"\\", b"\\u", b"\\ud83d",
-            b"\\u003c", b"\\\"", b"%", b"%E2%80", b"%e9", b"%3C", b"\xE2\x80", b"\xC3", b"\xFF", b"\xF0\x9F\x98",
-            b"<script>", b"</script", b"<style>", b" ", b"\n", b"word", b"Word8", b"\xC3\xA9t\xC3\xA9",
+            b"<",
+            b">",
+            b"</",
+            b"<!--",
+            b"-->",
+            b"<![CDATA[",
+            b"<!D",
+            b"<?",
+            b"<a href=\"",
+            b"<p ",
+            b"'",
+            b"\"",
+            b"=",
+            b"&",
+            b"&amp;",
+            b"&lt;",
+            b"&#",
+            b"&#x",
+            b"&#12345678901;",
+            b"&#x2019;",
+            b"&rsquo",
+            b"\\",
+            b"\\u",
+            b"\\ud83d",
+            b"\\u003c",
+            b"\\\"",
+            b"%",
+            b"%E2%80",
+            b"%e9",
+            b"%3C",
+            b"\xE2\x80",
+            b"\xC3",
+            b"\xFF",
+            b"\xF0\x9F\x98",
+            b"<script>",
+            b"</script",
+            b"<style>",
+            b" ",
+            b"\n",
+            b"word",
+            b"Word8",
+            b"\xC3\xA9t\xC3\xA9",
         ];
         let mut x = 0x9E37_79B9u64;
         for _ in 0..3000 {

@@ -18,4 +18,4 @@ pub mod serve;
 pub mod site;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use site::{build, BuildOptions, Summary};
+pub use site::{BuildOptions, Summary, build};

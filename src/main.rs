@@ -105,7 +105,8 @@ impl BuildArgs {
     fn run(self) -> ExitCode {
         // `--root .` should print "dist", not "./dist".
         let out = self.out.unwrap_or_else(|| if self.root == std::path::Path::new(".") { PathBuf::from("dist") } else { self.root.join("dist") });
-        let opts = lede::BuildOptions { root: self.root, out, drafts: self.drafts, future: self.future, allow_empty: self.allow_empty, check_leaks: self.check_leaks };
+        let opts =
+            lede::BuildOptions { root: self.root, out, drafts: self.drafts, future: self.future, allow_empty: self.allow_empty, check_leaks: self.check_leaks };
         match lede::build(&opts) {
             Ok(summary) => {
                 println!("{summary}");

@@ -14,11 +14,7 @@ use crate::paywall::{self, Cut, Marker};
 
 /// The Markdown extensions every body is read with.
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// A footnote definition, kept apart from the flow of blocks.
@@ -172,9 +168,7 @@ fn mentions_marker(html: &str) -> bool {
 
 /// Whether the construct at `at` (its inside `inner`) is a complete `<!-- paywall -->`.
 fn is_exact_marker_at(html: &str, at: usize, inner: &str) -> bool {
-    html[at..].starts_with("<!--")
-        && html[at + 4 + inner.len()..].starts_with("-->")
-        && paywall::is_marker(&html[at..at + 4 + inner.len() + 3])
+    html[at..].starts_with("<!--") && html[at + 4 + inner.len()..].starts_with("-->") && paywall::is_marker(&html[at..at + 4 + inner.len() + 3])
 }
 
 /// A paragraph line that reaches for comment punctuation around a paywall-like word (`<-- paywall -->`).
@@ -236,15 +230,12 @@ fn what_is_unclosed(first: &Event<'_>, source: &str) -> String {
             } else if lower.starts_with("<!") {
                 ">"
             } else {
-                ["pre", "script", "style", "textarea"]
-                    .into_iter()
-                    .find(|t| lower[1..].starts_with(t))
-                    .map_or("its end tag", |t| match t {
-                        "pre" => "</pre>",
-                        "script" => "</script>",
-                        "style" => "</style>",
-                        _ => "</textarea>",
-                    })
+                ["pre", "script", "style", "textarea"].into_iter().find(|t| lower[1..].starts_with(t)).map_or("its end tag", |t| match t {
+                    "pre" => "</pre>",
+                    "script" => "</script>",
+                    "style" => "</style>",
+                    _ => "</textarea>",
+                })
             };
             let opening: String = source.trim_start().chars().take_while(|&c| c != '\n').take(24).collect();
             format!("this HTML block ({opening}) never meets its end ({end}), so it runs to the end of the article: add {end} where it should end")
@@ -259,8 +250,16 @@ fn what_is_unclosed(first: &Event<'_>, source: &str) -> String {
 /// or a declaration spans a blank line. What it is, for the message.
 fn runs_into_another(text: &str) -> Option<String> {
     let lower = text.trim_start().to_ascii_lowercase();
-    let pairs: [(&str, &str); 8] =
-        [("<!--", "-->"), ("<![cdata[", "]]>"), ("<?", "?>"), ("<pre", "</pre>"), ("<script", "</script>"), ("<style", "</style>"), ("<textarea", "</textarea>"), ("<!", ">")];
+    let pairs: [(&str, &str); 8] = [
+        ("<!--", "-->"),
+        ("<![cdata[", "]]>"),
+        ("<?", "?>"),
+        ("<pre", "</pre>"),
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<textarea", "</textarea>"),
+        ("<!", ">"),
+    ];
     let (open, end) = pairs.into_iter().find(|(open, _)| lower.starts_with(open))?;
     let after = &lower[open.len()..];
     let first_end = after.find(end).unwrap_or(after.len());
@@ -483,7 +482,11 @@ impl<'a> Document<'a> {
                 }
             } else if let Some(why) = paywall::lookalike(inner) {
                 // A comment left open runs on to the next `-->`, perhaps a marker's.
-                let why = if inner.contains("<!--") { "a comment opened above it and left open runs into it, so it does not cut (close that comment with -->)" } else { why };
+                let why = if inner.contains("<!--") {
+                    "a comment opened above it and left open runs into it, so it does not cut (close that comment with -->)"
+                } else {
+                    why
+                };
                 self.lookalikes.push(Lookalike { offset: offset + at, why });
             }
         }
@@ -646,13 +649,7 @@ impl<'a> Document<'a> {
     }
 
     /// Appends the HTML of `events` to `html`, numbering on from `state`.
-    fn render_events(
-        &self,
-        mut source: impl Iterator<Item = Event<'a>>,
-        numbers: &HashMap<String, usize>,
-        state: &mut RenderState,
-        html: &mut String,
-    ) {
+    fn render_events(&self, mut source: impl Iterator<Item = Event<'a>>, numbers: &HashMap<String, usize>, state: &mut RenderState, html: &mut String) {
         let mut pending: Option<Event<'a>> = None;
         let events = std::iter::from_fn(|| {
             if let Some(e) = pending.take() {
@@ -665,10 +662,7 @@ impl<'a> Document<'a> {
                 Event::Start(Tag::Table(_)) => {
                     state.tables += 1;
                     pending = Some(e);
-                    Event::Html(CowStr::from(format!(
-                        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table {}\">",
-                        state.tables
-                    )))
+                    Event::Html(CowStr::from(format!("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table {}\">", state.tables)))
                 }
                 Event::End(TagEnd::Table) => {
                     pending = Some(Event::Html(CowStr::Borrowed("</div>\n")));
@@ -914,10 +908,7 @@ impl WordCounter {
 
 /// Tags that sit inside a line of text, so do not end a word.
 fn is_inline(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Superscript | TagEnd::Subscript
-    )
+    matches!(tag, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Superscript | TagEnd::Subscript)
 }
 
 /// Words in a text on its own: runs of characters between whitespace.
@@ -1110,7 +1101,9 @@ mod tests {
         for body in cases {
             assert!(!Document::parse(body).lookalikes.is_empty(), "{body:?}");
         }
-        for fine in ["One.\n\n<!-- paywall -->\n\nTwo.\n", "The paywall debate.\n", "<!-- a note -->\n", "```\n<!-- paywal -->\n```\n", "Use `<!-- paywal -->`.\n"] {
+        for fine in
+            ["One.\n\n<!-- paywall -->\n\nTwo.\n", "The paywall debate.\n", "<!-- a note -->\n", "```\n<!-- paywal -->\n```\n", "Use `<!-- paywal -->`.\n"]
+        {
             assert!(Document::parse(fine).lookalikes.is_empty(), "{fine:?}");
         }
     }

@@ -328,12 +328,7 @@ impl Drop for Staging {
 /// The lock is the file's, not its name's: a build killed while holding it
 /// releases it with its process.
 fn take_lock(path: &Path) -> Result<fs::File, Diagnostic> {
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| Diagnostic::io(path, "create the lock file", &e))?;
+    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(|e| Diagnostic::io(path, "create the lock file", &e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
@@ -390,7 +385,7 @@ fn recover(parent: &Path, prefix: &str, out: &Path, spare: &Path) -> Vec<PathBuf
 /// Exchanges two folders in one step.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
     renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
@@ -430,9 +425,7 @@ pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
 fn check_replaceable(out: &Path) -> Result<(), Diagnostic> {
     match fs::read_dir(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            Err(Diagnostic::file(out, "the output path is a file, not a folder"))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(Diagnostic::file(out, "the output path is a file, not a folder")),
         Err(e) => Err(Diagnostic::io(out, "read the output folder", &e)),
         Ok(mut entries) => {
             if entries.next().is_none() || out.join(OUTPUT_MARKER).is_file() {
@@ -440,7 +433,9 @@ fn check_replaceable(out: &Path) -> Result<(), Diagnostic> {
             } else {
                 Err(Diagnostic::file(
                     out,
-                    format!("refusing to replace this folder: it is not empty and was not written by lede (no {OUTPUT_MARKER} file); choose another --out or empty it yourself"),
+                    format!(
+                        "refusing to replace this folder: it is not empty and was not written by lede (no {OUTPUT_MARKER} file); choose another --out or empty it yourself"
+                    ),
                 ))
             }
         }

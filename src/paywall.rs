@@ -63,10 +63,7 @@ pub fn decide(setting: PaywallSetting, markers: &[Marker], default: Option<usize
     }
     let (free, fault) = match (setting, markers.first()) {
         (PaywallSetting::Blocks(_), Some(m)) => {
-            return refuse(
-                Fault::Marker(m.offset),
-                "the front matter sets `paywall = N` and the body has a <!-- paywall --> marker: keep one of them".into(),
-            );
+            return refuse(Fault::Marker(m.offset), "the front matter sets `paywall = N` and the body has a <!-- paywall --> marker: keep one of them".into());
         }
         (PaywallSetting::Free, Some(m)) => {
             return refuse(
@@ -332,7 +329,11 @@ mod tests {
     fn a_cutoff_that_leaves_nothing_paid_is_refused_not_published_free() {
         let e = decide(Blocks(5), &[], None, 5).unwrap_err();
         assert_eq!(e.fault, Fault::FrontMatter);
-        assert!(e.message.contains("leaves nothing for subscribers") && e.message.contains("only 5 blocks") && e.message.contains("paywall = false"), "{}", e.message);
+        assert!(
+            e.message.contains("leaves nothing for subscribers") && e.message.contains("only 5 blocks") && e.message.contains("paywall = false"),
+            "{}",
+            e.message
+        );
         assert_eq!(decide(Blocks(4), &[], None, 5), Ok(Cut::After(4)));
         let e = decide(Unset, &[], Some(3), 2).unwrap_err();
         assert_eq!(e.fault, Fault::SiteDefault);
@@ -360,14 +361,35 @@ mod tests {
         for ok in ["<!-- paywall -->", "<!--paywall-->", "<!--\tPAYWALL  -->", "  <!-- Paywall -->\n"] {
             assert!(is_marker(ok), "{ok}");
         }
-        for not in ["<!-- paywal -->", "<!--- paywall --->", "<!-- pay wall -->", "<!-- paywall: subscribers -->", "<!-- pay\u{200b}wall -->", "<!-- paywall --!>", "<!-- paywall"] {
+        for not in [
+            "<!-- paywal -->",
+            "<!--- paywall --->",
+            "<!-- pay wall -->",
+            "<!-- paywall: subscribers -->",
+            "<!-- pay\u{200b}wall -->",
+            "<!-- paywall --!>",
+            "<!-- paywall",
+        ] {
             assert!(!is_marker(not), "{not}");
         }
     }
 
     #[test]
     fn attempts_at_the_marker_are_recognised() {
-        for attempt in [" paywal ", "- paywall -", " pay wall ", " paywall: subscribers ", " pay\u{200b}wall ", " PayWall ", "paywalll", " pay-wall ", " payawll ", "more", " members-only ", " read more "] {
+        for attempt in [
+            " paywal ",
+            "- paywall -",
+            " pay wall ",
+            " paywall: subscribers ",
+            " pay\u{200b}wall ",
+            " PayWall ",
+            "paywalll",
+            " pay-wall ",
+            " payawll ",
+            "more",
+            " members-only ",
+            " read more ",
+        ] {
             assert!(lookalike(attempt).is_some(), "{attempt:?}");
         }
         assert!(lookalike(" pay\u{200b}wall ").is_some_and(|w| w.contains("invisible")));
@@ -393,7 +415,9 @@ mod tests {
 
     #[test]
     fn other_tools_cutoffs_written_as_paragraphs_are_recognised() {
-        for attempt in ["{{< paywall >}}", "{{% paywall %}}", "{% paywall %}", "[paywall]", "!-- paywall --", "-- paywall --", "paywall", "Paywall.", "pay wall"] {
+        for attempt in
+            ["{{< paywall >}}", "{{% paywall %}}", "{% paywall %}", "[paywall]", "!-- paywall --", "-- paywall --", "paywall", "Paywall.", "pay wall"]
+        {
             assert!(bare_attempt(attempt).is_some(), "{attempt:?}");
         }
         for prose in ["The paywall debate goes on for years.", "Our readers", "{{< figure src=x >}}"] {

@@ -15,15 +15,13 @@ use tera::value::Key;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::content::{self, newest_first, Article, Item, Library, Selection};
+use crate::content::{self, Article, Item, Library, Selection, newest_first};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, Staging, Target};
+use crate::render::Renderer;
 use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
 use crate::render::theme;
-use crate::render::views::{
-    ArticleText, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount,
-};
-use crate::render::Renderer;
+use crate::render::views::{ArticleText, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount};
 
 /// The folder of files copied verbatim.
 pub const STATIC_DIR: &str = "static";
@@ -272,8 +270,7 @@ fn page_count(key: &ListingKey, len: usize, per: usize) -> usize {
     if *key == ListingKey::Home { n.max(1) } else { n }
 }
 
-impl Index {
-}
+impl Index {}
 
 /// One unit of rendering, for one or both targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -348,10 +345,7 @@ const CARD_HTML: &str = "html";
 
 impl Views {
     fn new(config: &Config, articles: usize) -> Views {
-        Views {
-            site: Target::ALL.map(|t| Value::from_serializable(&SiteView::new(config, t))),
-            cards: (0..articles).map(|_| Default::default()).collect(),
-        }
+        Views { site: Target::ALL.map(|t| Value::from_serializable(&SiteView::new(config, t))), cards: (0..articles).map(|_| Default::default()).collect() }
     }
 }
 
@@ -364,9 +358,7 @@ impl Site {
         let renderer = renderer.map_err(|mut p| problems.append(&mut p)).ok();
         let library = library.map_err(|mut p| problems.append(&mut p)).ok();
         match (renderer, library) {
-            (Some(renderer), Some(library)) if problems.is_empty() => {
-                Ok(Site::without_content(config, renderer, root, selection).with_library(library))
-            }
+            (Some(renderer), Some(library)) if problems.is_empty() => Ok(Site::without_content(config, renderer, root, selection).with_library(library)),
             _ => Err(Diagnostics(problems).sorted()),
         }
     }
@@ -374,7 +366,12 @@ impl Site {
     /// Loads the site for `lede build`, rendering each article's pages into
     /// `sink` as soon as it is read; returns the site (without the members
     /// text it no longer needs) and the number of files written.
-    pub fn load_writing_articles(root: &Path, selection: Selection, sink: &dyn Sink, texts: Option<&Mutex<Vec<ArticleTexts>>>) -> Result<(Site, usize), Diagnostics> {
+    pub fn load_writing_articles(
+        root: &Path,
+        selection: Selection,
+        sink: &dyn Sink,
+        texts: Option<&Mutex<Vec<ArticleTexts>>>,
+    ) -> Result<(Site, usize), Diagnostics> {
         let config = Config::load(root).map_err(Diagnostics)?;
         let renderer = match Renderer::load(root) {
             Ok(r) => r,
@@ -415,15 +412,7 @@ impl Site {
 
     /// A site with settings and templates and no content yet.
     fn without_content(config: Config, renderer: Renderer, root: &Path, selection: Selection) -> Site {
-        Site {
-            views: Views::new(&config, 0),
-            config,
-            renderer,
-            library: Library::default(),
-            index: Index::default(),
-            root: root.to_path_buf(),
-            selection,
-        }
+        Site { views: Views::new(&config, 0), config, renderer, library: Library::default(), index: Index::default(), root: root.to_path_buf(), selection }
     }
 
     /// The site with `library` as its content, and the listings over it.
@@ -544,8 +533,7 @@ impl Site {
     /// Keeps the cards that `lede build` made for the article pages it
     /// wrote while loading, for the listings to reuse.
     fn keep_cards(&mut self, made: Vec<(String, Target, Value)>) {
-        let by_slug: HashMap<&str, usize> =
-            self.library.articles.iter().enumerate().map(|(i, a)| (a.meta.slug.as_str(), i)).collect();
+        let by_slug: HashMap<&str, usize> = self.library.articles.iter().enumerate().map(|(i, a)| (a.meta.slug.as_str(), i)).collect();
         for (slug, target, card) in made {
             if let Some(&i) = by_slug.get(slug.as_str()) {
                 let _ = self.views.cards[i][target.index()].set(Ok(card));
@@ -588,9 +576,7 @@ impl Site {
                     .listings
                     .iter()
                     .filter_map(|(k, l)| match k {
-                        ListingKey::Term(k2, _) if k2 == kind => {
-                            Some(TermCount { name: &l.name, url: k.url(site.url, 1), count: l.articles.len() })
-                        }
+                        ListingKey::Term(k2, _) if k2 == kind => Some(TermCount { name: &l.name, url: k.url(site.url, 1), count: l.articles.len() }),
                         _ => None,
                     })
                     .collect();
@@ -651,17 +637,12 @@ impl Site {
         let empty = Listing { name: String::new(), articles: Vec::new() };
         let listing = self.index.listings.get(key).unwrap_or(&empty);
         let total = self.index.pages(key, per);
-        let cards: Vec<Value> =
-            listing.articles.iter().skip((n - 1) * per).take(per).map(|&i| self.card(i, target)).collect::<Result<_, _>>()?;
+        let cards: Vec<Value> = listing.articles.iter().skip((n - 1) * per).take(per).map(|&i| self.card(i, target)).collect::<Result<_, _>>()?;
         // Cards run to about a kilobyte each.
         let capacity = PAGE_CAPACITY + cards.len() * 1024;
         let cards = Value::from(cards);
-        let paginator = Paginator {
-            current: n,
-            total,
-            previous: (n > 1).then(|| key.url(site.url, n - 1)),
-            next: (n < total).then(|| key.url(site.url, n + 1)),
-        };
+        let paginator =
+            Paginator { current: n, total, previous: (n > 1).then(|| key.url(site.url, n - 1)), next: (n < total).then(|| key.url(site.url, n + 1)) };
         let path = key.path(n);
         let url_path = path.trim_end_matches("index.html");
         let suffix = if n > 1 { format!(", page {n}") } else { String::new() };
@@ -726,12 +707,7 @@ impl Site {
             Some(slug) => (format!("columns/{slug}/atom.xml"), format!("{} · {}", listing.name, self.config.title)),
             None => ("atom.xml".to_string(), self.config.title.clone()),
         };
-        let feed = Feed {
-            title,
-            self_url: format!("{}/{path}", site.url),
-            alternate: key.url(site.url, 1),
-            entries,
-        };
+        let feed = Feed { title, self_url: format!("{}/{path}", site.url), alternate: key.url(site.url, 1), entries };
         Some((path, feed.to_atom(&self.config)))
     }
 
@@ -829,18 +805,16 @@ impl Site {
     fn update_article(&mut self, rel: &Path, new: Option<Article>) -> Result<Update, Diagnostics> {
         let articles = &self.library.articles;
         if let Some(a) = &new
-            && let Some(other) = articles.iter().find(|b| b.meta.slug == a.meta.slug && b.meta.source != rel) {
-            return Err(Diagnostic::file(
-                rel,
-                format!("two articles have the slug {:?}: {} and {}", a.meta.slug, other.meta.source.display(), rel.display()),
-            )
-            .into());
+            && let Some(other) = articles.iter().find(|b| b.meta.slug == a.meta.slug && b.meta.source != rel)
+        {
+            return Err(
+                Diagnostic::file(rel, format!("two articles have the slug {:?}: {} and {}", a.meta.slug, other.meta.source.display(), rel.display())).into()
+            );
         }
         let old_index = source_position(articles.iter().map(|a| a.meta.source.as_path()), rel);
         let old = old_index.map(|i| &articles[i].meta);
-        let keys: BTreeSet<ListingKey> = std::iter::once(ListingKey::Home)
-            .chain(old.into_iter().chain(new.as_ref().map(|a| &a.meta)).flat_map(listing_keys))
-            .collect();
+        let keys: BTreeSet<ListingKey> =
+            std::iter::once(ListingKey::Home).chain(old.into_iter().chain(new.as_ref().map(|a| &a.meta)).flat_map(listing_keys)).collect();
         // Where the article stood in each listing, and how long each was.
         let before: Vec<(ListingKey, Option<usize>, usize)> = keys
             .into_iter()
@@ -877,7 +851,8 @@ impl Site {
 
         let mut removed = Vec::new();
         if let Some(old) = &old_slug
-            && new_slug.as_ref() != Some(old) {
+            && new_slug.as_ref() != Some(old)
+        {
             removed.push(format!("articles/{old}/index.html"));
         }
         let per = self.config.paginate_by;
@@ -917,12 +892,9 @@ impl Site {
 
     fn update_page(&mut self, rel: &Path, new: Option<content::Page>) -> Result<Update, Diagnostics> {
         if let Some(p) = &new
-            && let Some(other) = self.library.pages.iter().find(|q| q.path == p.path && q.source != rel) {
-            return Err(Diagnostic::file(
-                rel,
-                format!("two pages would be written to /{}/: {} and {}", p.path, other.source.display(), rel.display()),
-            )
-            .into());
+            && let Some(other) = self.library.pages.iter().find(|q| q.path == p.path && q.source != rel)
+        {
+            return Err(Diagnostic::file(rel, format!("two pages would be written to /{}/: {} and {}", p.path, other.source.display(), rel.display())).into());
         }
         let mut removed = Vec::new();
         if let Some(i) = source_position(self.library.pages.iter().map(|p| p.source.as_path()), rel) {
@@ -1028,7 +1000,9 @@ fn check_output_place(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         if out.starts_with(&input) || beside.starts_with(&input) {
             return Err(Diagnostic::file(
                 "",
-                format!("the output folder (or the staging folder beside it) would be inside the site's {dir}/, which the build reads: the members tree could be published with it; choose an --out outside {dir}/"),
+                format!(
+                    "the output folder (or the staging folder beside it) would be inside the site's {dir}/, which the build reads: the members tree could be published with it; choose an --out outside {dir}/"
+                ),
             ));
         }
     }
@@ -1100,11 +1074,7 @@ fn check_leaks(site: &Site, texts: Vec<ArticleTexts>, public_dir: &Path) -> Resu
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let started = Instant::now();
     let selection = Selection { drafts: opts.drafts, future: opts.future, now: jiff::Timestamp::now() };
-    let out = if opts.out.is_absolute() {
-        opts.out.clone()
-    } else {
-        std::env::current_dir().map(|d| d.join(&opts.out)).unwrap_or_else(|_| opts.out.clone())
-    };
+    let out = if opts.out.is_absolute() { opts.out.clone() } else { std::env::current_dir().map(|d| d.join(&opts.out)).unwrap_or_else(|_| opts.out.clone()) };
     check_output_place(&opts.root, &out).map_err(|d| Diagnostics::from(Diagnostic { file: opts.out.clone(), ..d }))?;
     let mut steps = Vec::new();
     let mut lap = Instant::now();
@@ -1121,7 +1091,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let files = article_files + site.render_jobs_and_statics(&site.jobs_but_articles(), sink)?;
     step("render and write listings, feeds and pages");
     let articles = site.library.articles.len();
-    if articles == 0 && !opts.allow_empty
+    if articles == 0
+        && !opts.allow_empty
         && let Some(before) = crate::output::articles_in(&out).filter(|&n| n > 0)
     {
         // Most likely content/articles moved, or a link to it broke: replacing

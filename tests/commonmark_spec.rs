@@ -9,8 +9,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use common::checks::{config_without_default, site_with_config, subscribe_form_problem, texts_under};
 use common::Site;
+use common::checks::{config_without_default, site_with_config, subscribe_form_problem, texts_under};
 
 /// One example of the spec.
 struct Example {
@@ -25,10 +25,7 @@ fn examples() -> Vec<Example> {
         .as_array()
         .expect("an array of examples")
         .iter()
-        .map(|e| Example {
-            number: e["number"].as_u64().expect("a number") as usize,
-            markdown: e["markdown"].as_str().expect("Markdown").to_string(),
-        })
+        .map(|e| Example { number: e["number"].as_u64().expect("a number") as usize, markdown: e["markdown"].as_str().expect("Markdown").to_string() })
         .collect();
     assert_eq!(examples.len(), 652, "the spec has 652 examples");
     examples
@@ -63,12 +60,16 @@ fn article(place: Place, e: &Example) -> String {
         Place::Free => ("paywall = false\n", e.markdown.clone()),
         Place::BeforeTheCut => (
             "",
-            format!("Free opening {free}.\n\n{md}\n\n<!-- paywall -->\n\n{paid} closing paid paragraph.\n", free = free_word(n), md = e.markdown, paid = paid_word(n)),
+            format!(
+                "Free opening {free}.\n\n{md}\n\n<!-- paywall -->\n\n{paid} closing paid paragraph.\n",
+                free = free_word(n),
+                md = e.markdown,
+                paid = paid_word(n)
+            ),
         ),
-        Place::AfterTheCut => (
-            "",
-            format!("Free opening {free}.\n\n<!-- paywall -->\n\n{md}\n\n{paid} words.\n", free = free_word(n), md = e.markdown, paid = paid_word(n)),
-        ),
+        Place::AfterTheCut => {
+            ("", format!("Free opening {free}.\n\n<!-- paywall -->\n\n{md}\n\n{paid} words.\n", free = free_word(n), md = e.markdown, paid = paid_word(n)))
+        }
     };
     format!("+++\ntitle = \"Spec example {n}\"\ndate = 2025-01-01\n{front}+++\n{body}")
 }
@@ -85,7 +86,14 @@ struct Outcome {
 }
 
 fn build(site: &Site) -> Result<lede::Summary, lede::Diagnostics> {
-    lede::build(&lede::BuildOptions { root: site.root().to_path_buf(), out: site.path("dist"), drafts: false, future: false, allow_empty: true, check_leaks: false })
+    lede::build(&lede::BuildOptions {
+        root: site.root().to_path_buf(),
+        out: site.path("dist"),
+        drafts: false,
+        future: false,
+        allow_empty: true,
+        check_leaks: false,
+    })
 }
 
 /// Builds all examples at `place`; the refused ones are taken out and the rest built again.
@@ -148,7 +156,8 @@ fn report(place: Place, o: &Outcome) {
 /// Why lede may refuse an example that CommonMark accepts: a block that
 /// never closes (and so takes in the marker or the paid text after it), or
 /// something that looks like an attempt at the marker.
-const ACCEPTED_REASONS: &[&str] = &["is never closed", "never meets its end", "inside a code block", "cannot cut here", "looks like an attempt at the paywall marker"];
+const ACCEPTED_REASONS: &[&str] =
+    &["is never closed", "never meets its end", "inside a code block", "cannot cut here", "looks like an attempt at the paywall marker"];
 
 /// The checks common to both cuts: every refusal named its example's file
 /// and a line, for an accepted reason; nothing past the cut of a built

@@ -28,7 +28,9 @@ fn beside(site: &Site) -> Vec<String> {
 fn a_build_killed_at_any_point_leaves_the_last_good_output_whole() {
     let site = Site::new();
     for i in 0..1200 {
-        let body = format!("Opening {i} of the analysis.\n\nSecond free paragraph {i}.\n\nPaid paragraph {i} with more words.\n\n## Heading {i}\n\nMore paid text {i}.\n");
+        let body = format!(
+            "Opening {i} of the analysis.\n\nSecond free paragraph {i}.\n\nPaid paragraph {i} with more words.\n\n## Heading {i}\n\nMore paid text {i}.\n"
+        );
         site.article(&format!("a{i:04}"), &format!("title = \"Article {i}\"\ndate = 2025-{:02}-{:02}\ntags = [\"T{}\"]", i % 12 + 1, i % 28 + 1, i % 7), &body);
     }
     let started = Instant::now();

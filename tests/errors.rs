@@ -114,11 +114,11 @@ fn not_utf8() {
 
 #[test]
 fn duplicate_slugs_name_both_files() {
-    fails_with("content/articles/other.md", &article("title = \"T\"\ndate = 2025-01-01\nslug = \"good\"\npaywall = false", "x\n"), &[
-        "content/articles/good.md",
+    fails_with(
         "content/articles/other.md",
-        "slug \"good\"",
-    ]);
+        &article("title = \"T\"\ndate = 2025-01-01\nslug = \"good\"\npaywall = false", "x\n"),
+        &["content/articles/good.md", "content/articles/other.md", "slug \"good\""],
+    );
 }
 
 #[test]

@@ -14,10 +14,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::checks::{
-    assert_absent_under, assert_present_under, assert_subscribe_form_stands_alone, build_ok, config_without_default, element_with_id,
-    lede_within, members_page, public_page, repeated_ids, site_with_config, subscribe_form_problem, words_with,
+    assert_absent_under, assert_present_under, assert_subscribe_form_stands_alone, build_ok, config_without_default, element_with_id, lede_within,
+    members_page, public_page, repeated_ids, site_with_config, subscribe_form_problem, words_with,
 };
-use common::{Site, CONFIG};
+use common::{CONFIG, Site};
 
 const BAD: &str = "content/articles/bad.md";
 
@@ -731,7 +731,9 @@ fn a_misspelt_content_folder_is_refused() {
     let r = Refusals::new();
     let text = article("", "Free zqfree1.\n\n<!-- paywall -->\n\nzqpaid1.\n");
     let mut failures = Vec::new();
-    for (folder, meant) in [("article", "articles"), ("Articles", "articles"), ("ARTICLES", "articles"), ("artciles", "articles"), ("author", "authors"), ("Authors", "authors")] {
+    for (folder, meant) in
+        [("article", "articles"), ("Articles", "articles"), ("ARTICLES", "articles"), ("artciles", "articles"), ("author", "authors"), ("Authors", "authors")]
+    {
         let file = format!("content/{folder}/bad.md");
         let expected = [format!("content/{folder}"), format!("did you mean content/{meant}/?")];
         if let Err(e) = r.refused(&file, &text, &expected.iter().map(String::as_str).collect::<Vec<_>>()) {

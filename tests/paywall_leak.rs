@@ -35,8 +35,20 @@ fn paid_blocks(a: usize, marker_in_code: bool) -> (String, Vec<String>) {
          ### Sub {m10}\n\n\
          Link [anchor {m11}](https://example.org/{m12}) and image ![alt {m13}](x.png).\n\n\
          [^late{a}]: Footnote only the paid part cites: {note}.\n",
-        m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7],
-        m8 = m[8], m9 = m[9], m10 = m[10], m11 = m[11], m12 = m[12], m13 = m[13],
+        m0 = m[0],
+        m1 = m[1],
+        m2 = m[2],
+        m3 = m[3],
+        m4 = m[4],
+        m5 = m[5],
+        m6 = m[6],
+        m7 = m[7],
+        m8 = m[8],
+        m9 = m[9],
+        m10 = m[10],
+        m11 = m[11],
+        m12 = m[12],
+        m13 = m[13],
         note = paid(a, 99),
     );
     let mut all = m;
@@ -64,7 +76,17 @@ fn html_blocks(word: impl Fn(usize) -> String) -> String {
          <![CDATA[\ncdata {w7}\n]]>\n\n\
          <div class=\"aside\">\ndiv {w8}\n</div>\n\n\
          <aside-note data-word=\"{w9}\">\ncustom {w10}\n</aside-note>\n\n",
-        w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8], w9 = w[9], w10 = w[10],
+        w0 = w[0],
+        w1 = w[1],
+        w2 = w[2],
+        w3 = w[3],
+        w4 = w[4],
+        w5 = w[5],
+        w6 = w[6],
+        w7 = w[7],
+        w8 = w[8],
+        w9 = w[9],
+        w10 = w[10],
     )
 }
 
@@ -125,8 +147,7 @@ fn no_paid_word_reaches_the_public_tree() {
 
     let public = site.files_under("dist/public");
     assert!(public.len() > 24, "expected a page per article, got {}", public.len());
-    let public_text: Vec<(String, String)> =
-        public.iter().map(|(p, b)| (p.display().to_string(), String::from_utf8_lossy(b).to_lowercase())).collect();
+    let public_text: Vec<(String, String)> = public.iter().map(|(p, b)| (p.display().to_string(), String::from_utf8_lossy(b).to_lowercase())).collect();
     for word in paid_words.iter().chain(&hidden_words) {
         for (path, text) in &public_text {
             assert!(!text.contains(word.as_str()), "paid word {word} leaked into {path}");
@@ -137,8 +158,7 @@ fn no_paid_word_reaches_the_public_tree() {
     for word in &free_words {
         assert!(all_public.contains(word.as_str()), "free word {word} missing from the public tree");
     }
-    let members: String =
-        site.files_under("dist/members").iter().map(|(_, b)| String::from_utf8_lossy(b).to_lowercase()).collect();
+    let members: String = site.files_under("dist/members").iter().map(|(_, b)| String::from_utf8_lossy(b).to_lowercase()).collect();
     for word in &paid_words {
         assert!(members.contains(word.as_str()), "paid word {word} missing from the members tree");
     }

@@ -17,8 +17,8 @@ mod common;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 
-use common::checks::{config_without_default, site_with_config, subscribe_form_problem, texts_under, words_with};
 use common::CONFIG;
+use common::checks::{config_without_default, site_with_config, subscribe_form_problem, texts_under, words_with};
 
 /// The kinds of block the generator writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,7 +372,14 @@ fn check_article(text: &str, default: Option<usize>) -> Result<Outcome, String> 
     let site = site_with_config(&config);
     site.write(FILE, text);
     let show = |why: String| format!("{why}\n--- {FILE} (site default {default:?}):\n{text}");
-    let built = lede::build(&lede::BuildOptions { root: site.root().to_path_buf(), out: site.path("dist"), drafts: false, future: false, allow_empty: true, check_leaks: true });
+    let built = lede::build(&lede::BuildOptions {
+        root: site.root().to_path_buf(),
+        out: site.path("dist"),
+        drafts: false,
+        future: false,
+        allow_empty: true,
+        check_leaks: true,
+    });
     if let Err(problems) = built {
         if problems.0.is_empty() {
             return Err(show("refused without saying why".into()));

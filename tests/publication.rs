@@ -26,7 +26,14 @@ fn publication() -> Site {
         let column = if i % 2 == 0 { "Global Insights" } else { "Economy Watch" };
         let year = if i < 4 { 2025 } else { 2026 };
         let extra = if i == 3 { "paywall = false".to_string() } else { format!("teaser = \"Teaser {i} & <b>more</b>.\"") };
-        let front = article_front(&format!("Story {i}"), &format!("{year}-0{}-1{}", 1 + i % 9, i % 9), column, &["NATO", "Trade"], &["Ann Analyst", "Bo Writer"], &extra);
+        let front = article_front(
+            &format!("Story {i}"),
+            &format!("{year}-0{}-1{}", 1 + i % 9, i % 9),
+            column,
+            &["NATO", "Trade"],
+            &["Ann Analyst", "Bo Writer"],
+            &extra,
+        );
         site.article(&format!("story-{i}"), &front, &format!("Free {i}.\n\nAlso free {i}.\n\nPAID{i} words.\n"));
     }
     site.article("draft", &article_front("Draft", "2025-01-01", "Global Insights", &["Hidden"], &["Ann Analyst"], "draft = true\npaywall = false"), "x\n");
@@ -203,13 +210,34 @@ fn incremental_updates_match_a_full_build() {
     loaded.render_all(&mem).expect("render");
     let edits: Vec<(&str, Option<String>)> = vec![
         // A retitle: the article, every listing showing it, feeds and sitemap.
-        ("content/articles/story-7.md", Some(format!("+++\n{}\n+++\nFree.\n\nFree.\n\nPaid.\n", article_front("Renamed Seven", "2026-08-17", "Economy Watch", &["NATO", "Trade"], &["Ann Analyst"], "")))),
+        (
+            "content/articles/story-7.md",
+            Some(format!(
+                "+++\n{}\n+++\nFree.\n\nFree.\n\nPaid.\n",
+                article_front("Renamed Seven", "2026-08-17", "Economy Watch", &["NATO", "Trade"], &["Ann Analyst"], "")
+            )),
+        ),
         // A new date moves it across pages, a new tag and column appear.
-        ("content/articles/story-2.md", Some(format!("+++\n{}\n+++\nFree.\n\nFree.\n\nPaid.\n", article_front("Story 2", "2026-12-01", "New Column", &["Fresh"], &["Cy New"], "")))),
+        (
+            "content/articles/story-2.md",
+            Some(format!("+++\n{}\n+++\nFree.\n\nFree.\n\nPaid.\n", article_front("Story 2", "2026-12-01", "New Column", &["Fresh"], &["Cy New"], ""))),
+        ),
         // A new article, then a deleted one, then a changed slug.
-        ("content/articles/story-new.md", Some(format!("+++\n{}\n+++\nHello.\n\nMore.\n\nPaid.\n", article_front("Brand New", "2024-05-05", "Global Insights", &["Trade"], &["Bo Writer"], "")))),
+        (
+            "content/articles/story-new.md",
+            Some(format!(
+                "+++\n{}\n+++\nHello.\n\nMore.\n\nPaid.\n",
+                article_front("Brand New", "2024-05-05", "Global Insights", &["Trade"], &["Bo Writer"], "")
+            )),
+        ),
         ("content/articles/story-0.md", None),
-        ("content/articles/story-4.md", Some(format!("+++\n{}\nslug = \"moved-four\"\n+++\nFree.\n\nFree.\n\nPaid.\n", article_front("Story 4", "2026-05-14", "Global Insights", &["NATO"], &["Ann Analyst"], "")))),
+        (
+            "content/articles/story-4.md",
+            Some(format!(
+                "+++\n{}\nslug = \"moved-four\"\n+++\nFree.\n\nFree.\n\nPaid.\n",
+                article_front("Story 4", "2026-05-14", "Global Insights", &["NATO"], &["Ann Analyst"], "")
+            )),
+        ),
         // A page and a bio.
         ("content/about.md", Some("+++\ntitle = \"About\"\n+++\nAbout us.\n".into())),
         ("content/authors/ann-analyst.md", Some("+++\ntitle = \"Ann\"\n+++\nAnn now covers trade.\n".into())),

@@ -10,7 +10,11 @@ fn feeds_and_sitemap_stay_well_formed_xml_whatever_the_title_holds() {
     let site = Site::new();
     // TOML takes U+FFFE and U+FFFF as they are and a control character escaped.
     let odd = "\"Odd \u{fffe} title \u{ffff} with \\u0001 controls\"";
-    site.article("odd", &format!("title = {odd}\ndate = 2025-01-01\ncolumn = \"C \u{fffe}\"\nteaser = \"T \u{ffff}\"\npaywall = false"), "Body \u{fffe} text.\n");
+    site.article(
+        "odd",
+        &format!("title = {odd}\ndate = 2025-01-01\ncolumn = \"C \u{fffe}\"\nteaser = \"T \u{ffff}\"\npaywall = false"),
+        "Body \u{fffe} text.\n",
+    );
     site.build_ok();
     for file in ["dist/public/atom.xml", "dist/public/columns/c/atom.xml", "dist/public/sitemap.xml"] {
         let xml = site.read(file);
@@ -73,7 +77,11 @@ fn a_build_with_no_articles_does_not_replace_a_site_that_had_some_unless_asked()
 #[test]
 fn ids_in_the_authors_html_never_repeat_the_pages_own() {
     let site = Site::new();
-    site.article("ids", "title = \"Ids\"\ndate = 2025-01-01\npaywall = 1", "<div id=\"subscribe\">Mine.</div>\n\n<p id=\"x\">a</p> <span id='x'>b</span>\n\nPaid.\n");
+    site.article(
+        "ids",
+        "title = \"Ids\"\ndate = 2025-01-01\npaywall = 1",
+        "<div id=\"subscribe\">Mine.</div>\n\n<p id=\"x\">a</p> <span id='x'>b</span>\n\nPaid.\n",
+    );
     let stderr = site.build_err();
     assert!(stderr.contains("content/articles/ids.md:6:6: the id \"subscribe\" is one the page gives its own element"), "{stderr}");
     assert!(stderr.contains("ids.md:8:23: the id \"x\" is given twice (first on line 8)"), "{stderr}");

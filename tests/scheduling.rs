@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Site, CONFIG};
+use common::{CONFIG, Site};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 

@@ -116,13 +116,7 @@ impl Server {
                 return res;
             }
             if started.elapsed() > DEADLINE {
-                panic!(
-                    "{what}: {path} did not change in time; last: {} {}\nstdout:\n{}\nstderr:\n{}",
-                    res.status,
-                    res.body,
-                    self.stdout(),
-                    self.stderr()
-                );
+                panic!("{what}: {path} did not change in time; last: {} {}\nstdout:\n{}\nstderr:\n{}", res.status, res.body, self.stdout(), self.stderr());
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -187,8 +181,7 @@ fn parse(bytes: &[u8]) -> Response {
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
     let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let headers: Vec<(String, String)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    let headers: Vec<(String, String)> = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
     Response { status, headers, body: body.to_string() }
 }
 
@@ -249,10 +242,7 @@ fn a_broken_edit_keeps_the_last_good_page_shows_the_error_and_recovers() {
     let events = server.events();
     eventually("event stream", || events.lock().unwrap().clone(), "event: hello");
 
-    site.write(
-        "content/articles/alpha.md",
-        "+++\ntitle = \"Broken Title\"\ndate = 2026-01-05\npaywal = 3\n+++\nBody.\n",
-    );
+    site.write("content/articles/alpha.md", "+++\ntitle = \"Broken Title\"\ndate = 2026-01-05\npaywal = 3\n+++\nBody.\n");
     let res = server.wait_for("/articles/alpha/", "error overlay", |r| r.body.contains("class=\"lede-box\""));
     assert_eq!(res.status, 200, "the last good page is still served");
     assert!(res.body.contains("First Title"), "last good version kept");
@@ -509,11 +499,7 @@ fn a_taken_port_is_named() {
     let site = fixture();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_lede"))
-        .args(["serve", "--port", &port, "--root"])
-        .arg(site.root())
-        .output()
-        .expect("run");
+    let out = Command::new(env!("CARGO_BIN_EXE_lede")).args(["serve", "--port", &port, "--root"]).arg(site.root()).output().expect("run");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")), "{stderr}");
@@ -601,7 +587,8 @@ impl Browser {
         let ws_url = loop {
             let list = request(self.devtools, "GET", "/json/list").body;
             let targets: serde_json::Value = serde_json::from_str(&list).unwrap_or_default();
-            let page = targets.as_array().and_then(|a| a.iter().find(|t| t["type"] == "page")).and_then(|t| t["webSocketDebuggerUrl"].as_str()).map(str::to_string);
+            let page =
+                targets.as_array().and_then(|a| a.iter().find(|t| t["type"] == "page")).and_then(|t| t["webSocketDebuggerUrl"].as_str()).map(str::to_string);
             if let Some(url) = page {
                 break url;
             }
@@ -677,7 +664,10 @@ fn an_open_tab_reloads_by_itself_and_shows_a_broken_edit() {
     // A broken edit: the page stays, the overlay appears without a reload.
     page.eval("window.__notReloaded = true");
     site.write("content/articles/alpha.md", "+++\ntitle = \"Broken\"\ndate = 2026-01-05\npaywal = 3\n+++\nBody.\n");
-    page.wait_until("overlay", "!document.getElementById('lede-overlay').hidden && document.getElementById('lede-overlay').textContent.includes('content/articles/alpha.md:4')");
+    page.wait_until(
+        "overlay",
+        "!document.getElementById('lede-overlay').hidden && document.getElementById('lede-overlay').textContent.includes('content/articles/alpha.md:4')",
+    );
     assert_eq!(page.eval("window.__notReloaded === true && document.querySelector('h1').textContent.includes('Reloaded Title')"), true);
 
     // Fixed: the tab reloads and the overlay is gone.
@@ -750,7 +740,8 @@ fn a_host_that_does_not_name_the_preview_is_refused_on_every_path() {
         assert_eq!(res.status, 200, "{host}: {}", res.body);
         assert!(res.body.contains("PAID-SENTENCE"), "{host}");
     }
-    let absolute = server.raw(format!("GET http://localhost:{port}/articles/alpha/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n").as_bytes());
+    let absolute =
+        server.raw(format!("GET http://localhost:{port}/articles/alpha/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n").as_bytes());
     assert_eq!(absolute.status, 200);
 }
 

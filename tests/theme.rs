@@ -185,10 +185,7 @@ The end.
 [^b]: A paid note.
 "#,
     );
-    write(
-        "content/articles/free.md",
-        "+++\ntitle = \"A Free Note\"\ndate = 2026-01-02\npaywall = false\n+++\nShort and free.\n",
-    );
+    write("content/articles/free.md", "+++\ntitle = \"A Free Note\"\ndate = 2026-01-02\npaywall = false\n+++\nShort and free.\n");
     write("content/about.md", "+++\ntitle = \"About\"\n+++\nAbout this fixture.\n");
 }
 
@@ -201,13 +198,8 @@ fn build(root: &Path, out: &Path) {
 
 /// Every error (and warning) the Nu HTML Checker reports for `dirs`.
 fn vnu(dirs: &[PathBuf]) -> Vec<String> {
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(vnu_jar())
-        .args(["--format", "json", "--skip-non-html", "--also-check-css"])
-        .args(dirs)
-        .output()
-        .expect("run vnu");
+    let out =
+        Command::new("java").arg("-jar").arg(vnu_jar()).args(["--format", "json", "--skip-non-html", "--also-check-css"]).args(dirs).output().expect("run vnu");
     let text = String::from_utf8_lossy(&out.stderr);
     let report: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("vnu output is not JSON ({e}): {text}"));
     let messages = report["messages"].as_array().cloned().unwrap_or_default();
@@ -240,10 +232,8 @@ fn every_page_passes_the_nu_html_checker() {
     build(&tmp.path().join("example"), &tmp.path().join("example-out"));
     fixture_site(&tmp.path().join("fixture"), "https://fixture.example");
     build(&tmp.path().join("fixture"), &tmp.path().join("fixture-out"));
-    let dirs: Vec<PathBuf> = ["example-out/public", "example-out/members", "fixture-out/public", "fixture-out/members"]
-        .iter()
-        .map(|d| tmp.path().join(d))
-        .collect();
+    let dirs: Vec<PathBuf> =
+        ["example-out/public", "example-out/members", "fixture-out/public", "fixture-out/members"].iter().map(|d| tmp.path().join(d)).collect();
     for d in &dirs {
         assert!(html_files(d) >= 3, "{} has too few pages", d.display());
     }

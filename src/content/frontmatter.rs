@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::config::toml_diagnostic;
 use crate::dates::{self, PubDate};
@@ -43,12 +43,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     let front_offset = lines.pos;
     while let Some((line_start, line)) = lines.next() {
         if line.trim_end() == "+++" {
-            return Ok(Split {
-                front: &text[front_offset..line_start],
-                front_offset,
-                body: &text[lines.pos..],
-                body_offset: lines.pos,
-            });
+            return Ok(Split { front: &text[front_offset..line_start], front_offset, body: &text[lines.pos..], body_offset: lines.pos });
         }
     }
     Err((first_start, "unclosed front matter: the opening `+++` has no closing `+++` line".into()))
@@ -113,16 +108,14 @@ pub enum Kind {
     Page,
 }
 
-const ARTICLE_KEYS: &[&str] =
-    &["title", "date", "updated", "column", "authors", "teaser", "paywall", "tags", "draft", "slug"];
+const ARTICLE_KEYS: &[&str] = &["title", "date", "updated", "column", "authors", "teaser", "paywall", "tags", "draft", "slug"];
 const PAGE_KEYS: &[&str] = &["title", "date", "updated", "teaser", "draft", "slug"];
 
 /// Parses and validates front matter. `file_text` is the whole file, so
 /// that positions are reported as lines of the file, not of the block.
 pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Result<FrontMatter, Vec<Diagnostic>> {
     let (table, errors) = DeTable::parse_recoverable(split.front);
-    let mut problems: Vec<Diagnostic> =
-        errors.iter().map(|e| toml_diagnostic(path, file_text, split.front_offset, e)).collect();
+    let mut problems: Vec<Diagnostic> = errors.iter().map(|e| toml_diagnostic(path, file_text, split.front_offset, e)).collect();
     if !problems.is_empty() {
         // A broken table would only add noise ("missing title") after the real error.
         return Err(problems);
@@ -196,8 +189,10 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
     if kind == Kind::Article && fm.date.is_none() && !table.iter().any(|(k, _)| k.get_ref().as_ref() == "date") {
         problems.push(missing("date = YYYY-MM-DD"));
     }
-    if fm.paywall == PaywallSetting::Blocks(0) && fm.teaser.is_none()
-        && let Some(offset) = fm.paywall_offset {
+    if fm.paywall == PaywallSetting::Blocks(0)
+        && fm.teaser.is_none()
+        && let Some(offset) = fm.paywall_offset
+    {
         problems.push(Diagnostic::at_offset(
             path,
             file_text,
@@ -206,7 +201,8 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
         ));
     }
     if let (Some(d), Some(u)) = (fm.date, fm.updated)
-        && u < d {
+        && u < d
+    {
         let off = table.iter().find(|(k, _)| k.get_ref().as_ref() == "updated").map_or(0, |(_, v)| v.span().start);
         problems.push(at(off, "`updated` is earlier than `date`".into()));
     }
@@ -260,8 +256,7 @@ fn list(v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, String> {
 fn date(v: &Spanned<DeValue<'_>>) -> Result<PubDate, String> {
     match v.get_ref() {
         DeValue::Datetime(dt) => dates::from_toml(dt),
-        DeValue::String(s) => dates::parse_date_text(s)
-            .ok_or_else(|| format!("{s:?} is not a date: write YYYY-MM-DD (for example 2026-03-17)")),
+        DeValue::String(s) => dates::parse_date_text(s).ok_or_else(|| format!("{s:?} is not a date: write YYYY-MM-DD (for example 2026-03-17)")),
         other => Err(format!("expected a date such as 2026-03-17, found {}", type_name(other))),
     }
 }
@@ -284,19 +279,13 @@ fn paywall(v: &Spanned<DeValue<'_>>) -> Result<PaywallSetting, String> {
 
 fn slug(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
     let s = text(v)?;
-    let ok = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && !s.starts_with(['-', '_']);
+    let ok = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') && !s.starts_with(['-', '_']);
     if ok { Ok(s) } else { Err(format!("{s:?} is not a URL slug: use lowercase letters, digits and hyphens")) }
 }
 
 /// The allowed key nearest to a misspelt one, if it is close enough to be a typo.
 fn closest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
-    allowed
-        .iter()
-        .map(|k| (edit_distance(name, k), *k))
-        .filter(|(d, k)| *d <= 2 && *d < k.len())
-        .min()
-        .map(|(_, k)| k)
+    allowed.iter().map(|k| (edit_distance(name, k), *k)).filter(|(d, k)| *d <= 2 && *d < k.len()).min().map(|(_, k)| k)
 }
 
 /// Levenshtein distance between two names.
@@ -348,10 +337,9 @@ mod tests {
 
     #[test]
     fn full_front_matter_parses() {
-        let fm = parse_str(
-            "+++\ntitle = \"T\"\ndate = 2026-03-17\ncolumn = \"Global Insights\"\nauthors = [\"A\", \"B\"]\npaywall = 4\ntags = [\"NATO\"]\n+++\n",
-        )
-        .unwrap();
+        let fm =
+            parse_str("+++\ntitle = \"T\"\ndate = 2026-03-17\ncolumn = \"Global Insights\"\nauthors = [\"A\", \"B\"]\npaywall = 4\ntags = [\"NATO\"]\n+++\n")
+                .unwrap();
         assert_eq!(fm.title, "T");
         assert_eq!(fm.date.unwrap().iso_date(), "2026-03-17");
         assert_eq!(fm.paywall, PaywallSetting::Blocks(4));

@@ -13,8 +13,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::dates::PubDate;
-use crate::diagnostics::{line_col, Diagnostic};
-use crate::markdown::{slugify, summarize, Document, Part};
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::markdown::{Document, Part, slugify, summarize};
 use crate::paywall::{self, Cut, Fault};
 use frontmatter::{Kind, PaywallSetting};
 
@@ -137,7 +137,6 @@ pub enum Item {
     HeldBack,
 }
 
-
 /// Reads every Markdown file under `root/content` (in parallel).
 pub fn load(root: &Path, config: &Config, selection: Selection) -> Result<Library, Vec<Diagnostic>> {
     load_each(root, config, selection, None)
@@ -216,10 +215,7 @@ pub fn duplicate_slugs(library: &Library) -> Vec<Diagnostic> {
             problems.push(Diagnostic::file(&p.source, format!("the page path /{}/ is used by lede itself; move or rename the file", p.path)));
         }
         if let Some(first) = pages.insert(&p.path, &p.source) {
-            problems.push(Diagnostic::file(
-                &p.source,
-                format!("two pages would be written to /{}/: {} and {}", p.path, first.display(), p.source.display()),
-            ));
+            problems.push(Diagnostic::file(&p.source, format!("two pages would be written to /{}/: {} and {}", p.path, first.display(), p.source.display())));
         }
     }
     problems
@@ -251,7 +247,9 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
         ("authors", true) => load_bio(&rel, &text),
         (folder, true) if let Some(known) = misspelled_folder(folder) => Err(vec![Diagnostic::file(
             Path::new(CONTENT_DIR).join(folder),
-            format!("content/{folder}/ is not a folder lede knows, so its files would be published whole as plain pages: did you mean content/{known}/? (rename the folder)"),
+            format!(
+                "content/{folder}/ is not a folder lede knows, so its files would be published whole as plain pages: did you mean content/{known}/? (rename the folder)"
+            ),
         )]),
         _ => load_page(&rel, under_content, &text, config, selection),
     }
@@ -339,7 +337,10 @@ fn body_problems(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>,
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (id, offset) in &doc.raw_ids {
         if crate::markdown::is_page_id(id) {
-            problems.push(at_body(*offset, format!("the id \"{id}\" is one the page gives its own element (the theme's or the notes'): give this element another id")));
+            problems.push(at_body(
+                *offset,
+                format!("the id \"{id}\" is one the page gives its own element (the theme's or the notes'): give this element another id"),
+            ));
         } else if let Some(first) = ids.insert(id, *offset) {
             let (first_line, _) = line_col(text, body_offset + first);
             problems.push(at_body(*offset, format!("the id \"{id}\" is given twice (first on line {first_line}): ids must be unique on a page")));
@@ -359,7 +360,8 @@ fn body_problems(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>,
 /// the line where it is written: the page after it would be swallowed.
 fn unclosable_problem(rel: &Path, text: &str, body_offset: usize, rendered: &crate::markdown::Rendered) -> Result<(), Vec<Diagnostic>> {
     let Some((snippet, what)) = &rendered.unclosable else { return Ok(()) };
-    let message = format!("{what}: the rest of the page (the ellipsis, the subscribe form, the footer) would end up inside it; remove it or write it another way");
+    let message =
+        format!("{what}: the rest of the page (the ellipsis, the subscribe form, the footer) would end up inside it; remove it or write it another way");
     let at = text[body_offset..].find(snippet.as_str()).map(|o| body_offset + o);
     Err(vec![match at {
         Some(o) => Diagnostic::at_offset(rel, text, o, message),
@@ -447,18 +449,21 @@ fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, sele
     }
     let rendered = doc.render(Cut::Free);
     unclosable_problem(rel, text, body_offset, &rendered)?;
-    let parent: Vec<String> = under_content
-        .parent()
-        .map(|p| p.components().map(|c| slugify(&c.as_os_str().to_string_lossy())).collect())
-        .unwrap_or_default();
+    let parent: Vec<String> = under_content.parent().map(|p| p.components().map(|c| slugify(&c.as_os_str().to_string_lossy())).collect()).unwrap_or_default();
     let mut segments = parent;
     segments.push(fm.slug.clone().unwrap_or_else(|| file_slug(rel)));
     let path = segments.join("/");
     if path == "index" || path == "_index" {
-        return Err(vec![Diagnostic::file(rel, "content/index.md would replace the home page; the home page lists articles (override templates/index.html to change it)")]);
+        return Err(vec![Diagnostic::file(
+            rel,
+            "content/index.md would replace the home page; the home page lists articles (override templates/index.html to change it)",
+        )]);
     }
     // Held back only once checked, like an article, so its mistakes show before the day it goes out.
-    if let Some(date) = fm.date && date.published_at(&config.timezone) > selection.now && !selection.future {
+    if let Some(date) = fm.date
+        && date.published_at(&config.timezone) > selection.now
+        && !selection.future
+    {
         return Ok(Item::HeldBack);
     }
     let teaser = fm.teaser.unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
@@ -483,7 +488,14 @@ mod tests {
 
     #[test]
     fn misspelt_content_folders_are_recognised_and_others_are_not() {
-        for (name, known) in [("article", "articles"), ("Articles", "articles"), ("artciles", "articles"), ("author", "authors"), ("Authors", "authors"), ("ARTICLE", "articles")] {
+        for (name, known) in [
+            ("article", "articles"),
+            ("Articles", "articles"),
+            ("artciles", "articles"),
+            ("author", "authors"),
+            ("Authors", "authors"),
+            ("ARTICLE", "articles"),
+        ] {
             assert_eq!(misspelled_folder(name), Some(known), "{name}");
         }
         for name in ["articles", "authors", "legal", "about", "arts", "authority", "news"] {
@@ -498,7 +510,8 @@ mod tests {
                 .iter()
                 .map(PathBuf::from)
                 .collect();
-        let changed: BTreeSet<PathBuf> = ["content/articles/2025/a.md", "content/articles/b.md", "content/articles/gone.md"].iter().map(PathBuf::from).collect();
+        let changed: BTreeSet<PathBuf> =
+            ["content/articles/2025/a.md", "content/articles/b.md", "content/articles/gone.md"].iter().map(PathBuf::from).collect();
         assert_eq!(positions(sources.iter().map(PathBuf::as_path), &changed), vec![1, 4]);
         assert!(positions(sources.iter().map(PathBuf::as_path), &BTreeSet::new()).is_empty());
     }

@@ -86,12 +86,8 @@ pub struct Feed<'a> {
 impl Feed<'_> {
     /// The feed as Atom XML.
     pub fn to_atom(&self, config: &Config) -> String {
-        let updated = self
-            .entries
-            .iter()
-            .map(|e| e.meta.updated.unwrap_or(e.meta.date))
-            .max()
-            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+        let updated =
+            self.entries.iter().map(|e| e.meta.updated.unwrap_or(e.meta.date)).max().map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
         let mut x = String::with_capacity(4096 + self.entries.len() * 4096);
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
         let _ = writeln!(x, " xml:lang=\"{}\">", xml_escape(&config.language));
@@ -179,11 +175,7 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
 
 /// `robots.txt`: the public tree invites crawlers and names its sitemap; the members tree turns them away.
 pub fn robots(config: &Config, public: bool) -> String {
-    if public {
-        format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url)
-    } else {
-        "User-agent: *\nDisallow: /\n".to_string()
-    }
+    if public { format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url) } else { "User-agent: *\nDisallow: /\n".to_string() }
 }
 
 /// JSON-LD `NewsArticle` from public metadata. `paid_selector` is set only on

@@ -27,8 +27,7 @@ impl Renderer {
     /// Loads the built-in theme and, over it, every `.html`/`.xml`/`.txt` under `root/templates`.
     pub fn load(root: &Path) -> Result<Renderer, Vec<Diagnostic>> {
         let mut sources = BTreeMap::new();
-        let mut texts: BTreeMap<String, String> =
-            theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut texts: BTreeMap<String, String> = theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
         let mut problems = Vec::new();
         let dir = root.join(TEMPLATES_DIR);
         let (files, mut walk_problems) = crate::layout::walk(root, TEMPLATES_DIR);
@@ -61,7 +60,8 @@ impl Renderer {
             for (name, text) in &texts {
                 let mut single = Tera::new();
                 if let Err(e) = single.add_raw_template(name, text)
-                    && matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    && matches!(e.kind(), ErrorKind::SyntaxError(_))
+                {
                     problems.push(renderer.diagnostic(&e));
                 }
             }

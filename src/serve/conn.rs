@@ -8,8 +8,8 @@
 
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::{Semaphore, oneshot};
 use tokio::time::Instant;
 
 use super::http::EVENTS_KEEP_ALIVE;
@@ -82,12 +82,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            header_timeout: HEADER_TIMEOUT,
-            stall_timeout: STALL_TIMEOUT,
-            max_connections: MAX_CONNECTIONS,
-            max_event_streams: MAX_EVENT_STREAMS,
-        }
+        Limits { header_timeout: HEADER_TIMEOUT, stall_timeout: STALL_TIMEOUT, max_connections: MAX_CONNECTIONS, max_event_streams: MAX_EVENT_STREAMS }
     }
 }
 
@@ -144,17 +139,13 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, stop: 
 /// Whether an accept error concerns only the connection being accepted
 /// (so accepting the next one can go on at once).
 fn is_per_connection(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted
-    )
+    matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted)
 }
 
 /// The whole response sent to a connection past [`Limits::max_connections`].
 fn too_many_connections(max: usize) -> Vec<u8> {
-    let body = format!(
-        "Too many connections: the preview serves at most {max} at once. Close some of its tabs, or whatever else is connected to it, and reload.\n"
-    );
+    let body =
+        format!("Too many connections: the preview serves at most {max} at once. Close some of its tabs, or whatever else is connected to it, and reload.\n");
     format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()

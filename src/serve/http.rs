@@ -7,17 +7,17 @@
 
 use std::convert::Infallible;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as AxumState};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
@@ -26,9 +26,9 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Target;
 
 use super::host::HostPolicy;
-use super::inject::{escape, inject, overlay_html, Chrome};
-use super::memory::{slot, Notice, Snapshot, State};
-use super::route::{content_type, counterpart, normalize, route, Route};
+use super::inject::{Chrome, escape, inject, overlay_html};
+use super::memory::{Notice, Snapshot, State, slot};
+use super::route::{Route, content_type, counterpart, normalize, route};
 
 /// How often an open event stream gets a comment when nothing else is
 /// sent: it shows a proxy or the browser the stream is alive, and it is
@@ -56,15 +56,7 @@ pub struct App {
 impl App {
     /// The shared state of a preview listening on `hosts`'s address at `url`.
     pub fn new(state: Arc<State>, instance: String, hosts: HostPolicy, url: String, max_streams: usize) -> Self {
-        App {
-            state,
-            instance,
-            hosts,
-            url,
-            streams: Arc::new(Semaphore::new(max_streams)),
-            max_streams,
-            streams_warned: AtomicBool::new(false),
-        }
+        App { state, instance, hosts, url, streams: Arc::new(Semaphore::new(max_streams)), max_streams, streams_warned: AtomicBool::new(false) }
     }
 
     fn version(&self, generation: u64) -> String {
@@ -136,13 +128,8 @@ impl Reply<'_> {
         let body = if kind.starts_with("text/html") {
             let (public_href, members_href) = counterpart(self.path, self.target);
             let version = self.app.version(self.snap.generation);
-            let chrome = Chrome {
-                target: self.target,
-                public_href: &public_href,
-                members_href: &members_href,
-                version: &version,
-                problems: &self.snap.problems,
-            };
+            let chrome =
+                Chrome { target: self.target, public_href: &public_href, members_href: &members_href, version: &version, problems: &self.snap.problems };
             Bytes::from(inject(bytes, &chrome))
         } else {
             Bytes::from_owner(bytes.clone())
@@ -241,10 +228,7 @@ fn redirect(location: &str) -> Response {
 fn events(app: &Arc<App>) -> Response {
     let Ok(slot) = app.streams.clone().try_acquire_owned() else {
         if !app.streams_warned.swap(true, Ordering::Relaxed) {
-            eprintln!(
-                "warning: {} live-reload streams are open, the most the preview keeps; tabs opened now will not reload by themselves",
-                app.max_streams
-            );
+            eprintln!("warning: {} live-reload streams are open, the most the preview keeps; tabs opened now will not reload by themselves", app.max_streams);
         }
         let message = format!(
             "Too many live-reload streams: {} are open, the most the preview keeps (each tab keeps one). \

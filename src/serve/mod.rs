@@ -23,8 +23,8 @@ pub mod watch;
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -63,15 +63,7 @@ pub struct ServeOptions {
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        ServeOptions {
-            root: PathBuf::from("."),
-            port: None,
-            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            drafts: false,
-            future: false,
-            open: false,
-            poll: false,
-        }
+        ServeOptions { root: PathBuf::from("."), port: None, bind: IpAddr::V4(Ipv4Addr::LOCALHOST), drafts: false, future: false, open: false, poll: false }
     }
 }
 
@@ -224,19 +216,13 @@ pub fn start_with(opts: &ServeOptions, limits: Limits) -> Result<Running, ServeE
     let mut builder = Builder::new(root.clone(), opts.drafts, opts.future, urls, state.clone());
     print_report("site", &builder.build_all(), None);
 
-    std::thread::Builder::new()
-        .name("lede-rebuild".into())
-        .spawn(move || rebuild_loop(builder, watcher, &rx))
-        .map_err(ServeError::Start)?;
+    std::thread::Builder::new().name("lede-rebuild".into()).spawn(move || rebuild_loop(builder, watcher, &rx)).map_err(ServeError::Start)?;
 
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
     let hosts = HostPolicy::new(addr.ip());
     let app = Arc::new(http::App::new(state, format!("{instance:x}"), hosts, url.clone(), limits.max_event_streams));
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = std::thread::Builder::new()
-        .name("lede-http".into())
-        .spawn(move || serve_http(listener, app, limits, stopped))
-        .map_err(ServeError::Start)?;
+    let server = std::thread::Builder::new().name("lede-http".into()).spawn(move || serve_http(listener, app, limits, stopped)).map_err(ServeError::Start)?;
     Ok(Running { addr, url, stop_server: Some(stop_server), server: Some(server), stop_rebuilds: tx })
 }
 
@@ -353,11 +339,7 @@ fn print_report(what: &str, report: &Report, since_change: Option<Duration>) {
             for d in &problems.0 {
                 let _ = writeln!(err, "error: {d}");
             }
-            let _ = writeln!(
-                err,
-                "[{clock}] {what}: {n} problem{} ({ms:.0} ms{after}); still serving the last good build",
-                if n == 1 { "" } else { "s" }
-            );
+            let _ = writeln!(err, "[{clock}] {what}: {n} problem{} ({ms:.0} ms{after}); still serving the last good build", if n == 1 { "" } else { "s" });
         }
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::content::{self, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::Renderer;
-use crate::site::{Job, Site, STATIC_DIR};
+use crate::site::{Job, STATIC_DIR, Site};
 
 use super::memory::{MemorySink, State};
 use super::watch::Batch;
@@ -72,11 +72,7 @@ impl Builder {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.rebuild_inner(batch))) {
             Ok(report) => report,
             Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
                 // The loaded site may be half-updated: start afresh next time.
                 self.site = None;
                 let problems = Diagnostics(vec![Diagnostic::file(
@@ -93,11 +89,7 @@ impl Builder {
         let has_problems = self.state.read(|s| !s.problems.is_empty());
         // After a failure the loaded site may not match the files: reload it all.
         let full = batch.full || has_problems || self.site.is_none();
-        if full {
-            self.run(true, |b| b.full())
-        } else {
-            self.run(false, |b| b.partial(batch))
-        }
+        if full { self.run(true, |b| b.full()) } else { self.run(false, |b| b.partial(batch)) }
     }
 
     fn run(&mut self, full: bool, step: impl FnOnce(&mut Self) -> Result<usize, Diagnostics>) -> Report {

@@ -88,9 +88,7 @@ fn decode_segments(rest: &str) -> Option<Vec<String>> {
     rest.split('/')
         .map(|seg| {
             let decoded = percent_decode_str(seg).decode_utf8().ok()?;
-            let bad = decoded == "."
-                || decoded == ".."
-                || decoded.chars().any(|c| c == '/' || c == '\\' || c.is_control());
+            let bad = decoded == "." || decoded == ".." || decoded.chars().any(|c| c == '/' || c == '\\' || c.is_control());
             (!bad).then(|| decoded.into_owned())
         })
         .collect()

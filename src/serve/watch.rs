@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
@@ -364,8 +364,7 @@ impl Poller {
                     None => true,
                 };
                 // A pass sees files between writes, not writers: every change is complete.
-                let mut paths: Vec<(PathBuf, Step)> =
-                    now.iter().filter(|(p, s)| changed(p, s)).map(|(p, _)| (p.clone(), Step::Done)).collect();
+                let mut paths: Vec<(PathBuf, Step)> = now.iter().filter(|(p, s)| changed(p, s)).map(|(p, _)| (p.clone(), Step::Done)).collect();
                 paths.extend(before.keys().filter(|p| !now.contains_key(*p)).map(|p| (p.clone(), Step::Done)));
                 before = now;
                 if !paths.is_empty() {
@@ -407,7 +406,20 @@ mod tests {
 
     #[test]
     fn editor_temp_and_swap_files_are_noise() {
-        for name in [".a.md.swp", "a.md.swp", "a.md.swx", "a.swo", "a.md~", "4913", ".#a.md", "#a.md#", ".hidden", "a.md___jb_tmp___", "x.kate-swp", ".goutputstream-ABC"] {
+        for name in [
+            ".a.md.swp",
+            "a.md.swp",
+            "a.md.swx",
+            "a.swo",
+            "a.md~",
+            "4913",
+            ".#a.md",
+            "#a.md#",
+            ".hidden",
+            "a.md___jb_tmp___",
+            "x.kate-swp",
+            ".goutputstream-ABC",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["a.md", "style.css", "swap.md", "4914", "a.sw", "photo.swf-not", "#hashtag.md"] {

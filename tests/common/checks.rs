@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use scraper::{ElementRef, Html, Selector};
 
-use super::{Site, CONFIG};
+use super::{CONFIG, Site};
 
 /// The fixture config without `[paywall]`: an article that names no
 /// cutoff is free, so a marker that is not recognised publishes it whole.
