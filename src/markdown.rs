@@ -358,6 +358,16 @@ impl<'a> Document<'a> {
                         Tag::HtmlBlock => html_block = Some((range.start, String::new())),
                         Tag::Paragraph => {
                             let source = &body[range.clone()];
+                            // The marker alone in a code span is most likely the marker, quoted by mistake.
+                            let quoted = source
+                                .trim()
+                                .strip_prefix('`')
+                                .and_then(|r| r.strip_suffix('`'))
+                                .is_some_and(|inner| paywall::is_marker(inner.trim_matches('`')));
+                            if quoted {
+                                doc.lookalikes
+                                    .push(Lookalike { offset: range.start, why: "it is written as code (in backticks), so it is shown rather than cut" });
+                            }
                             if source.len() <= 80
                                 && let Some(why) = paywall::bare_attempt(&without_code_spans(source))
                             {
@@ -1097,6 +1107,7 @@ mod tests {
             "- item\n\n  <!-- paywal -->\n",
             "One.\n\n<-- paywall -->\n\nTwo.\n",
             "One.\n\n<?paywall?>\n\nTwo.\n",
+            "One.\n\n`<!-- paywall -->`\n\nTwo.\n",
         ];
         for body in cases {
             assert!(!Document::parse(body).lookalikes.is_empty(), "{body:?}");
