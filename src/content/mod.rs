@@ -398,7 +398,8 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
     let meant_to_cut = match fm.paywall {
         PaywallSetting::Free => false,
         PaywallSetting::Blocks(_) => true,
-        PaywallSetting::Unset => !doc.markers.is_empty() || config.default_free_blocks.is_some(),
+        // A marker swallowed by a code block shows the author meant to cut there.
+        PaywallSetting::Unset => !doc.markers.is_empty() || !doc.markers_in_code.is_empty() || config.default_free_blocks.is_some(),
     };
     if meant_to_cut {
         // It runs to the end (or on to a later block), so the cut would count paid text as part of one block.
