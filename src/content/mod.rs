@@ -14,8 +14,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::dates::PubDate;
 use crate::diagnostics::{Diagnostic, line_col};
-use crate::markdown::{Document, Part, slugify, summarize};
+use crate::markdown::{Document, Part};
 use crate::paywall::{self, Cut, Fault};
+use crate::text::{slugify, summarize};
 use frontmatter::{Kind, PaywallSetting};
 
 /// The folder holding the Markdown.
