@@ -15,6 +15,7 @@ pub mod paywall;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod target;
 pub mod text;
 
 pub use diagnostics::{Diagnostic, Diagnostics};

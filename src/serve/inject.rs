@@ -3,7 +3,7 @@
 //! live-reload script that listens on `/_lede/events`.
 
 use crate::diagnostics::Diagnostic;
-use crate::output::Target;
+use crate::target::Target;
 use crate::text::xml_escape;
 
 use super::route::EVENTS_PATH;
