@@ -7,9 +7,8 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::config::toml_diagnostic;
 use crate::dates::{self, PubDate};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, toml_diagnostic};
 pub use crate::paywall::PaywallSetting;
 
 /// A file cut into its front matter and its body.
