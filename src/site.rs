@@ -17,6 +17,7 @@ use tera::{Context, Value};
 use crate::config::Config;
 use crate::content::{self, Article, Item, Library, Selection, newest_first};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::{ContentKind, content_kind};
 use crate::output::{Sink, Staging};
 use crate::render::Renderer;
 use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
@@ -769,17 +770,15 @@ impl Site {
             None
         };
         let under = rel.strip_prefix(content::CONTENT_DIR).unwrap_or(rel);
-        let first = under.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        let nested = under.components().count() > 1;
-        match (first.as_str(), nested) {
-            ("articles", true) => {
+        match content_kind(under) {
+            ContentKind::Article => {
                 let article = match item {
                     Some(Item::Article(a)) => Some(a),
                     _ => None,
                 };
                 self.update_article(rel, article)
             }
-            ("authors", true) => {
+            ContentKind::Bio => {
                 let slug = content::file_slug(rel);
                 match item {
                     Some(Item::Bio(b)) => {
@@ -793,7 +792,7 @@ impl Site {
                 let pages = self.index.pages(&key, self.config.paginate_by);
                 Ok(Update { jobs: (1..=pages).map(|n| Job::Listing(key.clone(), n)).collect(), removed: Vec::new() })
             }
-            _ => {
+            ContentKind::Page | ContentKind::MisspeltFolder { .. } | ContentKind::NotContent => {
                 let page = match item {
                     Some(Item::Page(p)) => Some(p),
                     _ => None,

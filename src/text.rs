@@ -97,6 +97,21 @@ pub fn summarize(text: &str, max: usize) -> String {
     out
 }
 
+/// Levenshtein distance between two names.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Appends `n` in decimal, zero-padded to at least `width` digits.
 ///
 /// Dates, footnote anchors and the like are written tens of thousands of
