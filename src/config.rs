@@ -6,7 +6,7 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, toml_diagnostic};
 
 /// The file name looked for at the site root.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -245,15 +245,6 @@ fn key_offset(text: &str, key: &str) -> usize {
         offset += line.len();
     }
     0
-}
-
-/// A TOML error as a diagnostic, its span moved by `base` bytes within `file_text`.
-pub fn toml_diagnostic(file: impl Into<std::path::PathBuf>, file_text: &str, base: usize, err: &toml::de::Error) -> Diagnostic {
-    let message = err.message().trim().to_string();
-    match err.span() {
-        Some(span) => Diagnostic::at_offset(file, file_text, base + span.start, message),
-        None => Diagnostic::file(file, message),
-    }
 }
 
 #[cfg(test)]

@@ -124,6 +124,15 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A TOML error as a diagnostic, its span moved by `base` bytes within `file_text`.
+pub fn toml_diagnostic(file: impl Into<PathBuf>, file_text: &str, base: usize, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    match err.span() {
+        Some(span) => Diagnostic::at_offset(file, file_text, base + span.start, message),
+        None => Diagnostic::file(file, message),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,13 @@
 //! (the build, the preview, the watcher) reads them: which files count
 //! (regular files; hidden names and editors' temporary files never), and
 //! which links are followed (those whose target stays inside the site;
-//! any other is refused with the link's path).
+//! any other is refused with the link's path), and what kind of file a
+//! path under `content/` is.
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+use crate::text::edit_distance;
 
 /// The most a settings file or a template may hold: more is a mistake (or
 /// a link to a device that never ends), not a site.
@@ -25,6 +27,56 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
         || swap
+}
+
+/// What a file under `content/` is, decided from its path alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentKind {
+    /// `content/articles/**/*.md`.
+    Article,
+    /// `content/authors/**/*.md`: an author's bio.
+    Bio,
+    /// Any other Markdown file: a plain page.
+    Page,
+    /// A Markdown file in a folder whose name is a misspelling of a known
+    /// one (`content/article/`): refused, as its articles would otherwise
+    /// be published whole as plain pages, never cut.
+    MisspeltFolder {
+        /// The folder as written.
+        folder: String,
+        /// The known folder it is a misspelling of.
+        known: &'static str,
+    },
+    /// Not Markdown: never read as content.
+    NotContent,
+}
+
+/// The folders under `content/` that lede gives a meaning to.
+const KNOWN_FOLDERS: &[&str] = &["articles", "authors"];
+
+/// What kind of file `under_content` (a path relative to `content/`) is.
+pub fn content_kind(under_content: &Path) -> ContentKind {
+    if under_content.extension().is_none_or(|x| x != "md") {
+        return ContentKind::NotContent;
+    }
+    let first = under_content.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    let nested = under_content.components().count() > 1;
+    match (first.as_str(), nested) {
+        ("articles", true) => ContentKind::Article,
+        ("authors", true) => ContentKind::Bio,
+        (folder, true) if let Some(known) = misspelled_folder(folder) => ContentKind::MisspeltFolder { folder: folder.to_string(), known },
+        _ => ContentKind::Page,
+    }
+}
+
+/// The known folder that `name` is a misspelling of (`article`, `Articles`,
+/// `author`), if it is one.
+fn misspelled_folder(name: &str) -> Option<&'static str> {
+    if KNOWN_FOLDERS.contains(&name) {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    KNOWN_FOLDERS.iter().copied().find(|known| lower == *known || (lower.len() >= 5 && edit_distance(&lower, known) <= 2))
 }
 
 /// `path` relative to `root`, for messages.
@@ -125,6 +177,35 @@ pub fn read_small(path: &Path, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_content_folders_are_recognised_and_others_are_not() {
+        for (name, known) in [
+            ("article", "articles"),
+            ("Articles", "articles"),
+            ("artciles", "articles"),
+            ("author", "authors"),
+            ("Authors", "authors"),
+            ("ARTICLE", "articles"),
+        ] {
+            assert_eq!(misspelled_folder(name), Some(known), "{name}");
+        }
+        for name in ["articles", "authors", "legal", "about", "arts", "authority", "news"] {
+            assert_eq!(misspelled_folder(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn content_files_are_told_apart_by_their_folder() {
+        assert_eq!(content_kind(Path::new("articles/x.md")), ContentKind::Article);
+        assert_eq!(content_kind(Path::new("articles/2025/x.md")), ContentKind::Article);
+        assert_eq!(content_kind(Path::new("authors/ada.md")), ContentKind::Bio);
+        assert_eq!(content_kind(Path::new("about.md")), ContentKind::Page);
+        assert_eq!(content_kind(Path::new("articles.md")), ContentKind::Page);
+        assert_eq!(content_kind(Path::new("legal/terms.md")), ContentKind::Page);
+        assert_eq!(content_kind(Path::new("Article/x.md")), ContentKind::MisspeltFolder { folder: "Article".into(), known: "articles" });
+        assert_eq!(content_kind(Path::new("articles/photo.png")), ContentKind::NotContent);
+    }
 
     #[test]
     fn hidden_and_temporary_names_are_ignored() {

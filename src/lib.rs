@@ -6,7 +6,6 @@ pub mod balance;
 pub mod config;
 pub mod content;
 pub mod dates;
-pub mod decimal;
 pub mod diagnostics;
 pub mod layout;
 pub mod leakcheck;
@@ -16,6 +15,8 @@ pub mod paywall;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod target;
+pub mod text;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use site::{BuildOptions, Summary, build};

@@ -9,8 +9,8 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::decimal::push_decimal;
 use crate::paywall::{self, Cut, Marker};
+use crate::text::{push_decimal, slugify, xml_escape};
 
 /// The Markdown extensions every body is read with.
 pub fn options() -> Options {
@@ -844,11 +844,7 @@ fn code_block_start(kind: &CodeBlockKind<'_>) -> String {
         CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
         CodeBlockKind::Indented => "",
     };
-    if lang.is_empty() {
-        "<pre tabindex=\"0\"><code>".to_string()
-    } else {
-        format!("<pre tabindex=\"0\"><code class=\"language-{}\">", crate::render::feeds::xml_escape(lang))
-    }
+    if lang.is_empty() { "<pre tabindex=\"0\"><code>".to_string() } else { format!("<pre tabindex=\"0\"><code class=\"language-{}\">", xml_escape(lang)) }
 }
 
 /// Counts the words of a body as its events arrive. Inline markup and
@@ -957,51 +953,6 @@ fn plain_text(events: &[Event<'_>], stop: impl Fn(&Event<'_>) -> bool) -> String
             _ => {}
         }
     }
-    out
-}
-
-/// A URL- and id-safe form of a text: lowercase words joined by hyphens.
-pub fn slugify(text: &str) -> String {
-    // ASCII slugs survive every server, shell and mail client unescaped.
-    let text = deunicode::deunicode(text);
-    let mut out = String::with_capacity(text.len());
-    let mut pending_dash = false;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            if pending_dash && !out.is_empty() {
-                out.push('-');
-            }
-            pending_dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_whitespace() || c == '-' || c == '_' || c == '/' || c == '.' {
-            pending_dash = true;
-        }
-    }
-    if out.is_empty() { "section".into() } else { out }
-}
-
-/// A summary from a paragraph: whole words, about `max` characters, an ellipsis when cut.
-pub fn summarize(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        if chars + len + 1 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-            chars += 1;
-        }
-        out.push_str(word);
-        chars += len;
-    }
-    let trimmed = out.trim_end_matches([',', ';', ':', '.', '—', '-']).len();
-    out.truncate(trimmed);
-    out.push('…');
     out
 }
 
@@ -1331,13 +1282,7 @@ mod tests {
     }
 
     #[test]
-    fn slugs_and_summaries() {
-        assert_eq!(slugify("NATO & Russia: 2020"), "nato-russia-2020");
-        assert_eq!(slugify("Économie d'été"), "economie-dete");
-        assert_eq!(slugify("!!!"), "section");
-        assert_eq!(summarize("short", 10), "short");
-        assert_eq!(summarize("one two three four", 10), "one two…");
-        assert_eq!(summarize("été, déjà vu, encore", 12), "été, déjà…");
+    fn plain_text_joins_the_words() {
         assert_eq!(plain_text(&Parser::new("  A *b*\nc  `d`  ").collect::<Vec<_>>(), |_| false), "A b c d");
     }
 }

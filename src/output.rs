@@ -9,33 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use crate::diagnostics::Diagnostic;
-
-/// The two trees every build writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Target {
-    /// `dist/public`: safe to upload anywhere.
-    Public,
-    /// `dist/members`: the full text, deployed behind a login.
-    Members,
-}
-
-impl Target {
-    /// Both targets, public first.
-    pub const ALL: [Target; 2] = [Target::Public, Target::Members];
-
-    /// Position in `ALL`, for per-target arrays.
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The folder name under the output directory.
-    pub fn dir(self) -> &'static str {
-        match self {
-            Target::Public => "public",
-            Target::Members => "members",
-        }
-    }
-}
+use crate::target::Target;
 
 /// Somewhere rendered files can be put (disk for builds, memory for the preview).
 pub trait Sink: Sync {

@@ -17,11 +17,13 @@ use tera::{Context, Value};
 use crate::config::Config;
 use crate::content::{self, Article, Item, Library, Selection, newest_first};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{Sink, Staging, Target};
+use crate::layout::{ContentKind, content_kind};
+use crate::output::{Sink, Staging};
 use crate::render::Renderer;
 use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
 use crate::render::theme;
 use crate::render::views::{ArticleText, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount};
+use crate::target::{PerTarget, Target};
 
 /// The folder of files copied verbatim.
 pub const STATIC_DIR: &str = "static";
@@ -326,10 +328,10 @@ pub struct Site {
 /// `site` per tree, and each article's card per tree (on first use, as an
 /// article appears on several listing pages).
 struct Views {
-    site: [Value; 2],
+    site: PerTarget<Value>,
     /// Each article's card per tree: its fields (a `CardView`) and `html`,
     /// the card rendered. Its page starts from the same fields.
-    cards: Vec<[OnceLock<Result<Value, Diagnostic>>; 2]>,
+    cards: Vec<PerTarget<OnceLock<Result<Value, Diagnostic>>>>,
 }
 
 /// Room for a page's markup around its body and cards, so that the buffer
@@ -345,7 +347,7 @@ const CARD_HTML: &str = "html";
 
 impl Views {
     fn new(config: &Config, articles: usize) -> Views {
-        Views { site: Target::ALL.map(|t| Value::from_serializable(&SiteView::new(config, t))), cards: (0..articles).map(|_| Default::default()).collect() }
+        Views { site: PerTarget::from_fn(|t| Value::from_serializable(&SiteView::new(config, t))), cards: (0..articles).map(|_| Default::default()).collect() }
     }
 }
 
@@ -505,7 +507,7 @@ impl Site {
 
     fn context(&self, target: Target, seo: &SeoView) -> Context {
         let mut ctx = Context::new();
-        ctx.insert_value("site", self.views.site[target.index()].clone());
+        ctx.insert_value("site", self.views.site[target].clone());
         ctx.insert("seo", seo);
         ctx
     }
@@ -514,13 +516,13 @@ impl Site {
     /// `html`, the card rendered through `partials/card.html`: built on first
     /// use and shared by the article's page and every listing page it is on.
     fn card(&self, i: usize, target: Target) -> Result<Value, Diagnostic> {
-        self.views.cards[i][target.index()].get_or_init(|| self.new_card(&self.library.articles[i].meta, target)).clone()
+        self.views.cards[i][target].get_or_init(|| self.new_card(&self.library.articles[i].meta, target)).clone()
     }
 
     fn new_card(&self, meta: &content::ArticleMeta, target: Target) -> Result<Value, Diagnostic> {
         let fields = Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target), meta));
         let mut ctx = Context::new();
-        ctx.insert_value("site", self.views.site[target.index()].clone());
+        ctx.insert_value("site", self.views.site[target].clone());
         ctx.insert_value("article", fields.clone());
         let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
         // With the context gone, the fields are this value's alone: extended in place, not copied.
@@ -536,7 +538,7 @@ impl Site {
         let by_slug: HashMap<&str, usize> = self.library.articles.iter().enumerate().map(|(i, a)| (a.meta.slug.as_str(), i)).collect();
         for (slug, target, card) in made {
             if let Some(&i) = by_slug.get(slug.as_str()) {
-                let _ = self.views.cards[i][target.index()].set(Ok(card));
+                let _ = self.views.cards[i][target].set(Ok(card));
             }
         }
     }
@@ -768,17 +770,15 @@ impl Site {
             None
         };
         let under = rel.strip_prefix(content::CONTENT_DIR).unwrap_or(rel);
-        let first = under.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        let nested = under.components().count() > 1;
-        match (first.as_str(), nested) {
-            ("articles", true) => {
+        match content_kind(under) {
+            ContentKind::Article => {
                 let article = match item {
                     Some(Item::Article(a)) => Some(a),
                     _ => None,
                 };
                 self.update_article(rel, article)
             }
-            ("authors", true) => {
+            ContentKind::Bio => {
                 let slug = content::file_slug(rel);
                 match item {
                     Some(Item::Bio(b)) => {
@@ -792,7 +792,7 @@ impl Site {
                 let pages = self.index.pages(&key, self.config.paginate_by);
                 Ok(Update { jobs: (1..=pages).map(|n| Job::Listing(key.clone(), n)).collect(), removed: Vec::new() })
             }
-            _ => {
+            ContentKind::Page | ContentKind::MisspeltFolder { .. } | ContentKind::NotContent => {
                 let page = match item {
                     Some(Item::Page(p)) => Some(p),
                     _ => None,

@@ -10,8 +10,9 @@ use std::sync::Mutex;
 
 use common::Site;
 use lede::content::Selection;
-use lede::output::{Sink, Target};
+use lede::output::Sink;
 use lede::site::Site as Loaded;
+use lede::target::Target;
 
 fn article_front(title: &str, date: &str, column: &str, tags: &[&str], authors: &[&str], extra: &str) -> String {
     let q = |v: &[&str]| v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");

@@ -7,10 +7,10 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::config::toml_diagnostic;
 use crate::dates::{self, PubDate};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, toml_diagnostic};
 pub use crate::paywall::PaywallSetting;
+use crate::text::edit_distance;
 
 /// A file cut into its front matter and its body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,21 +286,6 @@ fn slug(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
 /// The allowed key nearest to a misspelt one, if it is close enough to be a typo.
 fn closest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
     allowed.iter().map(|k| (edit_distance(name, k), *k)).filter(|(d, k)| *d <= 2 && *d < k.len()).min().map(|(_, k)| k)
-}
-
-/// Levenshtein distance between two names.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -14,8 +14,10 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::dates::PubDate;
 use crate::diagnostics::{Diagnostic, line_col};
-use crate::markdown::{Document, Part, slugify, summarize};
+use crate::layout::{ContentKind, content_kind};
+use crate::markdown::{Document, Part};
 use crate::paywall::{self, Cut, Fault};
+use crate::text::{slugify, summarize};
 use frontmatter::{Kind, PaywallSetting};
 
 /// The folder holding the Markdown.
@@ -155,7 +157,7 @@ pub fn load_each(root: &Path, config: &Config, selection: Selection, each: Optio
         return Err(vec![Diagnostic::file(CONTENT_DIR, "no content/ folder: articles go in content/articles/*.md")]);
     }
     let (mut files, mut problems) = crate::layout::walk(root, CONTENT_DIR);
-    files.retain(|f| f.extension().is_some_and(|x| x == "md"));
+    files.retain(|f| content_kind(f) != ContentKind::NotContent);
     let results: Vec<Result<Item, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|path| {
@@ -239,34 +241,17 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
         }
     };
     let under_content = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
-    let mut parts = under_content.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let first = parts.next().unwrap_or_default();
-    let is_dir = under_content.components().count() > 1;
-    match (first.as_str(), is_dir) {
-        ("articles", true) => load_article(&rel, &text, config, selection),
-        ("authors", true) => load_bio(&rel, &text),
-        (folder, true) if let Some(known) = misspelled_folder(folder) => Err(vec![Diagnostic::file(
-            Path::new(CONTENT_DIR).join(folder),
+    match content_kind(under_content) {
+        ContentKind::Article => load_article(&rel, &text, config, selection),
+        ContentKind::Bio => load_bio(&rel, &text),
+        ContentKind::MisspeltFolder { folder, known } => Err(vec![Diagnostic::file(
+            Path::new(CONTENT_DIR).join(&folder),
             format!(
                 "content/{folder}/ is not a folder lede knows, so its files would be published whole as plain pages: did you mean content/{known}/? (rename the folder)"
             ),
         )]),
-        _ => load_page(&rel, under_content, &text, config, selection),
+        ContentKind::Page | ContentKind::NotContent => load_page(&rel, under_content, &text, config, selection),
     }
-}
-
-/// The folders under `content/` that lede gives a meaning to.
-const KNOWN_FOLDERS: &[&str] = &["articles", "authors"];
-
-/// The known folder that `name` is a misspelling of (`article`, `Articles`,
-/// `author`), if it is one: its articles would otherwise be published whole
-/// as plain pages, never cut.
-fn misspelled_folder(name: &str) -> Option<&'static str> {
-    if KNOWN_FOLDERS.contains(&name) {
-        return None;
-    }
-    let lower = name.to_lowercase();
-    KNOWN_FOLDERS.iter().copied().find(|known| lower == *known || (lower.len() >= 5 && frontmatter::edit_distance(&lower, known) <= 2))
 }
 
 fn split_and_parse(rel: &Path, text: &str, kind: Kind) -> Result<(frontmatter::FrontMatter, usize), Vec<Diagnostic>> {
@@ -486,23 +471,6 @@ fn load_bio(rel: &Path, text: &str) -> Result<Item, Vec<Diagnostic>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn misspelt_content_folders_are_recognised_and_others_are_not() {
-        for (name, known) in [
-            ("article", "articles"),
-            ("Articles", "articles"),
-            ("artciles", "articles"),
-            ("author", "authors"),
-            ("Authors", "authors"),
-            ("ARTICLE", "articles"),
-        ] {
-            assert_eq!(misspelled_folder(name), Some(known), "{name}");
-        }
-        for name in ["articles", "authors", "legal", "about", "arts", "authority", "news"] {
-            assert_eq!(misspelled_folder(name), None, "{name}");
-        }
-    }
 
     #[test]
     fn positions_match_whole_paths_not_just_names() {

@@ -2,7 +2,6 @@
 //! robots.txt and JSON-LD. Each takes public metadata and public parts
 //! only, so none of them can carry paid text.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -10,53 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::ArticleMeta;
 use crate::markdown::Part;
-
-/// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> Cow<'_, str> {
-    // Most text (every URL, most titles) needs no escaping: no copy then.
-    let bytes = text.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| escape_of(b).is_some() || b == NONCHARACTER_LEAD) else {
-        return Cow::Borrowed(text);
-    };
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut copied = 0;
-    let mut i = first;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if let Some(replacement) = escape_of(b) {
-            // Every byte escaped is ASCII, so `i` is a character boundary.
-            out.push_str(&text[copied..i]);
-            out.push_str(replacement);
-            copied = i + 1;
-        } else if b == NONCHARACTER_LEAD && matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) {
-            // U+FFFE and U+FFFF are not XML characters: a parser refuses the whole feed.
-            out.push_str(&text[copied..i]);
-            copied = i + 3;
-            i += 2;
-        }
-        i += 1;
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
-}
-
-/// The first byte of U+FFFE and U+FFFF in UTF-8 (`EF BF BE`, `EF BF BF`).
-const NONCHARACTER_LEAD: u8 = 0xEF;
-
-/// What an XML text byte becomes, if not itself.
-fn escape_of(b: u8) -> Option<&'static str> {
-    match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&apos;"),
-        b'\t' | b'\n' | b'\r' => None,
-        // Control characters are not allowed in XML 1.0 at all.
-        b if b < 0x20 => Some(""),
-        _ => None,
-    }
-}
+use crate::text::xml_escape;
 
 /// An entry of a feed: public metadata and the part the feed may show.
 pub struct FeedEntry<'a> {
@@ -275,22 +228,6 @@ fn script_safe(json: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn xml_escape_handles_markup_and_controls() {
-        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(xml_escape("line\nnext\tété"), "line\nnext\tété");
-        assert!(matches!(xml_escape("line\nnext"), Cow::Borrowed(_)));
-        assert_eq!(xml_escape("é<\u{1f}ü"), "é&lt;ü");
-    }
-
-    #[test]
-    fn characters_xml_forbids_are_dropped_and_the_rest_kept() {
-        assert_eq!(xml_escape("a\u{fffe}b\u{ffff}c\u{fffd}\u{fdd0}\u{effe}"), "abc\u{fffd}\u{fdd0}\u{effe}");
-        assert_eq!(xml_escape("\u{ffff}"), "");
-        assert_eq!(xml_escape("ends \u{ef}\u{fffe}"), "ends \u{ef}");
-        assert!(matches!(xml_escape("\u{effe} keeps its bytes"), Cow::Owned(_) | Cow::Borrowed(_)));
-    }
 
     #[test]
     fn json_ld_cannot_break_out_of_its_script() {

@@ -9,7 +9,7 @@ use crate::config::{Config, Plan};
 use crate::content::{ArticleMeta, Page};
 use crate::dates::PubDate;
 use crate::markdown::{Part, TocEntry};
-use crate::output::Target;
+use crate::target::Target;
 
 /// Site-wide values, one per target (`site` in templates).
 #[derive(Debug, Serialize)]

@@ -23,11 +23,11 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
 use crate::diagnostics::Diagnostic;
-use crate::output::Target;
+use crate::target::Target;
 
 use super::host::HostPolicy;
 use super::inject::{Chrome, escape, inject, overlay_html};
-use super::memory::{Notice, Snapshot, State, slot};
+use super::memory::{Notice, Snapshot, State};
 use super::route::{Route, content_type, counterpart, normalize, route};
 
 /// How often an open event stream gets a comment when nothing else is
@@ -91,7 +91,7 @@ async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
             if !snap.built {
                 return reply.no_build_yet();
             }
-            let tree = &snap.trees[slot(lookup.target)];
+            let tree = &snap.trees[lookup.target];
             if let Some(bytes) = tree.get(&lookup.key) {
                 return reply.file(&lookup.key, bytes, StatusCode::OK);
             }
@@ -139,7 +139,7 @@ impl Reply<'_> {
 
     /// The tree's own `404.html` when it has one, else a plain page; status 404 either way.
     fn not_found(&self) -> Response {
-        if let Some(page) = self.snap.trees[slot(self.target)].get("404.html") {
+        if let Some(page) = self.snap.trees[self.target].get("404.html") {
             return self.file("404.html", page, StatusCode::NOT_FOUND);
         }
         let html = format!(

@@ -3,7 +3,8 @@
 //! live-reload script that listens on `/_lede/events`.
 
 use crate::diagnostics::Diagnostic;
-use crate::output::Target;
+use crate::target::Target;
+use crate::text::xml_escape;
 
 use super::route::EVENTS_PATH;
 
@@ -63,7 +64,7 @@ pub fn overlay_html(problems: &[Diagnostic]) -> String {
 /// Escapes text for HTML content and attributes; line breaks become `<br>` so the result stays on one line.
 pub fn escape(text: &str) -> String {
     // The feeds' XML escaping is valid HTML too; only the line breaks differ.
-    crate::render::feeds::xml_escape(&text.replace('\r', "")).replace('\n', "<br>")
+    xml_escape(&text.replace('\r', "")).replace('\n', "<br>")
 }
 
 const STYLE: &str = "<style>\

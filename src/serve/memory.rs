@@ -9,21 +9,14 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tokio::sync::broadcast;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{Sink, Target};
+use crate::output::Sink;
+use crate::target::{PerTarget, Target};
 
 /// One tree: output path (`articles/x/index.html`) to bytes.
 pub type Tree = HashMap<String, Arc<[u8]>>;
 
-/// Both trees, indexed by [`slot`].
-pub type Trees = [Tree; 2];
-
-/// The index of a target's tree in [`Trees`].
-pub fn slot(target: Target) -> usize {
-    match target {
-        Target::Public => 0,
-        Target::Members => 1,
-    }
-}
+/// Both trees.
+pub type Trees = PerTarget<Tree>;
 
 /// A [`Sink`] that collects rendered files in memory.
 #[derive(Default)]
@@ -46,7 +39,7 @@ impl MemorySink {
 impl Sink for MemorySink {
     fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let mut trees = self.trees.lock().unwrap_or_else(PoisonError::into_inner);
-        trees[slot(target)].insert(path.to_string(), Arc::from(bytes));
+        trees[target].insert(path.to_string(), Arc::from(bytes));
         Ok(())
     }
 }
@@ -170,9 +163,9 @@ mod tests {
         state.patch(&["a/index.html".into()], trees(&[(Target::Public, "b/index.html", "b")]));
         state.read(|s| {
             assert!(s.problems.is_empty());
-            assert!(!s.trees[0].contains_key("a/index.html"));
-            assert!(!s.trees[1].contains_key("a/index.html"));
-            assert_eq!(&*s.trees[0]["b/index.html"], b"b");
+            assert!(!s.trees[Target::Public].contains_key("a/index.html"));
+            assert!(!s.trees[Target::Members].contains_key("a/index.html"));
+            assert_eq!(&*s.trees[Target::Public]["b/index.html"], b"b");
             assert_eq!(s.generation, 3);
         });
         assert!(matches!(rx.try_recv(), Ok(Notice::Reload(1))));

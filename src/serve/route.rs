@@ -4,7 +4,7 @@
 
 use percent_encoding::percent_decode_str;
 
-use crate::output::Target;
+use crate::target::Target;
 
 /// The prefix under which the preview serves the members tree.
 pub const MEMBERS_PREFIX: &str = "/_members";

@@ -15,7 +15,7 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
-use crate::layout::is_ignored_name;
+use crate::layout::{ContentKind, content_kind, is_ignored_name};
 use crate::render::TEMPLATES_DIR;
 use crate::site::STATIC_DIR;
 
@@ -239,7 +239,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         TEMPLATES_DIR => Some(Change::Templates),
         STATIC_DIR => Some(Change::Static(below.join("/"))),
         CONTENT_DIR => {
-            if rel.extension().is_some_and(|x| x == "md") {
+            if content_kind(Path::new(&below.join("/"))) != ContentKind::NotContent {
                 Some(Change::Content(rel.to_path_buf()))
             } else if path.is_file() {
                 // Only Markdown is content; an image beside an article is not read.
