@@ -17,6 +17,7 @@ pub mod serve;
 pub mod site;
 pub mod target;
 pub mod text;
+pub mod urls;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use site::{BuildOptions, Summary, build};

@@ -24,6 +24,8 @@ use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
 use crate::render::theme;
 use crate::render::views::{ArticleText, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount};
 use crate::target::{PerTarget, Target};
+use crate::urls;
+pub use crate::urls::TermKind;
 
 /// The folder of files copied verbatim.
 pub const STATIC_DIR: &str = "static";
@@ -94,33 +96,8 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// The kinds of taxonomy listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TermKind {
-    /// `/columns/<slug>/`.
-    Column,
-    /// `/tags/<slug>/`.
-    Tag,
-    /// `/authors/<slug>/`.
-    Author,
-    /// `/archive/<year>/`.
-    Year,
-}
-
+// The display names of a kind of term; its folder is in `urls`.
 impl TermKind {
-    /// Every kind.
-    pub const ALL: [TermKind; 4] = [TermKind::Column, TermKind::Tag, TermKind::Author, TermKind::Year];
-
-    /// The URL folder.
-    pub fn dir(self) -> &'static str {
-        match self {
-            TermKind::Column => "columns",
-            TermKind::Tag => "tags",
-            TermKind::Author => "authors",
-            TermKind::Year => "archive",
-        }
-    }
-
     /// The name templates see (`listing.kind`).
     pub fn singular(self) -> &'static str {
         match self {
@@ -153,17 +130,19 @@ pub enum ListingKey {
 impl ListingKey {
     /// Output path of page `n` (1-based).
     pub fn path(&self, n: usize) -> String {
-        let base = match self {
-            ListingKey::Home => String::new(),
-            ListingKey::Term(kind, slug) => format!("{}/{slug}/", kind.dir()),
-        };
-        if n == 1 { format!("{base}index.html") } else { format!("{base}page/{n}/index.html") }
+        urls::listing_path(self.term(), n)
     }
 
     /// Absolute URL of page `n` under `root`.
     pub fn url(&self, root: &str, n: usize) -> String {
-        let path = self.path(n);
-        format!("{root}/{}", path.trim_end_matches("index.html"))
+        urls::listing_url(root, self.term(), n)
+    }
+
+    fn term(&self) -> Option<(TermKind, &str)> {
+        match self {
+            ListingKey::Home => None,
+            ListingKey::Term(kind, slug) => Some((*kind, slug)),
+        }
     }
 }
 
@@ -565,11 +544,11 @@ impl Site {
             Job::Article(i) => self.render_article(&self.library.articles[*i], target, self.card(*i, target)?).map(Some),
             Job::Page(i) => {
                 let page = &self.library.pages[*i];
-                let path = format!("{}/", page.path);
-                let seo = self.seo_for(page_title(&page.title), &page.teaser, &path);
+                let dir = urls::page_dir(&page.path);
+                let seo = self.seo_for(page_title(&page.title), &page.teaser, &dir);
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("page", &PageView::new(&site, page));
-                Ok(Some((format!("{path}index.html"), self.renderer.render_page("page.html", &ctx, PAGE_CAPACITY)?)))
+                Ok(Some((urls::index_of(&dir), self.renderer.render_page("page.html", &ctx, PAGE_CAPACITY)?)))
             }
             Job::Listing(key, n) => self.render_listing(&site, target, key, *n).map(Some),
             Job::Terms(kind) => {
@@ -586,13 +565,13 @@ impl Site {
                 if *kind == TermKind::Year {
                     terms.reverse();
                 }
-                let path = format!("{}/", kind.dir());
-                let seo = self.seo_for(page_title(kind.index_title()), "", &path);
+                let dir = urls::terms_dir(*kind);
+                let seo = self.seo_for(page_title(kind.index_title()), "", &dir);
                 let mut ctx = self.context(target, &seo);
                 ctx.insert("kind", kind.singular());
                 ctx.insert("title", kind.index_title());
                 ctx.insert("terms", &terms);
-                Ok(Some((format!("{path}index.html"), self.renderer.render_page("terms.html", &ctx, PAGE_CAPACITY)?)))
+                Ok(Some((urls::index_of(&dir), self.renderer.render_page("terms.html", &ctx, PAGE_CAPACITY)?)))
             }
             Job::Feed(column) => {
                 if target == Target::Members && !self.config.members_feed {
@@ -600,18 +579,18 @@ impl Site {
                 }
                 Ok(self.render_feed(&site, target, column.as_deref()).map(|(path, xml)| (path, xml.into_bytes())))
             }
-            Job::Sitemap => Ok((target == Target::Public).then(|| ("sitemap.xml".into(), self.sitemap().into_bytes()))),
-            Job::Robots => Ok(Some(("robots.txt".into(), feeds::robots(&self.config, target == Target::Public).into_bytes()))),
+            Job::Sitemap => Ok((target == Target::Public).then(|| (urls::SITEMAP.into(), self.sitemap().into_bytes()))),
+            Job::Robots => Ok(Some((urls::ROBOTS.into(), feeds::robots(&self.config, target == Target::Public).into_bytes()))),
             Job::NotFound => {
-                let seo = self.seo_for(page_title("Page not found"), "", "404.html");
+                let seo = self.seo_for(page_title("Page not found"), "", urls::NOT_FOUND);
                 let ctx = self.context(target, &seo);
-                Ok(Some(("404.html".into(), self.renderer.render_page("404.html", &ctx, PAGE_CAPACITY)?)))
+                Ok(Some((urls::NOT_FOUND.into(), self.renderer.render_page("404.html", &ctx, PAGE_CAPACITY)?)))
             }
             Job::Subscribe => {
-                let seo = self.seo_for(page_title("Subscribe"), &self.config.pitch, "subscribe/");
+                let seo = self.seo_for(page_title("Subscribe"), &self.config.pitch, urls::SUBSCRIBE_DIR);
                 let mut ctx = self.context(target, &seo);
-                ctx.insert("page", &SubscribePage { title: "Subscribe", url: format!("{}/subscribe/", site.url) });
-                Ok(Some(("subscribe/index.html".into(), self.renderer.render_page("subscribe.html", &ctx, PAGE_CAPACITY)?)))
+                ctx.insert("page", &SubscribePage { title: "Subscribe", url: urls::url(site.url, urls::SUBSCRIBE_DIR) });
+                Ok(Some((urls::index_of(urls::SUBSCRIBE_DIR), self.renderer.render_page("subscribe.html", &ctx, PAGE_CAPACITY)?)))
             }
         }
     }
@@ -619,9 +598,9 @@ impl Site {
     /// An article's page in one target: its path and HTML. `card` is its card in that target.
     fn render_article(&self, article: &Article, target: Target, card: Value) -> Result<(String, Vec<u8>), Diagnostic> {
         let meta = &article.meta;
-        let path = format!("articles/{}/", meta.slug);
-        let public_url = format!("{}/{path}", self.config.base_url);
-        let mut seo = self.seo_for(meta.title.clone(), &meta.teaser, &path);
+        let dir = urls::article_dir(&meta.slug);
+        let public_url = urls::url(&self.config.base_url, &dir);
+        let mut seo = self.seo_for(meta.title.clone(), &meta.teaser, &dir);
         seo.og_type = "article";
         seo.published = Some(meta.date.rfc3339());
         seo.modified = meta.updated.map(|d| d.rfc3339());
@@ -631,7 +610,7 @@ impl Site {
         let (part, locked) = article_part(article, target);
         ctx.insert_value("page", ArticleText::new(part, locked).page(card, CARD_HTML));
         let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
-        Ok((format!("{path}index.html"), self.renderer.render_page("article.html", &ctx, capacity)?))
+        Ok((urls::index_of(&dir), self.renderer.render_page("article.html", &ctx, capacity)?))
     }
 
     fn render_listing(&self, site: &SiteView<'_>, target: Target, key: &ListingKey, n: usize) -> Result<(String, Vec<u8>), Diagnostic> {
@@ -646,7 +625,7 @@ impl Site {
         let paginator =
             Paginator { current: n, total, previous: (n > 1).then(|| key.url(site.url, n - 1)), next: (n < total).then(|| key.url(site.url, n + 1)) };
         let path = key.path(n);
-        let url_path = path.trim_end_matches("index.html");
+        let url_path = path.strip_suffix(urls::INDEX).unwrap_or(&path);
         let suffix = if n > 1 { format!(", page {n}") } else { String::new() };
         match key {
             ListingKey::Home => {
@@ -669,7 +648,7 @@ impl Site {
                     url: key.url(site.url, 1),
                     count: listing.articles.len(),
                     bio,
-                    feed_url: (*kind == TermKind::Column).then(|| format!("{}/columns/{slug}/atom.xml", self.config.base_url)),
+                    feed_url: (*kind == TermKind::Column).then(|| urls::url(&self.config.base_url, &urls::column_feed_path(slug))),
                 };
                 let description = format!("{} from {}: {}{suffix}", listing.name, self.config.title, kind.index_title().to_lowercase());
                 let seo = self.seo_for(format!("{}{suffix} · {}", listing.name, self.config.title), &description, url_path);
@@ -696,20 +675,19 @@ impl Site {
             .take(self.config.feed_limit)
             .map(|&i| {
                 let a = &self.library.articles[i];
-                let path = format!("articles/{}/", a.meta.slug);
                 let (part, members_url) = match (target, &a.members) {
                     (Target::Members, Some(full)) => (full, None),
-                    _ if a.meta.paywalled => (&a.public, Some(format!("{}/{path}", self.config.members_url))),
+                    _ if a.meta.paywalled => (&a.public, Some(urls::article_url(&self.config.members_url, &a.meta.slug))),
                     _ => (&a.public, None),
                 };
-                FeedEntry { meta: &a.meta, part, url: format!("{}/{path}", site.url), members_url }
+                FeedEntry { meta: &a.meta, part, url: urls::article_url(site.url, &a.meta.slug), members_url }
             })
             .collect();
         let (path, title) = match column {
-            Some(slug) => (format!("columns/{slug}/atom.xml"), format!("{} · {}", listing.name, self.config.title)),
-            None => ("atom.xml".to_string(), self.config.title.clone()),
+            Some(slug) => (urls::column_feed_path(slug), format!("{} · {}", listing.name, self.config.title)),
+            None => (urls::FEED.to_string(), self.config.title.clone()),
         };
-        let feed = Feed { title, self_url: format!("{}/{path}", site.url), alternate: key.url(site.url, 1), entries };
+        let feed = Feed { title, self_url: urls::url(site.url, &path), alternate: key.url(site.url, 1), entries };
         Some((path, feed.to_atom(&self.config)))
     }
 
@@ -717,16 +695,16 @@ impl Site {
     fn sitemap(&self) -> String {
         let base = &self.config.base_url;
         let newest = self.library.articles.first().map(|a| a.meta.updated.unwrap_or(a.meta.date).iso_date());
-        let mut urls = vec![SitemapUrl { loc: format!("{base}/"), lastmod: newest }];
+        let mut urls = vec![SitemapUrl { loc: urls::url(base, ""), lastmod: newest }];
         for a in &self.library.articles {
             let m = &a.meta;
-            urls.push(SitemapUrl { loc: format!("{base}/articles/{}/", m.slug), lastmod: Some(m.updated.unwrap_or(m.date).iso_date()) });
+            urls.push(SitemapUrl { loc: urls::article_url(base, &m.slug), lastmod: Some(m.updated.unwrap_or(m.date).iso_date()) });
         }
         for p in &self.library.pages {
-            urls.push(SitemapUrl { loc: format!("{base}/{}/", p.path), lastmod: p.date.map(|d| d.iso_date()) });
+            urls.push(SitemapUrl { loc: urls::page_url(base, &p.path), lastmod: p.date.map(|d| d.iso_date()) });
         }
         for kind in TermKind::ALL {
-            urls.push(SitemapUrl { loc: format!("{base}/{}/", kind.dir()), lastmod: None });
+            urls.push(SitemapUrl { loc: urls::url(base, &urls::terms_dir(kind)), lastmod: None });
         }
         for (key, listing) in &self.index.listings {
             if *key != ListingKey::Home {
@@ -734,7 +712,7 @@ impl Site {
                 urls.push(SitemapUrl { loc: key.url(base, 1), lastmod });
             }
         }
-        urls.push(SitemapUrl { loc: format!("{base}/subscribe/"), lastmod: None });
+        urls.push(SitemapUrl { loc: urls::url(base, urls::SUBSCRIBE_DIR), lastmod: None });
         feeds::sitemap(&urls)
     }
 
@@ -853,7 +831,7 @@ impl Site {
         if let Some(old) = &old_slug
             && new_slug.as_ref() != Some(old)
         {
-            removed.push(format!("articles/{old}/index.html"));
+            removed.push(urls::article_path(old));
         }
         let per = self.config.paginate_by;
         // A feed carries the newest articles of its listing only.
@@ -874,7 +852,7 @@ impl Site {
             removed.extend((pages_after + 1..=pages_before).map(|n| key.path(n)));
             let feed_changed = in_feed(old_at) || in_feed(new_at);
             match &key {
-                ListingKey::Term(TermKind::Column, slug) if pages_after == 0 => removed.push(format!("columns/{slug}/atom.xml")),
+                ListingKey::Term(TermKind::Column, slug) if pages_after == 0 => removed.push(urls::column_feed_path(slug)),
                 ListingKey::Term(TermKind::Column, slug) if feed_changed => jobs.push(Job::Feed(Some(slug.clone()))),
                 ListingKey::Home => home_feed = feed_changed,
                 _ => {}
@@ -900,7 +878,7 @@ impl Site {
         if let Some(i) = source_position(self.library.pages.iter().map(|p| p.source.as_path()), rel) {
             let old = self.library.pages.remove(i);
             if new.as_ref().is_none_or(|p| p.path != old.path) {
-                removed.push(format!("{}/index.html", old.path));
+                removed.push(urls::page_path(&old.path));
             }
         }
         let mut jobs = vec![Job::Sitemap];

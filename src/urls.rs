@@ -1,0 +1,183 @@
+//! The URL scheme, and nothing else spells it: every output path (relative,
+//! the same in either tree) and every absolute URL (given a tree's root URL,
+//! written without its trailing slash). Folder paths end in `/` and are what
+//! a URL names; file paths are what the build writes (a folder's
+//! `index.html`). Depends on nothing else in the crate.
+//!
+//! Cards and listings are built tens of thousands of times in a large
+//! build, so each path or URL is one exactly sized allocation.
+
+use std::fmt::Write;
+
+/// The file that a folder's URL serves.
+pub const INDEX: &str = "index.html";
+/// The site's feed of its newest articles.
+pub const FEED: &str = "atom.xml";
+/// The sitemap (public tree only).
+pub const SITEMAP: &str = "sitemap.xml";
+/// The crawler rules.
+pub const ROBOTS: &str = "robots.txt";
+/// The page served for a missing file.
+pub const NOT_FOUND: &str = "404.html";
+/// The subscribe page's folder.
+pub const SUBSCRIBE_DIR: &str = "subscribe/";
+
+const ARTICLES: &str = "articles/";
+
+/// The kinds of taxonomy listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TermKind {
+    /// `/columns/<slug>/`.
+    Column,
+    /// `/tags/<slug>/`.
+    Tag,
+    /// `/authors/<slug>/`.
+    Author,
+    /// `/archive/<year>/`.
+    Year,
+}
+
+impl TermKind {
+    /// Every kind.
+    pub const ALL: [TermKind; 4] = [TermKind::Column, TermKind::Tag, TermKind::Author, TermKind::Year];
+
+    /// The URL folder (no slashes).
+    pub fn dir(self) -> &'static str {
+        match self {
+            TermKind::Column => "columns",
+            TermKind::Tag => "tags",
+            TermKind::Author => "authors",
+            TermKind::Year => "archive",
+        }
+    }
+}
+
+/// The parts joined into one string allocated at its final size.
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        s.push_str(part);
+    }
+    s
+}
+
+/// `{root}/{path}`: the absolute URL of a relative folder or file path.
+pub fn url(root: &str, path: &str) -> String {
+    concat(&[root, "/", path])
+}
+
+/// `{dir}index.html`: the file a folder path (ending in `/`, or empty for the root) is written to.
+pub fn index_of(dir: &str) -> String {
+    concat(&[dir, INDEX])
+}
+
+/// `articles/{slug}/`.
+pub fn article_dir(slug: &str) -> String {
+    concat(&[ARTICLES, slug, "/"])
+}
+
+/// `articles/{slug}/index.html`.
+pub fn article_path(slug: &str) -> String {
+    concat(&[ARTICLES, slug, "/", INDEX])
+}
+
+/// `{root}/articles/{slug}/`.
+pub fn article_url(root: &str, slug: &str) -> String {
+    concat(&[root, "/", ARTICLES, slug, "/"])
+}
+
+/// `{path}/`: a plain page's folder (`path` has no slashes at either end).
+pub fn page_dir(path: &str) -> String {
+    concat(&[path, "/"])
+}
+
+/// `{path}/index.html`.
+pub fn page_path(path: &str) -> String {
+    concat(&[path, "/", INDEX])
+}
+
+/// `{root}/{path}/`.
+pub fn page_url(root: &str, path: &str) -> String {
+    concat(&[root, "/", path, "/"])
+}
+
+/// `{dir}/`: the index of every term of a kind (`tags/`, `archive/`, …).
+pub fn terms_dir(kind: TermKind) -> String {
+    concat(&[kind.dir(), "/"])
+}
+
+/// `{root}/{dir}/{slug}/`: the first page of a term's listing.
+pub fn term_url(root: &str, kind: TermKind, slug: &str) -> String {
+    concat(&[root, "/", kind.dir(), "/", slug, "/"])
+}
+
+/// Folder of page `n` (1-based) of a listing: the home page's when `term`
+/// is `None` (empty for page 1), else `{dir}/{slug}/`; `page/{n}/` after it from page 2.
+pub fn listing_dir(term: Option<(TermKind, &str)>, n: usize) -> String {
+    let mut s = String::with_capacity(32 + term.map_or(0, |(_, slug)| slug.len()));
+    push_listing_dir(&mut s, term, n);
+    s
+}
+
+/// The file page `n` of a listing is written to.
+pub fn listing_path(term: Option<(TermKind, &str)>, n: usize) -> String {
+    let mut s = listing_dir(term, n);
+    s.push_str(INDEX);
+    s
+}
+
+/// `{root}/` and the folder of page `n` of a listing.
+pub fn listing_url(root: &str, term: Option<(TermKind, &str)>, n: usize) -> String {
+    let mut s = String::with_capacity(root.len() + 33 + term.map_or(0, |(_, slug)| slug.len()));
+    s.push_str(root);
+    s.push('/');
+    push_listing_dir(&mut s, term, n);
+    s
+}
+
+fn push_listing_dir(s: &mut String, term: Option<(TermKind, &str)>, n: usize) {
+    if let Some((kind, slug)) = term {
+        s.push_str(kind.dir());
+        s.push('/');
+        s.push_str(slug);
+        s.push('/');
+    }
+    if n != 1 {
+        let _ = write!(s, "page/{n}/");
+    }
+}
+
+/// `columns/{slug}/atom.xml`.
+pub fn column_feed_path(slug: &str) -> String {
+    concat(&[TermKind::Column.dir(), "/", slug, "/", FEED])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_urls() {
+        assert_eq!(article_dir("x"), "articles/x/");
+        assert_eq!(article_path("x"), "articles/x/index.html");
+        assert_eq!(article_url("https://a.example", "x"), "https://a.example/articles/x/");
+        assert_eq!(page_path("about"), "about/index.html");
+        assert_eq!(page_url("https://a.example", "about"), "https://a.example/about/");
+        assert_eq!(terms_dir(TermKind::Year), "archive/");
+        assert_eq!(term_url("https://a.example", TermKind::Tag, "eu"), "https://a.example/tags/eu/");
+        assert_eq!(column_feed_path("budget"), "columns/budget/atom.xml");
+        assert_eq!(url("https://a.example", SUBSCRIBE_DIR), "https://a.example/subscribe/");
+        assert_eq!(index_of(SUBSCRIBE_DIR), "subscribe/index.html");
+    }
+
+    #[test]
+    fn listings() {
+        assert_eq!(listing_path(None, 1), "index.html");
+        assert_eq!(listing_path(None, 2), "page/2/index.html");
+        assert_eq!(listing_dir(None, 1), "");
+        assert_eq!(listing_url("https://a.example", None, 1), "https://a.example/");
+        assert_eq!(listing_path(Some((TermKind::Author, "ada")), 1), "authors/ada/index.html");
+        assert_eq!(listing_path(Some((TermKind::Column, "c")), 12), "columns/c/page/12/index.html");
+        assert_eq!(listing_url("r", Some((TermKind::Tag, "t")), 3), "r/tags/t/page/3/");
+    }
+}
