@@ -187,7 +187,7 @@ impl Config {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let subscribe_action = raw.subscribe.action.unwrap_or_else(|| format!("{base_url}/subscribe/"));
+        let subscribe_action = raw.subscribe.action.unwrap_or_else(|| crate::urls::url(&base_url, crate::urls::SUBSCRIBE_DIR));
         let pitch = raw.subscribe.pitch.unwrap_or_else(|| format!("Subscribe to {} for every analysis in full, and the whole archive.", raw.title));
         Ok(Config {
             title: raw.title,

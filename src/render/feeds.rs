@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::content::ArticleMeta;
 use crate::markdown::Part;
 use crate::text::xml_escape;
+use crate::urls::{self, TermKind};
 
 /// An entry of a feed: public metadata and the part the feed may show.
 pub struct FeedEntry<'a> {
@@ -128,7 +129,11 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
 
 /// `robots.txt`: the public tree invites crawlers and names its sitemap; the members tree turns them away.
 pub fn robots(config: &Config, public: bool) -> String {
-    if public { format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url) } else { "User-agent: *\nDisallow: /\n".to_string() }
+    if public {
+        format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls::url(&config.base_url, urls::SITEMAP))
+    } else {
+        "User-agent: *\nDisallow: /\n".to_string()
+    }
 }
 
 /// JSON-LD `NewsArticle` from public metadata. `paid_selector` is set only on
@@ -145,9 +150,9 @@ pub fn news_article_json_ld(config: &Config, meta: &ArticleMeta, url: &str, paid
             .authors
             .iter()
             .zip(&meta.author_slugs)
-            .map(|(name, slug)| Thing { kind: "Person", name, url: format!("{}/authors/{slug}/", config.base_url) })
+            .map(|(name, slug)| Thing { kind: "Person", name, url: urls::term_url(&config.base_url, TermKind::Author, slug) })
             .collect(),
-        publisher: Thing { kind: "Organization", name: &config.title, url: format!("{}/", config.base_url) },
+        publisher: Thing { kind: "Organization", name: &config.title, url: urls::url(&config.base_url, "") },
         main_entity_of_page: WebPage { kind: "WebPage", id: url },
         url,
         is_accessible_for_free: !meta.paywalled,

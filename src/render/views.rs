@@ -10,6 +10,7 @@ use crate::content::{ArticleMeta, Page};
 use crate::dates::PubDate;
 use crate::markdown::{Part, TocEntry};
 use crate::target::Target;
+use crate::urls::{self, TermKind};
 
 /// Site-wide values, one per target (`site` in templates).
 #[derive(Debug, Serialize)]
@@ -93,13 +94,9 @@ pub struct Term<'a> {
 }
 
 impl<'a> Term<'a> {
-    /// A term of `kind` ("columns", "tags", "authors") under `base`.
-    pub fn new(base: &str, kind: &str, name: &'a str, slug: &'a str) -> Self {
-        let mut url = String::with_capacity(base.len() + kind.len() + slug.len() + 3);
-        for part in [base, "/", kind, "/", slug, "/"] {
-            url.push_str(part);
-        }
-        Term { url, name, slug }
+    /// A term of `kind` under `base`.
+    pub fn new(base: &str, kind: TermKind, name: &'a str, slug: &'a str) -> Self {
+        Term { url: urls::term_url(base, kind, slug), name, slug }
     }
 }
 
@@ -140,16 +137,15 @@ const WORDS_PER_MINUTE: usize = 230;
 impl<'a> CardView<'a> {
     /// The card for `meta` in the tree rooted at `site.url`.
     pub fn new(site: &SiteView<'_>, meta: &'a ArticleMeta) -> Self {
-        let path = format!("/articles/{}/", meta.slug);
         CardView {
             title: &meta.title,
             slug: &meta.slug,
-            url: format!("{}{path}", site.url),
-            public_url: format!("{}{path}", site.public_url),
-            members_url: format!("{}{path}", site.members_url),
-            column: meta.column.as_deref().zip(meta.column_slug.as_deref()).map(|(c, s)| Term::new(site.url, "columns", c, s)),
-            authors: meta.authors.iter().zip(&meta.author_slugs).map(|(a, s)| Term::new(site.url, "authors", a, s)).collect(),
-            tags: meta.tags.iter().zip(&meta.tag_slugs).map(|(t, s)| Term::new(site.url, "tags", t, s)).collect(),
+            url: urls::article_url(site.url, &meta.slug),
+            public_url: urls::article_url(site.public_url, &meta.slug),
+            members_url: urls::article_url(site.members_url, &meta.slug),
+            column: meta.column.as_deref().zip(meta.column_slug.as_deref()).map(|(c, s)| Term::new(site.url, TermKind::Column, c, s)),
+            authors: meta.authors.iter().zip(&meta.author_slugs).map(|(a, s)| Term::new(site.url, TermKind::Author, a, s)).collect(),
+            tags: meta.tags.iter().zip(&meta.tag_slugs).map(|(t, s)| Term::new(site.url, TermKind::Tag, t, s)).collect(),
             date: DateView::from(&meta.date),
             updated: meta.updated.as_ref().map(DateView::from),
             teaser: &meta.teaser,
@@ -214,7 +210,7 @@ impl<'a> PageView<'a> {
     pub fn new(site: &SiteView<'_>, page: &'a Page) -> Self {
         PageView {
             title: &page.title,
-            url: format!("{}/{}/", site.url, page.path),
+            url: urls::page_url(site.url, &page.path),
             date: page.date.as_ref().map(DateView::from),
             teaser: &page.teaser,
             body: &page.body.html,

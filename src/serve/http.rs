@@ -24,6 +24,7 @@ use tokio_stream::{Stream, StreamExt};
 
 use crate::diagnostics::Diagnostic;
 use crate::target::Target;
+use crate::urls;
 
 use super::host::HostPolicy;
 use super::inject::{Chrome, escape, inject, overlay_html};
@@ -139,14 +140,14 @@ impl Reply<'_> {
 
     /// The tree's own `404.html` when it has one, else a plain page; status 404 either way.
     fn not_found(&self) -> Response {
-        if let Some(page) = self.snap.trees[self.target].get("404.html") {
-            return self.file("404.html", page, StatusCode::NOT_FOUND);
+        if let Some(page) = self.snap.trees[self.target].get(urls::NOT_FOUND) {
+            return self.file(urls::NOT_FOUND, page, StatusCode::NOT_FOUND);
         }
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>Nothing is built at <code>{}</code>.</p></body></html>\n",
             escape(&normalize(self.path))
         );
-        self.file("404.html", &Arc::from(html.into_bytes()), StatusCode::NOT_FOUND)
+        self.file(urls::NOT_FOUND, &Arc::from(html.into_bytes()), StatusCode::NOT_FOUND)
     }
 
     /// Before any build has succeeded there is nothing to serve but the problems.

@@ -5,6 +5,7 @@
 use percent_encoding::percent_decode_str;
 
 use crate::target::Target;
+use crate::urls;
 
 /// The prefix under which the preview serves the members tree.
 pub const MEMBERS_PREFIX: &str = "/_members";
@@ -71,14 +72,14 @@ pub fn route(raw: &str) -> Route {
     if last.is_empty() {
         // `/`, `/_members/` or `/articles/x/`: the folder's index.
         // `/_members` without its slash has no segments at all: redirect it.
-        let folder_index = (target == Target::Members && segments.is_empty()).then(|| "index.html".to_string());
+        let folder_index = (target == Target::Members && segments.is_empty()).then(|| urls::INDEX.to_string());
         if folder_index.is_some() {
             return Route::File(Lookup { target, key: String::new(), folder_index });
         }
-        return Route::File(Lookup { target, key: format!("{base}index.html"), folder_index: None });
+        return Route::File(Lookup { target, key: urls::index_of(&base), folder_index: None });
     }
     let key = format!("{base}{last}");
-    let folder_index = Some(format!("{key}/index.html"));
+    let folder_index = Some(format!("{key}/{}", urls::INDEX));
     Route::File(Lookup { target, key, folder_index })
 }
 
