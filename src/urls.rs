@@ -24,6 +24,9 @@ pub const SUBSCRIBE_DIR: &str = "subscribe/";
 
 const ARTICLES: &str = "articles/";
 
+/// Top-level folders the build itself writes (or keeps for itself), which no plain page may take.
+pub const RESERVED: &[&str] = &["articles", "subscribe", "tags", "columns", "authors", "archive", "page", "404", "feeds"];
+
 /// The kinds of taxonomy listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TermKind {
@@ -168,6 +171,12 @@ mod tests {
         assert_eq!(column_feed_path("budget"), "columns/budget/atom.xml");
         assert_eq!(url("https://a.example", SUBSCRIBE_DIR), "https://a.example/subscribe/");
         assert_eq!(index_of(SUBSCRIBE_DIR), "subscribe/index.html");
+        for top in [ARTICLES.trim_end_matches('/'), SUBSCRIBE_DIR.trim_end_matches('/'), NOT_FOUND.trim_end_matches(".html"), "page"] {
+            assert!(RESERVED.contains(&top), "{top} is not reserved");
+        }
+        for kind in TermKind::ALL {
+            assert!(RESERVED.contains(&kind.dir()), "{} is not reserved", kind.dir());
+        }
     }
 
     #[test]

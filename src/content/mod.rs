@@ -194,9 +194,6 @@ pub fn newest_first(a: &ArticleMeta, b: &ArticleMeta) -> std::cmp::Ordering {
     b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug))
 }
 
-/// URLs the build itself writes, which no page may take.
-const RESERVED: &[&str] = &["articles", "subscribe", "tags", "columns", "authors", "archive", "page", "404", "feeds"];
-
 /// Problems of slugs and paths shared by two files.
 pub fn duplicate_slugs(library: &Library) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -213,7 +210,7 @@ pub fn duplicate_slugs(library: &Library) -> Vec<Diagnostic> {
     let mut pages: BTreeMap<&str, &Path> = BTreeMap::new();
     for p in &library.pages {
         let top = p.path.split('/').next().unwrap_or_default();
-        if RESERVED.contains(&top) {
+        if crate::urls::RESERVED.contains(&top) {
             problems.push(Diagnostic::file(&p.source, format!("the page path /{}/ is used by lede itself; move or rename the file", p.path)));
         }
         if let Some(first) = pages.insert(&p.path, &p.source) {
