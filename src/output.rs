@@ -265,9 +265,7 @@ impl Staging {
         }
         if let Some(old) = old {
             // The old output is the next build's spare.
-            if fs::symlink_metadata(&self.spare).is_ok() || fs::rename(&old, &self.spare).is_err() {
-                let _ = remove_tree(&old);
-            }
+            keep_as_spare(&old, &self.spare);
         }
         Ok(())
     }
@@ -292,8 +290,8 @@ impl Staging {
 impl Drop for Staging {
     /// A build that failed leaves the output alone; what it wrote is kept as the spare.
     fn drop(&mut self) {
-        if !self.done && (fs::symlink_metadata(&self.spare).is_ok() || fs::rename(&self.dir, &self.spare).is_err()) {
-            let _ = remove_tree(&self.dir);
+        if !self.done {
+            keep_as_spare(&self.dir, &self.spare);
         }
     }
 }
@@ -312,6 +310,14 @@ fn take_lock(path: &Path) -> Result<fs::File, Diagnostic> {
         Err(fs::TryLockError::Error(e)) => return Err(Diagnostic::io(path, "lock the output", &e)),
     }
     Ok(file)
+}
+
+/// Makes `dir`, a whole folder of lede's, the spare when there is none
+/// (anything at the spare's name, a link included, is never replaced), and
+/// removes it otherwise. Whether it is gone from where it was.
+fn keep_as_spare(dir: &Path, spare: &Path) -> bool {
+    let taken = fs::symlink_metadata(spare).is_err() && fs::rename(dir, spare).is_ok();
+    taken || remove_tree(dir).is_ok()
 }
 
 /// Whether `dir` is a real folder (not a link to one) that lede wrote.
@@ -347,9 +353,7 @@ fn recover(parent: &Path, prefix: &str, out: &Path, spare: &Path) -> Vec<PathBuf
         }
     }
     for dir in left {
-        // Taken as the spare when there is none, else removed.
-        let taken = fs::symlink_metadata(spare).is_err() && fs::rename(&dir, spare).is_ok();
-        if taken || remove_tree(&dir).is_ok() {
+        if keep_as_spare(&dir, spare) {
             recovered.push(dir);
         }
     }
