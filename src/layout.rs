@@ -219,13 +219,14 @@ mod tests {
             ".#a.md",
             "#a.md#",
             ".hidden.md",
+            ".hidden",
             "a.md___jb_tmp___",
             "x.kate-swp",
             ".goutputstream-ABC",
         ] {
             assert!(is_ignored_name(name), "{name}");
         }
-        for name in ["a.md", "swap.md", "#tag.md", "index.html", "sw.css"] {
+        for name in ["a.md", "swap.md", "#tag.md", "index.html", "sw.css", "style.css", "4914", "a.sw", "photo.swf-not", "#hashtag.md"] {
             assert!(!is_ignored_name(name), "{name}");
         }
     }
