@@ -139,6 +139,12 @@ fn near_paywall(word: &str) -> bool {
     word.len() >= 5 && word.len() <= 9 && osa_distance(word, "paywall") <= 1
 }
 
+/// Whether one of `words`, or two of them run together ("pay wall",
+/// "pay-wall" and "pay_wall" are one word split), is near "paywall".
+fn mentions_paywall(words: &[&str]) -> bool {
+    words.iter().any(|w| near_paywall(w)) || words.windows(2).any(|w| w[0].len() + w[1].len() <= 9 && near_paywall(&format!("{}{}", w[0], w[1])))
+}
+
 /// Optimal string alignment distance (Levenshtein with adjacent swaps)
 /// between two words of at most nine bytes (longer ones are never near).
 fn osa_distance(a: &str, b: &str) -> usize {
@@ -212,10 +218,7 @@ pub fn lookalike(text: &str) -> Option<&'static str> {
     let invisible = text.chars().any(is_invisible);
     let words = words_of(text);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    // "pay wall", "pay-wall" and "pay_wall" are one word split.
-    let joined = words.windows(2).any(|w| w[0].len() + w[1].len() <= 9 && near_paywall(&format!("{}{}", w[0], w[1])));
-    let mentions = joined || words.iter().any(|w| near_paywall(w));
-    if mentions {
+    if mentions_paywall(&words) {
         return Some(if invisible { "it has an invisible character in it" } else { "it is not exactly the marker" });
     }
     let squashed: String = words.concat();
@@ -252,7 +255,7 @@ pub fn bare_attempt(paragraph: &str) -> Option<&'static str> {
     let text = normalized(paragraph);
     let words = words_of(paragraph);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    if !words.iter().any(|w| near_paywall(w)) && !words.windows(2).any(|w| w[0].len() + w[1].len() <= 9 && near_paywall(&format!("{}{}", w[0], w[1]))) {
+    if !mentions_paywall(&words) {
         return None;
     }
     let shortcode = ["{{", "{%", "[[", "<<", "[paywall", "--"].iter().any(|p| text.contains(p));
