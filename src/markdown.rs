@@ -161,11 +161,6 @@ fn close_open(html: &mut String, unclosable: &mut Option<(String, String)>) {
     }
 }
 
-/// Whether raw HTML mentions the exact marker anywhere in it.
-fn mentions_marker(html: &str) -> bool {
-    paywall::constructs(html).into_iter().any(|(at, inner)| is_exact_marker_at(html, at, inner))
-}
-
 /// Whether the construct at `at` (its inside `inner`) is a complete `<!-- paywall -->`.
 fn is_exact_marker_at(html: &str, at: usize, inner: &str) -> bool {
     html[at..].starts_with("<!--") && html[at + 4 + inner.len()..].starts_with("-->") && paywall::is_marker(&html[at..at + 4 + inner.len() + 3])
@@ -326,6 +321,8 @@ impl<'a> Document<'a> {
         let mut in_code = 0usize;
         // The HTML block being read: its offset and its text so far.
         let mut html_block: Option<(usize, String)> = None;
+        // The top-level HTML block just read: its text, and whether it holds the exact marker.
+        let mut top_html: Option<(String, bool)> = None;
         let mut words = WordCounter::new();
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             words.event(&event);
@@ -391,12 +388,16 @@ impl<'a> Document<'a> {
                         TagEnd::CodeBlock => in_code = in_code.saturating_sub(1),
                         TagEnd::HtmlBlock => {
                             if let Some((start, text)) = html_block.take() {
-                                // A marker block of its own at the top level is judged below.
-                                doc.scan_html(&text, start, depth > 0 || footnote.is_some());
+                                let nested = depth > 0 || footnote.is_some();
+                                let has_marker = doc.scan_html(&text, start, nested);
                                 if depth == 0
                                     && let Some(what) = runs_into_another(&text)
                                 {
                                     doc.run_on.push(Unclosed { offset: start, what });
+                                }
+                                if !nested {
+                                    // A marker block of its own at the top level is judged below, as the block ends.
+                                    top_html = Some((text, has_marker));
                                 }
                             }
                         }
@@ -416,9 +417,13 @@ impl<'a> Document<'a> {
                 // lines is read whole, once the block ends.
                 Event::Html(h) => match &mut html_block {
                     Some((_, text)) => text.push_str(h),
-                    None => doc.scan_html(h, range.start, true),
+                    None => {
+                        doc.scan_html(h, range.start, true);
+                    }
                 },
-                Event::InlineHtml(h) => doc.scan_html(h, range.start, true),
+                Event::InlineHtml(h) => {
+                    doc.scan_html(h, range.start, true);
+                }
                 _ => {}
             }
             if depth == 0 && !matches!(event, Event::End(_)) {
@@ -449,20 +454,13 @@ impl<'a> Document<'a> {
             }
             doc.events.push(event);
             let block = block_start..doc.events.len();
-            if matches!(doc.events[block.start], Event::Start(Tag::HtmlBlock)) {
-                let html: String = doc.events[block.clone()]
-                    .iter()
-                    .filter_map(|e| match e {
-                        Event::Html(h) => Some(h.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
+            if let Some((html, has_marker)) = top_html.take() {
                 if paywall::is_marker(&html) {
                     doc.markers.push(Marker { blocks_before: doc.blocks.len(), offset: current_start });
                     doc.events.truncate(block.start);
                     continue;
                 }
-                if mentions_marker(&html) {
+                if has_marker {
                     doc.misplaced_markers.push(current_start);
                 }
             }
@@ -483,10 +481,13 @@ impl<'a> Document<'a> {
 
     /// Notes the markers and the attempts at one in a piece of raw HTML at
     /// `offset` of the body. `nested`: an exact marker there cannot cut.
-    fn scan_html(&mut self, html: &str, offset: usize, nested: bool) {
+    /// Returns whether the HTML holds the exact marker anywhere.
+    fn scan_html(&mut self, html: &str, offset: usize, nested: bool) -> bool {
         self.raw_ids.extend(ids_in(html).into_iter().map(|(id, at)| (id, offset + at)));
+        let mut has_marker = false;
         for (at, inner) in paywall::constructs(html) {
             if is_exact_marker_at(html, at, inner) {
+                has_marker = true;
                 if nested {
                     self.misplaced_markers.push(offset + at);
                 }
@@ -500,6 +501,7 @@ impl<'a> Document<'a> {
                 self.lookalikes.push(Lookalike { offset: offset + at, why });
             }
         }
+        has_marker
     }
 
     /// Number of top-level content blocks (markers and footnote definitions excluded).
