@@ -1,0 +1,273 @@
+//! Rendering each side of a cut from its own events: the free blocks, the
+//! paid blocks numbered on from them, the footnotes each side cites, and
+//! whatever the author's raw HTML left open, closed.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+
+use super::ids::{footnote_key, push_ref_id};
+use super::words::plain_text;
+use super::{Document, FootnoteDef, Part, Rendered, TocEntry};
+use crate::paywall::Cut;
+use crate::text::{push_decimal, xml_escape};
+
+/// Appends to `html` what closes every element, comment or tag it leaves
+/// open, or notes (once) why nothing can.
+fn close_open(html: &mut String, unclosable: &mut Option<(String, String)>) {
+    let mut result = crate::balance::closers(html);
+    if let Ok(c) = &result
+        && !c.stray_end_tags.is_empty()
+    {
+        // An end tag with no opening tag of the author's would close the
+        // theme's elements around the text, and does nothing else: it goes.
+        for r in c.stray_end_tags.iter().rev() {
+            html.replace_range(r.clone(), "");
+        }
+        result = crate::balance::closers(html);
+    }
+    match result {
+        Ok(c) => html.push_str(&c.text),
+        Err(u) => {
+            if unclosable.is_none() {
+                let snippet: String = html.get(u.offset..).unwrap_or_default().chars().take_while(|&c| c != '\n').take(40).collect();
+                *unclosable = Some((snippet, u.what));
+            }
+        }
+    }
+}
+
+impl<'a> Document<'a> {
+    /// Renders both sides of `cut`. The free blocks are rendered once: the
+    /// members text is that HTML followed by the paid blocks, numbered on
+    /// from where the free side stopped (footnote anchors, table labels).
+    /// The events are moved into the renderer, not copied: a document renders once.
+    pub fn render(mut self, cut: Cut) -> Rendered {
+        let numbers = self.footnote_numbers();
+        let free_blocks = match cut {
+            Cut::Free => self.blocks.len(),
+            Cut::After(n) => n.min(self.blocks.len()),
+        };
+        let first_paragraph = self.first_paragraph(0..free_blocks);
+        // Blocks cover the events from the first to the last, in order.
+        let free_events = free_blocks.checked_sub(1).and_then(|last| self.blocks.get(last)).map_or(0, |b| b.end);
+        // Only the author's raw HTML can leave an element open: pulldown-cmark's own markup is balanced.
+        let raw = |events: &[Event<'_>]| events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+        let free_raw = raw(&self.events[..free_events]);
+        let paid_raw = raw(&self.events[free_events..]);
+        let notes_raw = self.footnotes.iter().any(|f| raw(&f.events));
+        // HTML runs about a quarter longer than its Markdown: size each side's
+        // buffer by its share of the events so that it seldom has to grow.
+        let total_events = self.events.len().max(1);
+        let html_size = |events: usize| self.source_len / total_events * events * 5 / 4 + 256;
+        let mut events = std::mem::take(&mut self.events).into_iter();
+        let mut state = RenderState { ref_count: vec![0; numbers.len() + 1], ..RenderState::default() };
+        let mut free_html = String::with_capacity(html_size(free_events));
+        self.render_events(events.by_ref().take(free_events), &numbers, &mut state, &mut free_html);
+        let mut unclosable = None;
+        // The public page goes on after the free part (the ellipsis, the
+        // subscribe form, the footer): whatever the author's HTML left open
+        // there is closed on this side only, as the paid part may close it.
+        let (html, unclosed_free) = if free_raw {
+            let mut closed = free_html.clone();
+            close_open(&mut closed, &mut unclosable);
+            (closed, Some(free_html))
+        } else {
+            (free_html, None)
+        };
+        let mut footnotes_html = self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone());
+        if notes_raw {
+            close_open(&mut footnotes_html, &mut unclosable);
+        }
+        let public = Part { footnotes_html, toc: self.toc_of(0..free_blocks), first_paragraph: first_paragraph.clone(), html, paid_from: 0 };
+        let members = (free_blocks < self.blocks.len()).then(|| {
+            let all = 0..self.blocks.len();
+            let mut html = unclosed_free.unwrap_or_else(|| public.html.clone());
+            html.reserve(html_size(events.len()) + 64);
+            let paid_from = html.len();
+            html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
+            self.render_events(events, &numbers, &mut state, &mut html);
+            html.push_str("</div>\n");
+            if free_raw || paid_raw {
+                close_open(&mut html, &mut unclosable);
+            }
+            let mut footnotes_html = self.render_footnotes(&numbers, state.refs, state.ref_count);
+            if notes_raw {
+                close_open(&mut footnotes_html, &mut unclosable);
+            }
+            Part { footnotes_html, toc: self.toc_of(all), first_paragraph, html, paid_from }
+        });
+        Rendered { public, members, words: self.words, unclosable }
+    }
+
+    /// The first paragraph's plain text among `blocks`.
+    fn first_paragraph(&self, blocks: std::ops::Range<usize>) -> String {
+        self.blocks[blocks]
+            .iter()
+            .find(|b| matches!(self.events[b.start], Event::Start(Tag::Paragraph)))
+            .map(|b| plain_text(&self.events[b.start + 1..b.end], |_| false))
+            .unwrap_or_default()
+    }
+
+    /// The table of contents entries of the headings among `blocks`.
+    fn toc_of(&self, blocks: std::ops::Range<usize>) -> Vec<TocEntry> {
+        self.toc.iter().zip(&self.toc_block).filter(|(_, b)| blocks.contains(b)).map(|(t, _)| t.clone()).collect()
+    }
+
+    /// Footnote numbers by order of first reference: the body, then notes within notes.
+    fn footnote_numbers(&self) -> HashMap<String, usize> {
+        let mut numbers: HashMap<String, usize> = HashMap::new();
+        if self.footnotes.is_empty() {
+            return numbers;
+        }
+        let defined: HashMap<&str, usize> = self.footnotes.iter().enumerate().map(|(i, f)| (f.key.as_str(), i)).collect();
+        // Definitions numbered but not yet read for the notes they cite.
+        let mut pending: BTreeSet<usize> = BTreeSet::new();
+        let visit = |events: &[Event<'a>], numbers: &mut HashMap<String, usize>, pending: &mut BTreeSet<usize>| {
+            for e in events {
+                if let Event::FootnoteReference(name) = e {
+                    let key = footnote_key(name);
+                    if let Some(&i) = defined.get(key.as_str())
+                        && !numbers.contains_key(&key)
+                    {
+                        let n = numbers.len() + 1;
+                        numbers.insert(key, n);
+                        pending.insert(i);
+                    }
+                }
+            }
+        };
+        visit(&self.events, &mut numbers, &mut pending);
+        // Notes cited by notes are numbered as passes over the definitions,
+        // in order, would number them; each definition is read once, so a
+        // long chain of notes citing notes costs no more than its length.
+        let mut at = 0;
+        while let Some(i) = pending.range(at..).next().or_else(|| pending.first()).copied() {
+            pending.remove(&i);
+            at = i + 1;
+            visit(&self.footnotes[i].events, &mut numbers, &mut pending);
+        }
+        numbers
+    }
+
+    /// Appends the HTML of `events` to `html`, numbering on from `state`.
+    fn render_events(&self, mut source: impl Iterator<Item = Event<'a>>, numbers: &HashMap<String, usize>, state: &mut RenderState, html: &mut String) {
+        let mut pending: Option<Event<'a>> = None;
+        let events = std::iter::from_fn(|| {
+            if let Some(e) = pending.take() {
+                return Some(e);
+            }
+            let e = source.next()?;
+            Some(match e {
+                Event::FootnoteReference(_) => self.footnote_ref(e, numbers, &mut state.refs, &mut state.ref_count),
+                // Wide tables scroll in a focusable, labelled box of their own.
+                Event::Start(Tag::Table(_)) => {
+                    state.tables += 1;
+                    pending = Some(e);
+                    Event::Html(CowStr::from(format!("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table {}\">", state.tables)))
+                }
+                Event::End(TagEnd::Table) => {
+                    pending = Some(Event::Html(CowStr::Borrowed("</div>\n")));
+                    e
+                }
+                // Code blocks are focusable so that a keyboard can scroll them.
+                Event::Start(Tag::CodeBlock(kind)) => Event::Html(CowStr::from(code_block_start(&kind))),
+                e => e,
+            })
+        });
+        pulldown_cmark::html::push_html(html, events);
+    }
+
+    /// A reference becomes a numbered link; one to an undefined note stays as written.
+    fn footnote_ref(&self, event: Event<'a>, numbers: &HashMap<String, usize>, refs: &mut Vec<usize>, ref_count: &mut [usize]) -> Event<'a> {
+        let Event::FootnoteReference(name) = event else { return event };
+        let Some(&n) = numbers.get(&footnote_key(&name)) else {
+            return Event::Text(CowStr::from(format!("[^{name}]")));
+        };
+        ref_count[n] += 1;
+        let count = ref_count[n];
+        if count == 1 {
+            refs.push(n);
+        }
+        let mut html = String::with_capacity(80);
+        html.push_str("<sup class=\"footnote-ref\"><a href=\"#fn-");
+        push_decimal(&mut html, n as u64, 1);
+        html.push_str("\" id=\"");
+        push_ref_id(&mut html, n, count);
+        html.push_str("\">");
+        push_decimal(&mut html, n as u64, 1);
+        html.push_str("</a></sup>");
+        Event::Html(CowStr::from(html))
+    }
+
+    /// The notes referenced from this side (and notes those notes reference), in number order.
+    fn render_footnotes(&self, numbers: &HashMap<String, usize>, mut refs: Vec<usize>, mut ref_count: Vec<usize>) -> String {
+        // Notes are numbered 1, 2, … in order: look them up by number in vectors.
+        let mut by_number: Vec<Option<&FootnoteDef<'a>>> = vec![None; numbers.len() + 1];
+        for f in &self.footnotes {
+            if let Some(&n) = numbers.get(&f.key) {
+                by_number[n] = Some(f);
+            }
+        }
+        let mut done = vec![false; numbers.len() + 1];
+        let mut out = String::new();
+        // Notes may reference further notes; render until no new one
+        // appears, always the lowest number not yet rendered.
+        let mut queue: BinaryHeap<Reverse<usize>> = refs.drain(..).map(Reverse).collect();
+        while let Some(Reverse(n)) = queue.pop() {
+            if done[n] {
+                continue;
+            }
+            done[n] = true;
+            let Some(def) = by_number[n] else { continue };
+            let mut links = String::new();
+            for k in 1..=ref_count[n].max(1) {
+                links.push_str(" <a href=\"#");
+                push_ref_id(&mut links, n, k);
+                links.push_str("\" class=\"footnote-backref\" aria-label=\"Back to reference ");
+                push_decimal(&mut links, n as u64, 1);
+                links.push_str("\">↩</a>");
+            }
+            let mut events: Vec<Event<'a>> = Vec::with_capacity(def.events.len() + 1);
+            let mut nested = Vec::new();
+            for e in def.events.iter().cloned() {
+                events.push(self.footnote_ref(e, numbers, &mut nested, &mut ref_count));
+            }
+            queue.extend(nested.into_iter().map(Reverse));
+            match events.iter().rposition(|e| matches!(e, Event::End(TagEnd::Paragraph))) {
+                Some(p) if p == events.len() - 1 => events.insert(p, Event::InlineHtml(CowStr::from(links))),
+                _ => events.push(Event::Html(CowStr::from(format!("<p>{}</p>", links.trim_start())))),
+            }
+            out.push_str("<li id=\"fn-");
+            push_decimal(&mut out, n as u64, 1);
+            out.push_str("\" value=\"");
+            push_decimal(&mut out, n as u64, 1);
+            out.push_str("\">");
+            pulldown_cmark::html::push_html(&mut out, events.into_iter());
+            out.push_str("</li>\n");
+        }
+        out
+    }
+}
+
+/// Footnote references and tables met so far on a page, so that the paid
+/// side numbers on from the free side.
+#[derive(Debug, Default)]
+struct RenderState {
+    /// Footnote numbers in order of first reference.
+    refs: Vec<usize>,
+    /// References seen per footnote number (index 0 unused).
+    ref_count: Vec<usize>,
+    /// Tables rendered.
+    tables: usize,
+}
+
+/// The opening tags of a code block, as pulldown-cmark writes them but focusable.
+fn code_block_start(kind: &CodeBlockKind<'_>) -> String {
+    let lang = match kind {
+        CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
+        CodeBlockKind::Indented => "",
+    };
+    if lang.is_empty() { "<pre tabindex=\"0\"><code>".to_string() } else { format!("<pre tabindex=\"0\"><code class=\"language-{}\">", xml_escape(lang)) }
+}
