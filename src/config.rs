@@ -6,10 +6,8 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, toml_diagnostic};
-
-/// The file name looked for at the site root.
-pub const CONFIG_FILE: &str = "config.toml";
+use crate::diagnostics::{Diagnostic, Diagnostics, Result, toml_diagnostic};
+use crate::layout::CONFIG_FILE;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,26 +93,24 @@ pub struct Config {
 
 impl Config {
     /// Reads and validates `config.toml` under `root`.
-    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         if let Err(e) = std::fs::metadata(&path)
             && e.kind() == std::io::ErrorKind::NotFound
         {
-            return Err(vec![Diagnostic::file(
-                CONFIG_FILE,
-                format!("no {CONFIG_FILE} in {}: is this a lede site? (use --root to point at one)", root.display()),
-            )]);
+            return Err(
+                Diagnostic::file(CONFIG_FILE, format!("no {CONFIG_FILE} in {}: is this a lede site? (use --root to point at one)", root.display())).into()
+            );
         }
-        let bytes = crate::layout::read_small(&path, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?;
-        let text =
-            String::from_utf8(bytes).map_err(|e| vec![Diagnostic::file(CONFIG_FILE, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))])?;
+        let bytes = crate::layout::read_small(&path, Path::new(CONFIG_FILE))?;
+        let text = String::from_utf8(bytes).map_err(|e| Diagnostic::file(CONFIG_FILE, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
         Config::parse(&text)
     }
 
     /// Parses the text of a `config.toml`.
-    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_diagnostic(CONFIG_FILE, text, 0, &e)])?;
-        let mut problems = Vec::new();
+    pub fn parse(text: &str) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(CONFIG_FILE, text, 0, &e))?;
+        let mut problems = Diagnostics::new();
         let locate = |key: &str| key_offset(text, key);
         let mut problem = |key: &str, message: String| {
             problems.push(Diagnostic::at_offset(CONFIG_FILE, text, locate(key), message));

@@ -3,12 +3,30 @@
 //! (regular files; hidden names and editors' temporary files never), and
 //! which links are followed (those whose target stays inside the site;
 //! any other is refused with the link's path), and what kind of file a
-//! path under `content/` is.
+//! path under `content/` is. Also where the output may go: never inside
+//! a folder the build reads.
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::text::edit_distance;
+
+/// The settings file at the site root.
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// The folder holding the Markdown.
+pub const CONTENT_DIR: &str = "content";
+
+/// The folder of the site's own templates (over the built-in theme's).
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// The folder of files copied verbatim into both trees.
+pub const STATIC_DIR: &str = "static";
+
+/// The site's folders that a build reads. An output inside one (or the
+/// staging and spare folders beside it) would be read back as input: inside
+/// `static/`, the members tree would be copied into the public one.
+const INPUT_DIRS: [&str; 3] = [CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR];
 
 /// The most a settings file or a template may hold: more is a mistake (or
 /// a link to a device that never ends), not a site.
@@ -91,14 +109,16 @@ fn real_root(root: &Path) -> PathBuf {
 
 /// Checks that `path` (below `root`), once every link on the way is
 /// followed, is still inside the site and is a regular file.
-pub fn check_input_file(root: &Path, path: &Path) -> Result<(), Diagnostic> {
+pub fn check_input_file(root: &Path, path: &Path) -> Result<()> {
     let rel = relative(root, path);
     let real = path.canonicalize().map_err(|e| Diagnostic::io(&rel, "read the file", &e))?;
     if !real.starts_with(real_root(root)) {
-        return Err(Diagnostic::file(rel, format!("links to {} outside the site; lede reads only files inside it (copy the file in instead)", real.display())));
+        return Err(
+            Diagnostic::file(rel, format!("links to {} outside the site; lede reads only files inside it (copy the file in instead)", real.display())).into()
+        );
     }
     if !real.is_file() {
-        return Err(Diagnostic::file(rel, "is not a regular file"));
+        return Err(Diagnostic::file(rel, "is not a regular file").into());
     }
     Ok(())
 }
@@ -107,10 +127,10 @@ pub fn check_input_file(root: &Path, path: &Path) -> Result<(), Diagnostic> {
 /// bytes so that every run sees one order), with the problems met on the
 /// way: links leading out of the site, folders that cannot be read. Hidden
 /// and temporary names are skipped, with everything below them.
-pub fn walk(root: &Path, dir: &str) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub fn walk(root: &Path, dir: &str) -> (Vec<PathBuf>, Diagnostics) {
     let top = root.join(dir);
     let mut files = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Diagnostics::new();
     if !top.exists() {
         return (files, problems);
     }
@@ -158,20 +178,74 @@ pub fn walk(root: &Path, dir: &str) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 
 /// Reads a settings file or a template: a regular file of at most
 /// [`MAX_SETTINGS_BYTES`], never a device or a pipe.
-pub fn read_small(path: &Path, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
+pub fn read_small(path: &Path, shown: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::io(shown, "read the file", &e))?;
     if !meta.is_file() {
-        return Err(Diagnostic::file(shown, "is not a regular file"));
+        return Err(Diagnostic::file(shown, "is not a regular file").into());
     }
     let mut bytes = Vec::with_capacity(meta.len().min(MAX_SETTINGS_BYTES) as usize);
     let file = std::fs::File::open(path).map_err(|e| Diagnostic::io(shown, "read the file", &e))?;
     // The size may change between the look and the read: read one byte past the limit to know.
     file.take(MAX_SETTINGS_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Diagnostic::io(shown, "read the file", &e))?;
     if bytes.len() as u64 > MAX_SETTINGS_BYTES {
-        return Err(Diagnostic::file(shown, format!("is larger than {} MiB; is it the right file?", MAX_SETTINGS_BYTES / 1024 / 1024)));
+        return Err(Diagnostic::file(shown, format!("is larger than {} MiB; is it the right file?", MAX_SETTINGS_BYTES / 1024 / 1024)).into());
     }
     Ok(bytes)
+}
+
+/// A path made absolute and free of `.` and `..`, with links resolved as far
+/// as it exists (the output and its parent may not exist yet).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()) };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => out.push(other.as_os_str()),
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Refuses an output folder that holds the site, or that lies (with the
+/// staging and spare folders made beside it) inside a folder the build reads.
+pub fn check_output_place(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let root = resolved(root);
+    let out = resolved(out);
+    if root.starts_with(&out) {
+        return Err(Diagnostic::file("", "the output folder contains the site itself; choose another --out"));
+    }
+    // Staging and spare folders sit beside the output, so its parent counts too.
+    let beside = out.parent().unwrap_or(&out);
+    for dir in INPUT_DIRS {
+        let input = root.join(dir);
+        if out.starts_with(&input) || beside.starts_with(&input) {
+            return Err(Diagnostic::file(
+                "",
+                format!(
+                    "the output folder (or the staging folder beside it) would be inside the site's {dir}/, which the build reads: the members tree could be published with it; choose an --out outside {dir}/"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -261,10 +335,10 @@ mod tests {
     fn settings_are_read_from_regular_files_of_a_sane_size() {
         let tmp = tempfile::tempdir().unwrap();
         let shown = Path::new("config.toml");
-        assert!(read_small(Path::new("/dev/zero"), shown).unwrap_err().message.contains("not a regular file"));
+        assert!(read_small(Path::new("/dev/zero"), shown).unwrap_err()[0].message.contains("not a regular file"));
         let big = tmp.path().join("big.toml");
         std::fs::write(&big, vec![b'#'; MAX_SETTINGS_BYTES as usize + 1]).unwrap();
-        assert!(read_small(&big, shown).unwrap_err().message.contains("larger than"));
+        assert!(read_small(&big, shown).unwrap_err()[0].message.contains("larger than"));
         let ok = tmp.path().join("ok.toml");
         std::fs::write(&ok, "title = \"x\"").unwrap();
         assert_eq!(read_small(&ok, shown).unwrap(), b"title = \"x\"");

@@ -1,23 +1,32 @@
 //! lede: a static-site generator for subscription publications. It builds
 //! a public tree (teasers and subscribe boxes, never paid text) and a
 //! members tree (everything) from Markdown articles.
+//!
+//! The stages, each a module that only uses the ones before it: the shared
+//! vocabulary (`text`, `urls`, `target`, `dates`, `diagnostics`, `layout`),
+//! the settings (`config`), Markdown and the paywall cut (`paywall`,
+//! `balance`, `markdown`), the library of content and its listings
+//! (`content`), templates and views (`render`), where files go (`output`),
+//! the pages a site has (`site`), and the two commands that drive them
+//! (`build`, `serve`).
 
-pub mod balance;
+mod balance;
+pub mod build;
 pub mod config;
 pub mod content;
-pub mod dates;
+mod dates;
 pub mod diagnostics;
-pub mod layout;
+mod layout;
 pub mod leakcheck;
 pub mod markdown;
 pub mod output;
 pub mod paywall;
-pub mod render;
+mod render;
 pub mod serve;
 pub mod site;
 pub mod target;
-pub mod text;
-pub mod urls;
+mod text;
+mod urls;
 
+pub use build::{BuildOptions, Summary, build};
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use site::{BuildOptions, Summary, build};

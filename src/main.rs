@@ -94,7 +94,7 @@ impl CheckArgs {
                 ExitCode::SUCCESS
             }
             Err(problems) => {
-                eprintln!("{problems}");
+                eprintln!("{}", lede::build::refusal(&problems));
                 ExitCode::FAILURE
             }
         }
@@ -118,7 +118,7 @@ impl BuildArgs {
                 ExitCode::SUCCESS
             }
             Err(problems) => {
-                eprintln!("{problems}");
+                eprintln!("{}", lede::build::refusal(&problems));
                 ExitCode::FAILURE
             }
         }

@@ -39,6 +39,12 @@ impl<T> PerTarget<T> {
         PerTarget { public, members: make(Target::Members) }
     }
 
+    /// [`PerTarget::from_fn`] for a `make` that may fail: stops at the first failure.
+    pub fn try_from_fn<E>(mut make: impl FnMut(Target) -> Result<T, E>) -> Result<Self, E> {
+        let public = make(Target::Public)?;
+        Ok(PerTarget { public, members: make(Target::Members)? })
+    }
+
     /// The value for `target`.
     pub fn get(&self, target: Target) -> &T {
         match target {

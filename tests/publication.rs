@@ -186,7 +186,7 @@ fn reading_time_and_public_toc_reach_templates() {
 struct Memory(Mutex<BTreeMap<(Target, String), Vec<u8>>>);
 
 impl Sink for Memory {
-    fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<(), lede::Diagnostic> {
+    fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<(), lede::Diagnostics> {
         self.0.lock().expect("lock").insert((target, path.to_string()), bytes.to_vec());
         Ok(())
     }
@@ -283,7 +283,7 @@ fn a_broken_edit_leaves_the_loaded_site_unchanged() {
     site.write("content/articles/story-1.md", "+++\ntitle = \"x\"\npaywal = 2\n+++\n");
     let err = loaded.update_content(Path::new("content/articles/story-1.md")).unwrap_err();
     assert!(err.to_string().contains("paywal"));
-    assert!(loaded.library.articles.iter().any(|a| a.meta.title == "Story 1"));
+    assert!(loaded.library().articles.iter().any(|a| a.meta.title == "Story 1"));
 }
 
 #[test]

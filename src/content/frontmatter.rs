@@ -8,7 +8,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::dates::{self, PubDate};
-use crate::diagnostics::{Diagnostic, toml_diagnostic};
+use crate::diagnostics::{Diagnostic, Diagnostics, Result, toml_diagnostic};
 pub use crate::paywall::PaywallSetting;
 use crate::text::edit_distance;
 
@@ -113,9 +113,9 @@ const PAGE_KEYS: &[&str] = &["title", "date", "updated", "teaser", "draft", "slu
 
 /// Parses and validates front matter. `file_text` is the whole file, so
 /// that positions are reported as lines of the file, not of the block.
-pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Result<FrontMatter, Vec<Diagnostic>> {
+pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Result<FrontMatter> {
     let (table, errors) = DeTable::parse_recoverable(split.front);
-    let mut problems: Vec<Diagnostic> = errors.iter().map(|e| toml_diagnostic(path, file_text, split.front_offset, e)).collect();
+    let mut problems: Diagnostics = errors.iter().map(|e| toml_diagnostic(path, file_text, split.front_offset, e)).collect();
     if !problems.is_empty() {
         // A broken table would only add noise ("missing title") after the real error.
         return Err(problems);
@@ -206,7 +206,7 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
         let off = table.iter().find(|(k, _)| k.get_ref().as_ref() == "updated").map_or(0, |(_, v)| v.span().start);
         problems.push(at(off, "`updated` is earlier than `date`".into()));
     }
-    if problems.is_empty() { Ok(fm) } else { Err(problems) }
+    problems.or(fm)
 }
 
 fn type_name(v: &DeValue<'_>) -> &'static str {
@@ -292,8 +292,8 @@ fn closest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
 mod tests {
     use super::*;
 
-    fn parse_str(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
-        let s = split(text).map_err(|(o, m)| vec![Diagnostic::at_offset("a.md", text, o, m)])?;
+    fn parse_str(text: &str) -> Result<FrontMatter> {
+        let s = split(text).map_err(|(o, m)| Diagnostic::at_offset("a.md", text, o, m))?;
         parse(Path::new("a.md"), text, &s, Kind::Article)
     }
 

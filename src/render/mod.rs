@@ -11,10 +11,8 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
 
-use crate::diagnostics::Diagnostic;
-
-/// The folder of a site's own templates.
-pub const TEMPLATES_DIR: &str = "templates";
+use crate::diagnostics::{Diagnostic, Diagnostics, Result};
+use crate::layout::TEMPLATES_DIR;
 
 /// Compiled templates and where each came from.
 pub struct Renderer {
@@ -25,13 +23,11 @@ pub struct Renderer {
 
 impl Renderer {
     /// Loads the built-in theme and, over it, every `.html`/`.xml`/`.txt` under `root/templates`.
-    pub fn load(root: &Path) -> Result<Renderer, Vec<Diagnostic>> {
+    pub fn load(root: &Path) -> Result<Renderer> {
         let mut sources = BTreeMap::new();
         let mut texts: BTreeMap<String, String> = theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-        let mut problems = Vec::new();
         let dir = root.join(TEMPLATES_DIR);
-        let (files, mut walk_problems) = crate::layout::walk(root, TEMPLATES_DIR);
-        problems.append(&mut walk_problems);
+        let (files, mut problems) = crate::layout::walk(root, TEMPLATES_DIR);
         for path in files {
             if !path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt") {
                 continue;
@@ -40,13 +36,13 @@ impl Renderer {
             let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             let file = Path::new(TEMPLATES_DIR).join(rel);
             match crate::layout::read_small(&path, &file).and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| Diagnostic::file(&file, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))
+                String::from_utf8(bytes).map_err(|e| Diagnostic::file(&file, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())).into())
             }) {
                 Ok(text) => {
                     texts.insert(name.clone(), text);
                     sources.insert(name, file);
                 }
-                Err(d) => problems.push(d),
+                Err(d) => problems.append(d),
             }
         }
         if !problems.is_empty() {
@@ -56,7 +52,7 @@ impl Renderer {
         renderer.tera.autoescape_on([".html", ".xml"]);
         if let Err(e) = renderer.tera.add_raw_templates(texts.iter()) {
             // Tera stops at the first error; check each template alone to name them all.
-            let mut problems = vec![renderer.diagnostic(&e)];
+            let mut problems = Diagnostics::from(renderer.diagnostic(&e));
             for (name, text) in &texts {
                 let mut single = Tera::new();
                 if let Err(e) = single.add_raw_template(name, text)
@@ -65,8 +61,8 @@ impl Renderer {
                     problems.push(renderer.diagnostic(&e));
                 }
             }
-            problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-            problems.dedup();
+            problems.0.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            problems.0.dedup();
             return Err(problems);
         }
         Ok(renderer)
@@ -78,14 +74,14 @@ impl Renderer {
     }
 
     /// Renders `template` with `context`.
-    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|e| self.diagnostic(&e))
+    pub fn render(&self, template: &str, context: &Context) -> Result<String> {
+        Ok(self.tera.render(template, context).map_err(|e| self.diagnostic(&e))?)
     }
 
     /// Renders a page to bytes for a file, in a buffer of `capacity` to
     /// start with: the page goes to disk as it is, so it is neither grown
     /// step by step nor checked again as UTF-8 (Tera writes only `str`s).
-    pub fn render_page(&self, template: &str, context: &Context, capacity: usize) -> Result<Vec<u8>, Diagnostic> {
+    pub fn render_page(&self, template: &str, context: &Context, capacity: usize) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(capacity);
         self.tera.render_to(template, context, &mut out).map_err(|e| self.diagnostic(&e))?;
         Ok(out)

@@ -3,46 +3,12 @@
 //! that changes whenever either does. Rebuilds replace or patch it under one
 //! write lock, so a request sees either the old site or the new one.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Sink;
-use crate::target::{PerTarget, Target};
-
-/// One tree: output path (`articles/x/index.html`) to bytes.
-pub type Tree = HashMap<String, Arc<[u8]>>;
-
-/// Both trees.
-pub type Trees = PerTarget<Tree>;
-
-/// A [`Sink`] that collects rendered files in memory.
-#[derive(Default)]
-pub struct MemorySink {
-    trees: Mutex<Trees>,
-}
-
-impl MemorySink {
-    /// An empty sink.
-    pub fn new() -> Self {
-        MemorySink::default()
-    }
-
-    /// The files written so far.
-    pub fn into_trees(self) -> Trees {
-        self.trees.into_inner().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl Sink for MemorySink {
-    fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let mut trees = self.trees.lock().unwrap_or_else(PoisonError::into_inner);
-        trees[target].insert(path.to_string(), Arc::from(bytes));
-        Ok(())
-    }
-}
+use crate::output::Trees;
 
 /// What open tabs are told.
 #[derive(Debug, Clone)]
@@ -144,6 +110,8 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::{MemorySink, Sink};
+    use crate::target::Target;
 
     fn trees(files: &[(Target, &str, &str)]) -> Trees {
         let sink = MemorySink::new();

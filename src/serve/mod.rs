@@ -28,7 +28,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::config::CONFIG_FILE;
+use crate::layout::CONFIG_FILE;
 
 pub use conn::Limits;
 use host::HostPolicy;

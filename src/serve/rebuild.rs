@@ -2,17 +2,16 @@
 //! site a batch touches, renders that into memory and publishes it, or
 //! records the problems and leaves the last good build being served.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::content::{self, Selection};
+use crate::content::Selection;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::Renderer;
-use crate::site::{Job, STATIC_DIR, Site};
+use crate::output::{MemorySink, Sink};
+use crate::site::{Edit, Site, touched_by};
 
-use super::memory::{MemorySink, State};
+use super::memory::State;
 use super::watch::Batch;
 
 /// Where the preview's two trees are served, put into the loaded config so links work locally.
@@ -118,67 +117,36 @@ impl Builder {
         Ok(files)
     }
 
-    /// Re-reads the changed Markdown files, reloads templates if one changed,
-    /// re-reads static files, renders only what that touches and patches the
-    /// served trees (deleting pages that no longer exist).
+    /// Brings the loaded site up to date with the batch (the site decides
+    /// what it touches), renders that and patches the served trees.
     fn partial(&mut self, batch: &Batch) -> Result<usize, Diagnostics> {
         let Some(site) = self.site.as_mut() else {
             return self.full();
         };
-        let mut jobs = BTreeSet::new();
-        let mut removed = Vec::new();
-        for rel in &batch.content {
-            let update = site.update_content(rel)?;
-            jobs.extend(update.jobs);
-            removed.extend(update.removed);
-        }
-        // Articles and pages are jobs by position, and a later update may
-        // have shifted an earlier one's: find the edited ones again by file.
-        jobs.retain(|j| !matches!(j, Job::Article(_) | Job::Page(_)));
-        let library = &site.library;
-        jobs.extend(content::positions(library.articles.iter().map(|a| a.meta.source.as_path()), &batch.content).into_iter().map(Job::Article));
-        jobs.extend(content::positions(library.pages.iter().map(|p| p.source.as_path()), &batch.content).into_iter().map(Job::Page));
-        if batch.templates {
-            site.set_renderer(Renderer::load(&self.root).map_err(|p| Diagnostics(p).sorted())?);
-            // Any page may use the edited template (through extends or include).
-            jobs = site.jobs().into_iter().collect();
-        }
-        let jobs: Vec<Job> = jobs.into_iter().collect();
+        let update = site.update(Edit { content: &batch.content, templates: batch.templates, statics: &batch.statics })?;
         let sink = MemorySink::new();
-        let mut files = site.render_jobs(&jobs, &sink)?;
-        let mut written = sink.into_trees();
-        if !batch.statics.is_empty() {
-            let touched = |key: &str| batch.statics.iter().any(|s| touched_by(key, s));
-            // A deleted file or folder: whatever it was in the trees goes
-            // (a built-in file of the same name comes back below).
-            let gone: Vec<&String> = batch.statics.iter().filter(|s| !self.root.join(STATIC_DIR).join(s.as_str()).exists()).collect();
+        let mut files = site.render_jobs(&update.jobs, &sink)?;
+        for (path, bytes) in &update.statics {
+            for target in crate::target::Target::ALL {
+                sink.write(target, path, bytes)?;
+            }
+            files += 2;
+        }
+        let mut removed = update.removed;
+        if !update.removed_under.is_empty() {
             self.state.read(|snap| {
                 for tree in &snap.trees {
-                    removed.extend(tree.keys().filter(|k| gone.iter().any(|g| touched_by(k, g))).cloned());
+                    removed.extend(tree.keys().filter(|k| update.removed_under.iter().any(|g| touched_by(k, g))).cloned());
                 }
             });
-            for (path, bytes) in site.static_files().map_err(Diagnostics::from)? {
-                if touched(&path) {
-                    let bytes: Arc<[u8]> = bytes.into();
-                    for tree in &mut written {
-                        tree.insert(path.clone(), bytes.clone());
-                    }
-                    files += 2;
-                }
-            }
         }
         removed.sort();
         removed.dedup();
-        self.state.patch(&removed, written);
+        self.state.patch(&removed, sink.into_trees());
         Ok(files)
     }
 
     fn localize(&self, site: &mut Site) {
         site.relocate(&self.urls.base, &self.urls.members);
     }
-}
-
-/// Whether `key` is `prefix` itself or lies below it.
-fn touched_by(key: &str, prefix: &str) -> bool {
-    key == prefix || key.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
 }

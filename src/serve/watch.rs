@@ -13,11 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use crate::config::CONFIG_FILE;
-use crate::content::CONTENT_DIR;
-use crate::layout::{ContentKind, content_kind, is_ignored_name};
-use crate::render::TEMPLATES_DIR;
-use crate::site::STATIC_DIR;
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, ContentKind, STATIC_DIR, TEMPLATES_DIR, content_kind, is_ignored_name};
 
 /// After a change, how long a batch waits for another before it is rebuilt.
 /// An editor's save is one write (or a temp file and a rename) arriving

@@ -1,0 +1,222 @@
+//! The build: load → parse → split → render → write, for both targets,
+//! into a staging folder that replaces the output only when every step
+//! succeeded. Every step collects all its problems; a failed build leaves
+//! the last good output as it was.
+
+mod leaks;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::PoisonError;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::content::{self, Article, Item, Library, Selection};
+use crate::diagnostics::{Diagnostic, Diagnostics, Result};
+use crate::layout::{self, CONTENT_DIR};
+use crate::output::{self, Sink, Staging};
+use crate::site::{Cards, Setup, Site};
+
+/// What `lede build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site (holding `config.toml` and `content/`).
+    pub root: PathBuf,
+    /// The output folder (replaced atomically).
+    pub out: PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include articles dated in the future.
+    pub future: bool,
+    /// Replace an output that had articles with one that has none.
+    pub allow_empty: bool,
+    /// After writing, look for paid text in every public file, whatever made
+    /// it (templates, static files), and refuse the build on a find.
+    pub check_leaks: bool,
+}
+
+/// What a build did, for its one summary line.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Articles published.
+    pub articles: usize,
+    /// Of which paywalled.
+    pub paywalled: usize,
+    /// Plain pages.
+    pub pages: usize,
+    /// Drafts and future articles left out.
+    pub held_back: usize,
+    /// Files written across both trees.
+    pub files: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Wall time of each step, in order.
+    pub steps: Vec<(&'static str, Duration)>,
+    /// Where it went.
+    pub out: PathBuf,
+    /// Folders an interrupted build had left beside the output, cleared by this one.
+    pub recovered: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let held = if self.held_back > 0 { format!(", {} held back as drafts or scheduled", self.held_back) } else { String::new() };
+        write!(
+            f,
+            "Built {} article{} ({} paywalled{held}) and {} page{}: {} files written to {} in {:.2} s",
+            self.articles,
+            if self.articles == 1 { "" } else { "s" },
+            self.paywalled,
+            self.pages,
+            if self.pages == 1 { "" } else { "s" },
+            self.files,
+            self.out.display(),
+            self.elapsed.as_secs_f64()
+        )?;
+        if self.recovered > 0 {
+            write!(f, "\n(cleared {} folder{} that an interrupted build left beside the output)", self.recovered, if self.recovered == 1 { "" } else { "s" })?;
+        }
+        Ok(())
+    }
+}
+
+/// A further product of a build, beside the pages: fed every article as it
+/// is loaded, and finished once both trees are written. The leak check is
+/// one; a search index, a link report or an email edition would be others.
+trait Extra: Sync {
+    /// Notes what it needs of `article`, on the thread that loaded it
+    /// (before a build drops the members text it no longer needs).
+    fn article(&self, article: &Article);
+
+    /// Finishes with the whole site written into `staging`.
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<()>;
+
+    /// What it does, for `--timings`.
+    fn step(&self) -> &'static str;
+}
+
+/// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
+pub fn build(opts: &BuildOptions) -> Result<Summary> {
+    let mut steps = Steps::new();
+    let selection = Selection { drafts: opts.drafts, future: opts.future, now: jiff::Timestamp::now() };
+    let out = absolute(&opts.out);
+    layout::check_output_place(&opts.root, &out).map_err(|d| Diagnostic { file: opts.out.clone(), ..d })?;
+    let staging = Staging::new(&out)?;
+    let setup = Setup::load(&opts.root, selection)?;
+    let extras: Vec<Box<dyn Extra>> = if opts.check_leaks { vec![Box::new(leaks::LeakScan::default())] } else { Vec::new() };
+    let (library, cards, article_files) = write_articles(&setup, staging.sink(), &extras)?;
+    steps.lap("load, render and write the articles");
+    let site = Site::new(setup, library, cards);
+    let files = article_files + site.render_all_but_articles(staging.sink())?;
+    steps.lap("render and write listings, feeds and pages");
+    refuse_emptying(&site, &out, opts.allow_empty)?;
+    for extra in extras {
+        let step = extra.step();
+        extra.finish(&site, &staging)?;
+        steps.lap(step);
+    }
+    staging.record_articles(site.library().articles.len())?;
+    let recovered = staging.recovered().len();
+    staging.commit()?;
+    steps.lap("clear what this build did not write, swap the new output in");
+    let summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
+    // Freeing a large site's hundreds of megabytes takes a noticeable
+    // moment that nobody needs to wait for: `lede build` exits right after.
+    std::thread::spawn(move || drop(site));
+    Ok(summary)
+}
+
+/// What `lede build` says when it refuses: every problem, and that the output was left alone.
+pub fn refusal(problems: &Diagnostics) -> String {
+    format!("{problems}; nothing was written")
+}
+
+/// Reads every content file in parallel, and renders and writes each
+/// article's pages on the thread that read it, the moment it is read: the
+/// full texts of a large archive are then never all in memory at once.
+/// Returns the library (without the members text it no longer needs), the
+/// articles' cards by slug, and the number of files written.
+fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> Result<(Library, HashMap<String, Cards>, usize)> {
+    let (files, problems) = content::files(setup.root())?;
+    let keep_members = setup.config().members_feed;
+    let cards = Mutex::new(HashMap::new());
+    let items = files
+        .par_iter()
+        .map(|path| {
+            let mut item = content::load_file(setup.root(), path, setup.config(), setup.selection())?;
+            if let Item::Article(article) = &mut item {
+                let made = setup.write_article(article, sink)?;
+                cards.lock().unwrap_or_else(PoisonError::into_inner).insert(article.meta.slug.clone(), made);
+                extras.iter().for_each(|e| e.article(article));
+                if !keep_members {
+                    // Written; only a members feed would need the full text again.
+                    article.members = None;
+                }
+            }
+            Ok(item)
+        })
+        .collect();
+    let library = Library::gather(items, problems)?;
+    let written = library.articles.len() * 2;
+    Ok((library, cards.into_inner().unwrap_or_else(PoisonError::into_inner), written))
+}
+
+/// Refuses to replace an output that had articles with one that has none,
+/// unless asked to: most likely content/articles moved, or a link to it
+/// broke, and the site would go offline.
+fn refuse_emptying(site: &Site, out: &Path, allow_empty: bool) -> Result<()> {
+    if site.library().articles.is_empty()
+        && !allow_empty
+        && let Some(before) = output::articles_in(out).filter(|&n| n > 0)
+    {
+        return Err(Diagnostic::file(
+            CONTENT_DIR,
+            format!("this build publishes no articles, where the output it would replace has {before}: check content/articles/, or build with --allow-empty if the site is meant to be empty"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// `path` made absolute against the working folder.
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()) }
+}
+
+/// The wall time of each step of a build, in order.
+struct Steps {
+    started: Instant,
+    lap: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Steps {
+    fn new() -> Steps {
+        let now = Instant::now();
+        Steps { started: now, lap: now, done: Vec::new() }
+    }
+
+    /// Ends the step named `name`.
+    fn lap(&mut self, name: &'static str) {
+        self.done.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+}
+
+impl Summary {
+    fn new(library: &Library, files: usize, steps: Steps, out: &Path, recovered: usize) -> Summary {
+        Summary {
+            articles: library.articles.len(),
+            paywalled: library.articles.iter().filter(|a| a.meta.paywalled).count(),
+            pages: library.pages.len(),
+            held_back: library.held_back,
+            files,
+            elapsed: steps.started.elapsed(),
+            steps: steps.done,
+            out: out.to_path_buf(),
+            recovered,
+        }
+    }
+}

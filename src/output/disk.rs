@@ -1,0 +1,131 @@
+//! A folder on disk holding `public/` and `members/`, written fresh or
+//! over an earlier build in place.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use super::Sink;
+use crate::diagnostics::{Diagnostic, Result};
+use crate::target::Target;
+
+/// Writes into a folder holding `public/` and `members/`.
+#[derive(Debug)]
+pub struct DiskSink {
+    root: PathBuf,
+    /// Set when the folder holds an earlier build.
+    reuse: Option<Reuse>,
+}
+
+/// What a sink writing over an earlier build keeps track of.
+#[derive(Debug, Default)]
+struct Reuse {
+    /// Every file written, so that whatever else is there can be cleared away.
+    written: Mutex<HashSet<PathBuf>>,
+    /// Folders known to be real folders, not links (or files) left there.
+    folders: Mutex<HashSet<PathBuf>>,
+}
+
+impl DiskSink {
+    /// A sink writing below `root`, an empty folder.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DiskSink { root: root.into(), reuse: None }
+    }
+
+    /// A sink writing over the earlier build in `root`.
+    pub fn reusing(root: impl Into<PathBuf>) -> Self {
+        DiskSink { root: root.into(), reuse: Some(Reuse::default()) }
+    }
+
+    /// The files written so far, if they are noted.
+    pub(super) fn written(&self) -> Option<std::sync::MutexGuard<'_, HashSet<PathBuf>>> {
+        self.reuse.as_ref().map(|r| r.written.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Makes `dir` and its parents below the root real folders: in an
+    /// earlier build's folder, a link there would send files elsewhere (a
+    /// deployment may have linked a folder out), and a file may stand where
+    /// this build wants a folder. Each folder is looked at once.
+    fn real_folders(&self, reuse: &Reuse, dir: &Path) -> std::io::Result<()> {
+        let below_root: Vec<&Path> = dir.ancestors().take_while(|a| a.starts_with(&self.root) && *a != self.root).collect();
+        for folder in below_root.into_iter().rev() {
+            if reuse.folders.lock().unwrap_or_else(PoisonError::into_inner).contains(folder) {
+                continue;
+            }
+            match fs::symlink_metadata(folder) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    fs::remove_file(folder)?;
+                    create_folder(folder)?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_folder(folder)?,
+                Err(e) => return Err(e),
+            }
+            reuse.folders.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
+/// Creates a folder another thread may be creating too.
+fn create_folder(dir: &Path) -> std::io::Result<()> {
+    match fs::create_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        other => other,
+    }
+}
+
+impl Sink for DiskSink {
+    fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<()> {
+        let full = self.root.join(target.dir()).join(path);
+        let parent = full.parent().unwrap_or(&self.root);
+        let Some(reuse) = &self.reuse else {
+            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
+            return Ok(fs::write(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e))?);
+        };
+        self.real_folders(reuse, parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
+        overwrite(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e))?;
+        reuse.written.lock().unwrap_or_else(PoisonError::into_inner).insert(full);
+        Ok(())
+    }
+}
+
+/// Writes `bytes` over the file at `path`, in place when it exists: the
+/// blocks it has are written again rather than freed and allocated anew
+/// (which a truncating write does, at a cost on disks that discard freed
+/// blocks), and only a tail it no longer needs is cut off. A file with other
+/// names (a deployment hard-linked from an earlier output) or a link is
+/// replaced instead, never written through.
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && has_one_name(&meta) => {
+            let mut file = fs::OpenOptions::new().write(true).truncate(false).open(path)?;
+            file.write_all(bytes)?;
+            file.set_len(bytes.len() as u64)
+        }
+        Ok(meta) => {
+            if meta.is_dir() {
+                fs::remove_dir_all(path)?;
+            } else {
+                fs::remove_file(path)?;
+            }
+            fs::write(path, bytes)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::write(path, bytes),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(unix)]
+fn has_one_name(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() == 1
+}
+
+/// Where links cannot be counted, files are replaced, never overwritten.
+#[cfg(not(unix))]
+fn has_one_name(_: &fs::Metadata) -> bool {
+    false
+}

@@ -1,0 +1,130 @@
+//! Which output files a site has: one job per file (or pair of files, one
+//! per tree), named by what it renders rather than by a position that an
+//! edit would shift, and the one place that sends each kind of job to the
+//! code that renders it.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::Site;
+use crate::content::{self, ListingKey};
+use crate::diagnostics::Result;
+use crate::target::Target;
+use crate::urls::{self, TermKind};
+
+/// One unit of rendering, for one or both targets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    /// An article, by its Markdown file (relative to the site root).
+    Article(PathBuf),
+    /// A plain page, by its Markdown file.
+    Page(PathBuf),
+    /// Page `n` of a listing.
+    Listing(ListingKey, usize),
+    /// The index of all terms of a kind (`/tags/`, `/archive/`, …).
+    Terms(TermKind),
+    /// The site feed (`None`) or a column's.
+    Feed(Option<String>),
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// `404.html`.
+    NotFound,
+    /// `/subscribe/`.
+    Subscribe,
+}
+
+/// A job with its article or page found in the library.
+pub(super) enum Work<'a> {
+    Article(usize),
+    Page(usize),
+    Other(&'a Job),
+}
+
+impl Site {
+    /// Every page the site has.
+    pub fn jobs(&self) -> Vec<Job> {
+        let mut jobs: Vec<Job> = self.library.articles.iter().map(|a| Job::Article(a.meta.source.clone())).collect();
+        jobs.extend(self.jobs_but_articles());
+        jobs
+    }
+
+    /// Every page but the articles' (which `lede build` writes as it loads them).
+    pub(super) fn jobs_but_articles(&self) -> Vec<Job> {
+        let per = self.setup.config.paginate_by;
+        let mut jobs: Vec<Job> = self.library.pages.iter().map(|p| Job::Page(p.source.clone())).collect();
+        for key in self.index.listings.keys() {
+            jobs.extend((1..=self.index.pages(key, per)).map(|n| Job::Listing(key.clone(), n)));
+        }
+        jobs.extend(TermKind::ALL.map(Job::Terms));
+        jobs.push(Job::Feed(None));
+        for key in self.index.listings.keys() {
+            if let ListingKey::Term(TermKind::Column, slug) = key {
+                jobs.push(Job::Feed(Some(slug.clone())));
+            }
+        }
+        jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound, Job::Subscribe]);
+        jobs
+    }
+
+    /// Finds the articles and pages of `jobs` in the library, all in one
+    /// pass over it; a file that is no longer there has nothing to render.
+    pub(super) fn resolve<'a>(&self, jobs: &'a [Job]) -> Vec<Work<'a>> {
+        let mut articles = BTreeSet::new();
+        let mut pages = BTreeSet::new();
+        let mut work = Vec::new();
+        for job in jobs {
+            match job {
+                Job::Article(source) => {
+                    articles.insert(source.clone());
+                }
+                Job::Page(source) => {
+                    pages.insert(source.clone());
+                }
+                other => work.push(Work::Other(other)),
+            }
+        }
+        let library = &self.library;
+        if !articles.is_empty() {
+            work.extend(content::positions(library.articles.iter().map(|a| a.meta.source.as_path()), &articles).into_iter().map(Work::Article));
+        }
+        if !pages.is_empty() {
+            work.extend(content::positions(library.pages.iter().map(|p| p.source.as_path()), &pages).into_iter().map(Work::Page));
+        }
+        work
+    }
+
+    /// Renders one output file for one target: its path and bytes, or
+    /// `None` when the job has no file in that target (or no longer exists).
+    pub fn render_job(&self, job: &Job, target: Target) -> Result<Option<(String, Vec<u8>)>> {
+        match self.resolve(std::slice::from_ref(job)).first() {
+            Some(work) => self.render_work(work, target),
+            None => Ok(None),
+        }
+    }
+
+    pub(super) fn render_work(&self, work: &Work<'_>, target: Target) -> Result<Option<(String, Vec<u8>)>> {
+        let config = &self.setup.config;
+        let job = match work {
+            Work::Article(i) => return self.setup.render_article(&self.library.articles[*i], target, self.card(*i, target)?).map(Some),
+            Work::Page(i) => return self.render_page(&self.library.pages[*i], target).map(Some),
+            Work::Other(job) => job,
+        };
+        match job {
+            Job::Article(_) | Job::Page(_) => Ok(None),
+            Job::Listing(key, n) => self.render_listing(target, key, *n).map(Some),
+            Job::Terms(kind) => self.render_terms(target, *kind).map(Some),
+            Job::Feed(column) => {
+                if target == Target::Members && !config.members_feed {
+                    return Ok(None);
+                }
+                Ok(self.render_feed(target, column.as_deref()).map(|(path, xml)| (path, xml.into_bytes())))
+            }
+            Job::Sitemap => Ok((target == Target::Public).then(|| (urls::SITEMAP.into(), self.sitemap().into_bytes()))),
+            Job::Robots => Ok(Some((urls::ROBOTS.into(), crate::render::feeds::robots(config, target == Target::Public).into_bytes()))),
+            Job::NotFound => self.render_not_found(target).map(Some),
+            Job::Subscribe => self.render_subscribe(target).map(Some),
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! A loaded site and the pages it has: settings and templates
+//! ([`Setup`]), the library of content and its listings, and the jobs that
+//! render each output file of both trees. Split by job: which files exist
+//! (`jobs`), article, listing and plain pages (`pages`), feeds and sitemap
+//! (`feeds`), static files (`statics`), and what an edit touches (`update`).
+
+mod feeds;
+mod jobs;
+mod pages;
+mod statics;
+#[cfg(test)]
+mod tests;
+mod update;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::config::Config;
+use crate::content::{Article, Index, Library, Selection};
+use crate::diagnostics::{Diagnostics, Result};
+use crate::output::Sink;
+use crate::render::Renderer;
+use crate::render::views::SiteView;
+use crate::target::{PerTarget, Target};
+
+pub use jobs::Job;
+pub use pages::PAID_SELECTOR;
+pub use update::{Edit, Update, touched_by};
+
+/// An article's card in both trees: its fields and, under `html`, the card
+/// rendered, as every listing shows it.
+pub type Cards = PerTarget<Value>;
+
+/// What every page is rendered with: the settings, the templates, and the
+/// `site` value that templates see in each tree (built once, not per page).
+pub struct Setup {
+    config: Config,
+    renderer: Renderer,
+    root: PathBuf,
+    selection: Selection,
+    site: PerTarget<Value>,
+}
+
+impl Setup {
+    /// Reads `config.toml` and the templates. When the templates have
+    /// problems, the content is read too, so that its problems are
+    /// reported in the same run.
+    pub fn load(root: &Path, selection: Selection) -> Result<Setup> {
+        let config = Config::load(root)?;
+        match Renderer::load(root) {
+            Ok(renderer) => Ok(Setup::new(config, renderer, root, selection)),
+            Err(mut problems) => {
+                if let Err(more) = Library::load(root, &config, selection) {
+                    problems.append(more);
+                }
+                Err(problems.sorted())
+            }
+        }
+    }
+
+    fn new(config: Config, renderer: Renderer, root: &Path, selection: Selection) -> Setup {
+        Setup { site: site_values(&config), config, renderer, root: root.to_path_buf(), selection }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Which articles the site includes.
+    pub fn selection(&self) -> Selection {
+        self.selection
+    }
+
+    /// Renders an article's page in both trees into `sink`; returns its
+    /// cards, for the listings to show it with.
+    pub fn write_article(&self, article: &Article, sink: &dyn Sink) -> Result<Cards> {
+        PerTarget::try_from_fn(|target| {
+            let card = self.new_card(&article.meta, target)?;
+            let (path, html) = self.render_article(article, target, card.clone())?;
+            sink.write(target, &path, &html)?;
+            Ok(card)
+        })
+    }
+}
+
+/// The `site` value templates see, in each tree.
+fn site_values(config: &Config) -> PerTarget<Value> {
+    PerTarget::from_fn(|t| Value::from_serializable(&SiteView::new(config, t)))
+}
+
+/// A loaded site: settings, templates and content, ready to render.
+pub struct Site {
+    setup: Setup,
+    library: Library,
+    /// Listings over `library.articles`, kept in step with it.
+    index: Index,
+    /// Each article's cards (by its position in `library.articles`, kept in
+    /// step with it), made on first use, as an article appears on several
+    /// listing pages; dropped when the settings or templates change.
+    cards: Vec<PerTarget<OnceLock<Result<Value>>>>,
+}
+
+impl Site {
+    /// Loads settings, templates and content, reporting every problem found.
+    pub fn load(root: &Path, selection: Selection) -> Result<Site> {
+        let setup = Setup::load(root, selection)?;
+        let library = Library::load(root, &setup.config, selection)?;
+        Ok(Site::new(setup, library, HashMap::new()))
+    }
+
+    /// The site of `library`, rendered with `setup`; `made` holds the cards
+    /// already rendered for some articles, by slug.
+    pub fn new(setup: Setup, library: Library, mut made: HashMap<String, Cards>) -> Site {
+        let index = Index::new(&library.articles);
+        let cards = library
+            .articles
+            .iter()
+            .map(|a| {
+                let made = made.remove(&a.meta.slug);
+                PerTarget::from_fn(|t| made.as_ref().map(|c| OnceLock::from(Ok(c[t].clone()))).unwrap_or_default())
+            })
+            .collect();
+        Site { setup, library, index, cards }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.setup.config
+    }
+
+    /// The content.
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    /// Serves both trees from other addresses (the preview server's), instead of `base_url` and `members_url`.
+    pub fn relocate(&mut self, base_url: &str, members_url: &str) {
+        let mut config = self.setup.config.clone();
+        config.base_url = base_url.to_string();
+        config.members_url = members_url.to_string();
+        self.reset(config, None);
+    }
+
+    /// Uses other templates from now on (the preview server's reload after a template edit).
+    pub fn set_renderer(&mut self, renderer: Renderer) {
+        self.reset(self.setup.config.clone(), Some(renderer));
+    }
+
+    /// Takes new settings or templates, dropping what was rendered with the old.
+    fn reset(&mut self, config: Config, renderer: Option<Renderer>) {
+        self.setup.site = site_values(&config);
+        self.setup.config = config;
+        if let Some(renderer) = renderer {
+            self.setup.renderer = renderer;
+        }
+        self.cards = self.library.articles.iter().map(|_| Default::default()).collect();
+    }
+
+    /// Renders every page of both trees and the static files into `sink`; returns the number of files.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<usize> {
+        let pages = self.render_jobs(&self.jobs(), sink)?;
+        Ok(pages + self.write_statics(sink)?)
+    }
+
+    /// What `lede build` renders once it has written every article as it
+    /// loaded it: every other page, and the static files.
+    pub fn render_all_but_articles(&self, sink: &dyn Sink) -> Result<usize> {
+        let pages = self.render_jobs(&self.jobs_but_articles(), sink)?;
+        Ok(pages + self.write_statics(sink)?)
+    }
+
+    /// Renders `jobs` for both targets in parallel; returns the number of files written.
+    pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<usize> {
+        let work = self.resolve(jobs);
+        let written = AtomicUsize::new(0);
+        let problems: Vec<Diagnostics> = work
+            .par_iter()
+            .flat_map_iter(|w| Target::ALL.map(|t| (w, t)))
+            .filter_map(|(w, target)| {
+                let result = self.render_work(w, target).and_then(|out| match out {
+                    Some((path, bytes)) => {
+                        written.fetch_add(1, Ordering::Relaxed);
+                        sink.write(target, &path, &bytes)
+                    }
+                    None => Ok(()),
+                });
+                result.err()
+            })
+            .collect();
+        problems.into_iter().flatten().collect::<Diagnostics>().sorted().or(written.into_inner())
+    }
+}

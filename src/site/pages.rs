@@ -1,0 +1,217 @@
+//! The HTML pages of a site: articles (the one place that picks which part
+//! of an article a tree may show), cards and the listings made of them,
+//! plain pages, the term indexes, the 404 and subscribe pages, and the
+//! search-engine fields each carries.
+
+use serde::Serialize;
+use tera::value::Key;
+use tera::{Context, Value};
+
+use super::{Setup, Site};
+use crate::content::{Article, ArticleMeta, Listing, ListingKey, Page};
+use crate::diagnostics::Result;
+use crate::markdown::Part;
+use crate::render::feeds;
+use crate::render::views::{ArticleText, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount};
+use crate::target::Target;
+use crate::urls::{self, TermKind};
+
+/// The class wrapping the paid blocks on members pages (and named in their JSON-LD).
+pub const PAID_SELECTOR: &str = ".paid-content";
+
+/// Room for a page's markup around its body and cards, so that the buffer
+/// a page is rendered into rarely has to grow (the built-in theme's pages
+/// are 4 to 6 KB without them).
+const PAGE_CAPACITY: usize = 8 * 1024;
+
+/// The partial every listing shows an article with.
+const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// The field of a card in listings that holds it rendered (`article.html`).
+const CARD_HTML: &str = "html";
+
+/// The standalone subscribe page's `page`.
+#[derive(Serialize)]
+struct SubscribePage {
+    title: &'static str,
+    url: String,
+}
+
+/// The one place that picks which part of an article a target may show,
+/// and whether the page is locked (the public page of a paywalled article).
+fn article_part(article: &Article, target: Target) -> (&Part, bool) {
+    match (target, &article.members) {
+        (Target::Members, Some(full)) => (full, false),
+        (Target::Public, Some(_)) => (&article.public, true),
+        (_, None) => (&article.public, false),
+    }
+}
+
+impl Setup {
+    fn context(&self, target: Target, seo: &SeoView) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site[target].clone());
+        ctx.insert("seo", seo);
+        ctx
+    }
+
+    /// An article's card as listings see it in `target`'s tree: its fields,
+    /// and under `html` the card rendered through `partials/card.html`.
+    pub(super) fn new_card(&self, meta: &ArticleMeta, target: Target) -> Result<Value> {
+        let fields = Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target), meta));
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site[target].clone());
+        ctx.insert_value("article", fields.clone());
+        let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
+        // With the context gone, the fields are this value's alone: extended in place, not copied.
+        drop(ctx);
+        let mut card = fields.into_map().unwrap_or_default();
+        card.insert(Key::from(CARD_HTML), Value::from(html));
+        Ok(Value::from(card))
+    }
+
+    /// Search-engine fields; members pages name the public copy as canonical.
+    fn seo_for(&self, title: String, description: &str, path: &str) -> SeoView {
+        SeoView {
+            title,
+            description: if description.is_empty() { self.config.description.clone() } else { description.to_string() },
+            canonical: format!("{}/{path}", self.config.base_url),
+            og_type: "website",
+            json_ld: None,
+            published: None,
+            modified: None,
+        }
+    }
+
+    /// A page's title as the browser shows it: the page's, then the site's.
+    fn page_title(&self, title: &str) -> String {
+        format!("{title} · {}", self.config.title)
+    }
+
+    /// An article's page in one target: its path and HTML. `card` is its card in that target.
+    pub(super) fn render_article(&self, article: &Article, target: Target, card: Value) -> Result<(String, Vec<u8>)> {
+        let meta = &article.meta;
+        let dir = urls::article_dir(&meta.slug);
+        let public_url = urls::url(&self.config.base_url, &dir);
+        let mut seo = self.seo_for(meta.title.clone(), &meta.teaser, &dir);
+        seo.og_type = "article";
+        seo.published = Some(meta.date.rfc3339());
+        seo.modified = meta.updated.map(|d| d.rfc3339());
+        let selector = (target == Target::Members).then_some(PAID_SELECTOR);
+        seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
+        let mut ctx = self.context(target, &seo);
+        let (part, locked) = article_part(article, target);
+        ctx.insert_value("page", ArticleText::new(part, locked).page(card, CARD_HTML));
+        let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
+        Ok((urls::index_of(&dir), self.renderer.render_page("article.html", &ctx, capacity)?))
+    }
+}
+
+impl Site {
+    /// The card of article `i` in `target`'s tree: built on first use and
+    /// shared by the article's page and every listing page it is on.
+    pub(super) fn card(&self, i: usize, target: Target) -> Result<Value> {
+        self.cards[i][target].get_or_init(|| self.setup.new_card(&self.library.articles[i].meta, target)).clone()
+    }
+
+    pub(super) fn render_page(&self, page: &Page, target: Target) -> Result<(String, Vec<u8>)> {
+        let setup = &self.setup;
+        let dir = urls::page_dir(&page.path);
+        let seo = setup.seo_for(setup.page_title(&page.title), &page.teaser, &dir);
+        let mut ctx = setup.context(target, &seo);
+        ctx.insert("page", &PageView::new(&SiteView::new(&setup.config, target), page));
+        Ok((urls::index_of(&dir), setup.renderer.render_page("page.html", &ctx, PAGE_CAPACITY)?))
+    }
+
+    pub(super) fn render_listing(&self, target: Target, key: &ListingKey, n: usize) -> Result<(String, Vec<u8>)> {
+        let setup = &self.setup;
+        let config = &setup.config;
+        let site = SiteView::new(config, target);
+        let per = config.paginate_by;
+        let empty = Listing { name: String::new(), articles: Vec::new() };
+        let listing = self.index.listings.get(key).unwrap_or(&empty);
+        let total = self.index.pages(key, per);
+        let cards: Vec<Value> = listing.articles.iter().skip((n - 1) * per).take(per).map(|&i| self.card(i, target)).collect::<Result<_>>()?;
+        // Cards run to about a kilobyte each.
+        let capacity = PAGE_CAPACITY + cards.len() * 1024;
+        let cards = Value::from(cards);
+        let paginator =
+            Paginator { current: n, total, previous: (n > 1).then(|| key.url(site.url, n - 1)), next: (n < total).then(|| key.url(site.url, n + 1)) };
+        let path = key.path(n);
+        let url_path = path.strip_suffix(urls::INDEX).unwrap_or(&path);
+        let suffix = if n > 1 { format!(", page {n}") } else { String::new() };
+        match key {
+            ListingKey::Home => {
+                let title = if n > 1 { format!("{} · page {n}", config.title) } else { config.title.clone() };
+                let seo = setup.seo_for(title, "", url_path);
+                let mut ctx = setup.context(target, &seo);
+                ctx.insert_value("articles", cards);
+                ctx.insert("paginator", &paginator);
+                Ok((path, setup.renderer.render_page("index.html", &ctx, capacity)?))
+            }
+            ListingKey::Term(kind, slug) => {
+                let bio = match kind {
+                    TermKind::Author => self.library.bios.get(slug).map(|b| b.html.as_str()),
+                    _ => None,
+                };
+                let view = ListingView {
+                    kind: kind.singular(),
+                    name: &listing.name,
+                    slug,
+                    url: key.url(site.url, 1),
+                    count: listing.articles.len(),
+                    bio,
+                    feed_url: (*kind == TermKind::Column).then(|| urls::url(&config.base_url, &urls::column_feed_path(slug))),
+                };
+                let description = format!("{} from {}: {}{suffix}", listing.name, config.title, kind.index_title().to_lowercase());
+                let seo = setup.seo_for(format!("{}{suffix} · {}", listing.name, config.title), &description, url_path);
+                let mut ctx = setup.context(target, &seo);
+                ctx.insert("listing", &view);
+                ctx.insert_value("articles", cards);
+                ctx.insert("paginator", &paginator);
+                Ok((path, setup.renderer.render_page("listing.html", &ctx, capacity)?))
+            }
+        }
+    }
+
+    /// The index of every term of `kind` (`/tags/`, `/archive/`, …).
+    pub(super) fn render_terms(&self, target: Target, kind: TermKind) -> Result<(String, Vec<u8>)> {
+        let setup = &self.setup;
+        let site = SiteView::new(&setup.config, target);
+        let mut terms: Vec<TermCount<'_>> = self
+            .index
+            .listings
+            .iter()
+            .filter_map(|(k, l)| match k {
+                ListingKey::Term(k2, _) if *k2 == kind => Some(TermCount { name: &l.name, url: k.url(site.url, 1), count: l.articles.len() }),
+                _ => None,
+            })
+            .collect();
+        if kind == TermKind::Year {
+            terms.reverse();
+        }
+        let dir = urls::terms_dir(kind);
+        let seo = setup.seo_for(setup.page_title(kind.index_title()), "", &dir);
+        let mut ctx = setup.context(target, &seo);
+        ctx.insert("kind", kind.singular());
+        ctx.insert("title", kind.index_title());
+        ctx.insert("terms", &terms);
+        Ok((urls::index_of(&dir), setup.renderer.render_page("terms.html", &ctx, PAGE_CAPACITY)?))
+    }
+
+    pub(super) fn render_not_found(&self, target: Target) -> Result<(String, Vec<u8>)> {
+        let setup = &self.setup;
+        let seo = setup.seo_for(setup.page_title("Page not found"), "", urls::NOT_FOUND);
+        let ctx = setup.context(target, &seo);
+        Ok((urls::NOT_FOUND.into(), setup.renderer.render_page("404.html", &ctx, PAGE_CAPACITY)?))
+    }
+
+    pub(super) fn render_subscribe(&self, target: Target) -> Result<(String, Vec<u8>)> {
+        let setup = &self.setup;
+        let site = SiteView::new(&setup.config, target);
+        let seo = setup.seo_for(setup.page_title("Subscribe"), &setup.config.pitch, urls::SUBSCRIBE_DIR);
+        let mut ctx = setup.context(target, &seo);
+        ctx.insert("page", &SubscribePage { title: "Subscribe", url: urls::url(site.url, urls::SUBSCRIBE_DIR) });
+        Ok((urls::index_of(urls::SUBSCRIBE_DIR), setup.renderer.render_page("subscribe.html", &ctx, PAGE_CAPACITY)?))
+    }
+}

@@ -1,0 +1,134 @@
+//! The incremental updates and the cards, checked against a fresh load:
+//! after each edit, every page must be as a full build renders it, and
+//! the update must name every page that changed and not many more.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::*;
+use crate::content::ListingKey;
+
+fn site_with_one_article() -> (tempfile::TempDir, Site) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\n").expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("content");
+    std::fs::write(root.join("content/articles/one.md"), "+++\ntitle = \"First Story\"\ndate = 2026-01-02\n+++\nText.\n").expect("article");
+    let now = "2026-11-28T00:00:00Z".parse().expect("instant");
+    let site = Site::load(root, Selection { drafts: false, future: false, now }).expect("load");
+    (dir, site)
+}
+
+const TAGS: [&str; 5] = ["EU", "Trade", "Energy", "Eu", "Arctic"];
+
+fn article_text(i: usize, day: usize, title: &str) -> String {
+    let tags: Vec<String> = (0..i % 3 + 1).map(|k| format!("{:?}", TAGS[(i + k) % TAGS.len()])).collect();
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2025-{:02}-{:02}\ncolumn = \"{}\"\nauthors = [\"Writer {}\"]\ntags = [{}]\n+++\nFree text {i}.\n",
+        day / 28 + 1,
+        day % 28 + 1,
+        if i.is_multiple_of(2) { "North" } else { "South" },
+        i % 3,
+        tags.join(", ")
+    )
+}
+
+/// Every file of the public tree but the articles' (listings, feeds, sitemap, …), by path.
+fn listing_pages(site: &Site) -> BTreeMap<String, String> {
+    site.jobs_but_articles()
+        .iter()
+        .filter_map(|j| site.render_job(j, Target::Public).expect("render"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("UTF-8")))
+        .collect()
+}
+
+#[test]
+fn an_edit_rerenders_exactly_the_listing_pages_it_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = 3\n").expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("content");
+    for i in 0..30 {
+        std::fs::write(root.join(format!("content/articles/a{i:02}.md")), article_text(i, i * 7, &format!("Story {i}"))).expect("article");
+    }
+    let selection = Selection { drafts: false, future: false, now: "2026-11-28T00:00:00Z".parse().expect("instant") };
+    let mut site = Site::load(root, selection).expect("load");
+    // Whether the edit keeps the article's URL, dates and listings.
+    const IN_PLACE: bool = true;
+    let edits: Vec<(&str, Option<String>, bool)> = vec![
+        ("a05", Some(article_text(5, 5 * 7, "Story 5 retitled")), IN_PLACE),
+        ("a05", Some(article_text(5, 5 * 7, "Story 5 retitled") + "Another paragraph.\n"), IN_PLACE),
+        ("a27", Some(article_text(27, 27 * 7, "Story 27, among the newest, retitled")), IN_PLACE),
+        ("a05", Some(article_text(5, 300, "Story 5 moved to the top")), false),
+        ("a12", Some(article_text(13, 12 * 7, "Story 12 with other tags")), false),
+        ("a20", None, false),
+        ("a31", Some(article_text(31, 1, "A new oldest story")), false),
+        ("a00", Some(article_text(3, 0, "Story 0 spelled Eu")), false),
+        ("a29", Some(article_text(29, 100, "Story 29 moved down")), false),
+    ];
+    for (name, text, in_place) in edits {
+        let rel = format!("content/articles/{name}.md");
+        let before = listing_pages(&site);
+        let existed = root.join(&rel).exists();
+        match &text {
+            Some(t) => std::fs::write(root.join(&rel), t).expect("write"),
+            None => std::fs::remove_file(root.join(&rel)).expect("delete"),
+        }
+        let update = site.update_content(Path::new(&rel)).expect("update");
+        let fresh = Site::load(root, selection).expect("reload");
+        assert_eq!(site.index, fresh.index, "after {name}: the index as a full load builds it");
+        let after = listing_pages(&site);
+        assert_eq!(after, listing_pages(&fresh), "after {name}: pages as a full build renders them");
+        let rerendered: BTreeSet<String> =
+            update.jobs.iter().filter_map(|j| site.render_job(j, Target::Public).expect("render")).map(|(path, _)| path).collect();
+        for (path, html) in &after {
+            if before.get(path) != Some(html) {
+                assert!(rerendered.contains(path), "after {name}: {path} changed but is not rendered again");
+            }
+        }
+        for path in before.keys().filter(|p| !after.contains_key(*p)) {
+            assert!(update.removed.contains(path), "after {name}: {path} is gone but not removed");
+        }
+        // And not much more: when an article is edited in place (no listing
+        // grows or shrinks), unchanged home pages are left alone.
+        if existed && text.is_some() {
+            let home = after.iter().filter(|(p, _)| *p == "index.html" || p.starts_with("page/"));
+            for (path, html) in home {
+                assert!(before.get(path) != Some(html) || !rerendered.contains(path), "after {name}: {path} did not change");
+            }
+        }
+        // Nor the sitemap, or a feed the article is too old for.
+        if in_place {
+            assert!(!rerendered.contains("sitemap.xml"), "after {name}: the sitemap is rendered again");
+            for path in after.keys().filter(|p| p.ends_with("atom.xml")) {
+                if before.get(path) == after.get(path) {
+                    assert!(!rerendered.contains(path), "after {name}: {path} did not change but is rendered again");
+                }
+            }
+        }
+    }
+}
+
+fn home(site: &Site) -> String {
+    let (_, html) = site.render_job(&Job::Listing(ListingKey::Home, 1), Target::Public).expect("render").expect("a page");
+    String::from_utf8(html).expect("UTF-8")
+}
+
+#[test]
+fn cards_follow_new_templates_and_new_content() {
+    let (dir, mut site) = site_with_one_article();
+    assert!(home(&site).contains("<h2 class=\"card-title\"><a href=\"https://t.example/articles/one/\">First Story</a></h2>"));
+
+    std::fs::create_dir_all(dir.path().join("templates/partials")).expect("templates");
+    std::fs::write(dir.path().join("templates/partials/card.html"), "<p>CARD-V2 {{ article.title }}</p>").expect("card");
+    site.set_renderer(Renderer::load(dir.path()).expect("templates load"));
+    assert!(home(&site).contains("CARD-V2 First Story"), "{}", home(&site));
+
+    std::fs::write(dir.path().join("content/articles/one.md"), "+++\ntitle = \"Retitled\"\ndate = 2026-01-02\n+++\nText.\n").expect("edit");
+    site.update_content(Path::new("content/articles/one.md")).expect("update");
+    assert!(home(&site).contains("CARD-V2 Retitled"), "{}", home(&site));
+
+    site.relocate("http://127.0.0.1:4400", "http://127.0.0.1:4400/_members");
+    site.set_renderer(Renderer::load(Path::new("/nonexistent-site-root")).expect("built-in templates"));
+    assert!(home(&site).contains("href=\"http://127.0.0.1:4400/articles/one/\""), "{}", home(&site));
+}
