@@ -10,9 +10,10 @@ use super::{Article, ArticleMeta, AuthorBio, Item, Page, Selection, file_slug};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result, line_col};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
-use crate::markdown::Document;
+use crate::markdown::{Document, RenderContext};
 use crate::paywall::{self, Cut, Fault};
 use crate::text::{slugify, summarize};
+use crate::urls::{self, TermKind};
 
 /// How long a derived teaser may be, in characters.
 const TEASER_CHARS: usize = 200;
@@ -37,13 +38,14 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
     let under_content = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
     match content_kind(under_content) {
         ContentKind::Article => load_article(&rel, &text, config, selection),
-        ContentKind::Bio => load_bio(&rel, &text),
-        ContentKind::MisspeltFolder { folder, known } => Err(Diagnostics::from(vec![Diagnostic::file(
+        ContentKind::Bio => load_bio(&rel, &text, config),
+        ContentKind::MisspeltFolder { folder, known } => Err(Diagnostic::file(
             Path::new(CONTENT_DIR).join(&folder),
             format!(
                 "content/{folder}/ is not a folder lede knows, so its files would be published whole as plain pages: did you mean content/{known}/? (rename the folder)"
             ),
-        )])),
+        )
+        .into()),
         ContentKind::Page | ContentKind::NotContent => load_page(&rel, under_content, &text, config, selection),
     }
 }
@@ -121,10 +123,11 @@ fn unclosable_problem(rel: &Path, text: &str, body_offset: usize, rendered: &cra
     let message =
         format!("{what}: the rest of the page (the ellipsis, the subscribe form, the footer) would end up inside it; remove it or write it another way");
     let at = text[body_offset..].find(snippet.as_str()).map(|o| body_offset + o);
-    Err(Diagnostics::from(vec![match at {
+    Err(match at {
         Some(o) => Diagnostic::at_offset(rel, text, o, message),
         None => Diagnostic::file(rel, message),
-    }]))
+    }
+    .into())
 }
 
 fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
@@ -172,12 +175,14 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
     if (fm.draft && !selection.drafts) || (date.published_at(&config.timezone) > selection.now && !selection.future) {
         return Ok(Item::HeldBack);
     }
-    let rendered = doc.render(cut);
+    let slug = fm.slug.clone().unwrap_or_else(|| file_slug(rel));
+    let page_url = urls::article_url(&config.base_url, &slug);
+    let rendered = doc.render(cut, &mut RenderContext::new(rel, &page_url));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     let teaser = fm.teaser.clone().unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
     let meta = ArticleMeta {
         source: rel.to_path_buf(),
-        slug: fm.slug.clone().unwrap_or_else(|| file_slug(rel)),
+        slug,
         title: fm.title,
         date,
         updated: fm.updated,
@@ -206,17 +211,19 @@ fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, sele
     if !problems.is_empty() {
         return Err(problems);
     }
-    let rendered = doc.render(Cut::Free);
-    unclosable_problem(rel, text, body_offset, &rendered)?;
     let parent: Vec<String> = under_content.parent().map(|p| p.components().map(|c| slugify(&c.as_os_str().to_string_lossy())).collect()).unwrap_or_default();
     let mut segments = parent;
     segments.push(fm.slug.clone().unwrap_or_else(|| file_slug(rel)));
     let path = segments.join("/");
+    let page_url = urls::page_url(&config.base_url, &path);
+    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url));
+    unclosable_problem(rel, text, body_offset, &rendered)?;
     if path == "index" || path == "_index" {
-        return Err(Diagnostics::from(vec![Diagnostic::file(
+        return Err(Diagnostic::file(
             rel,
             "content/index.md would replace the home page; the home page lists articles (override templates/index.html to change it)",
-        )]));
+        )
+        .into());
     }
     // Held back only once checked, like an article, so its mistakes show before the day it goes out.
     if let Some(date) = fm.date
@@ -229,14 +236,17 @@ fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, sele
     Ok(Item::Page(Page { source: rel.to_path_buf(), path, title: fm.title, date: fm.date, teaser, body: rendered.public }))
 }
 
-fn load_bio(rel: &Path, text: &str) -> Result<Item> {
+fn load_bio(rel: &Path, text: &str, config: &Config) -> Result<Item> {
     let (_fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
     let doc = Document::parse(&text[body_offset..]);
     let problems = body_problems(rel, text, body_offset, &doc, BodyOf::Bio);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let rendered = doc.render(Cut::Free);
+    let slug = file_slug(rel);
+    // A bio is shown on its author's listing.
+    let page_url = urls::term_url(&config.base_url, TermKind::Author, &slug);
+    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url));
     unclosable_problem(rel, text, body_offset, &rendered)?;
-    Ok(Item::Bio(AuthorBio { source: rel.to_path_buf(), slug: file_slug(rel), html: rendered.public.html }))
+    Ok(Item::Bio(AuthorBio { source: rel.to_path_buf(), slug, html: rendered.public.html }))
 }

@@ -3,6 +3,7 @@
 //! its own events (HTML strings are never sliced), with the table of
 //! contents and the footnotes that side may show.
 
+mod context;
 mod ids;
 mod parse;
 mod render;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use crate::paywall::Marker;
 
+pub use context::{Reference, ReferenceKind, RenderContext};
 pub use ids::is_page_id;
 
 /// The Markdown extensions every body is read with.

@@ -9,8 +9,9 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use super::ids::{footnote_key, push_ref_id};
 use super::words::plain_text;
-use super::{Document, FootnoteDef, Part, Rendered, TocEntry};
+use super::{Document, FootnoteDef, Part, RenderContext, Rendered, TocEntry};
 use crate::paywall::Cut;
+use crate::target::Target;
 use crate::text::{push_decimal, xml_escape};
 
 /// Appends to `html` what closes every element, comment or tag it leaves
@@ -43,7 +44,7 @@ impl<'a> Document<'a> {
     /// members text is that HTML followed by the paid blocks, numbered on
     /// from where the free side stopped (footnote anchors, table labels).
     /// The events are moved into the renderer, not copied: a document renders once.
-    pub fn render(mut self, cut: Cut) -> Rendered {
+    pub fn render(mut self, cut: Cut, cx: &mut RenderContext<'_>) -> Rendered {
         let numbers = self.footnote_numbers();
         let free_blocks = match cut {
             Cut::Free => self.blocks.len(),
@@ -61,6 +62,10 @@ impl<'a> Document<'a> {
         // buffer by its share of the events so that it seldom has to grow.
         let total_events = self.events.len().max(1);
         let html_size = |events: usize| self.source_len / total_events * events * 5 / 4 + 256;
+        if cx.notes_references() {
+            cx.note(self.events[..free_events].iter(), Target::Public);
+            cx.note(self.events[free_events..].iter(), Target::Members);
+        }
         let mut events = std::mem::take(&mut self.events).into_iter();
         let mut state = RenderState { ref_count: vec![0; numbers.len() + 1], ..RenderState::default() };
         let mut free_html = String::with_capacity(html_size(free_events));
@@ -76,6 +81,9 @@ impl<'a> Document<'a> {
         } else {
             (free_html, None)
         };
+        if cx.notes_references() {
+            self.note_footnote_references(cx, &numbers, &state.refs);
+        }
         let mut footnotes_html = self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone());
         if notes_raw {
             close_open(&mut footnotes_html, &mut unclosable);
@@ -99,6 +107,16 @@ impl<'a> Document<'a> {
             Part { footnotes_html, toc: self.toc_of(all), first_paragraph, html, paid_from }
         });
         Rendered { public, members, words: self.words, unclosable }
+    }
+
+    /// Notes the references of every cited footnote: in the public tree
+    /// when the free part cites it (`free_refs`), else in the members one.
+    fn note_footnote_references(&self, cx: &mut RenderContext<'_>, numbers: &HashMap<String, usize>, free_refs: &[usize]) {
+        for note in &self.footnotes {
+            let Some(n) = numbers.get(&note.key) else { continue };
+            let target = if free_refs.contains(n) { Target::Public } else { Target::Members };
+            cx.note(note.events.iter(), target);
+        }
     }
 
     /// The first paragraph's plain text among `blocks`.

@@ -4,12 +4,15 @@ mod cut;
 mod footnotes;
 mod ids;
 mod parse;
+mod references;
 mod unclosed;
 mod words;
 
-use crate::markdown::{Document, Rendered};
+use std::path::Path;
+
+use crate::markdown::{Document, RenderContext, Rendered};
 use crate::paywall::Cut;
 
 fn render(body: &str, cut: Cut) -> Rendered {
-    Document::parse(body).render(cut)
+    Document::parse(body).render(cut, &mut RenderContext::new(Path::new("content/articles/a.md"), "https://example.org/articles/a/"))
 }
