@@ -225,12 +225,13 @@ fn resolved(path: &Path) -> PathBuf {
 }
 
 /// Refuses an output folder that holds the site, or that lies (with the
-/// staging and spare folders made beside it) inside a folder the build reads.
-pub fn check_output_place(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+/// staging and spare folders made beside it) inside a folder the build
+/// reads. Problems name the output as `shown` (as the user wrote it).
+pub fn check_output_place(root: &Path, out: &Path, shown: &Path) -> Result<()> {
     let root = resolved(root);
     let out = resolved(out);
     if root.starts_with(&out) {
-        return Err(Diagnostic::file("", "the output folder contains the site itself; choose another --out"));
+        return Err(Diagnostic::file(shown, "the output folder contains the site itself; choose another --out").into());
     }
     // Staging and spare folders sit beside the output, so its parent counts too.
     let beside = out.parent().unwrap_or(&out);
@@ -238,11 +239,12 @@ pub fn check_output_place(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         let input = root.join(dir);
         if out.starts_with(&input) || beside.starts_with(&input) {
             return Err(Diagnostic::file(
-                "",
+                shown,
                 format!(
                     "the output folder (or the staging folder beside it) would be inside the site's {dir}/, which the build reads: the members tree could be published with it; choose an --out outside {dir}/"
                 ),
-            ));
+            )
+            .into());
         }
     }
     Ok(())

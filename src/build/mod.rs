@@ -102,7 +102,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let mut steps = Steps::new();
     let selection = Selection { drafts: opts.drafts, future: opts.future, now: jiff::Timestamp::now() };
     let out = absolute(&opts.out);
-    layout::check_output_place(&opts.root, &out).map_err(|d| Diagnostic { file: opts.out.clone(), ..d })?;
+    layout::check_output_place(&opts.root, &out, &opts.out)?;
     let staging = Staging::new(&out)?;
     let setup = Setup::load(&opts.root, selection)?;
     let extras: Vec<Box<dyn Extra>> = if opts.check_leaks { vec![Box::new(leaks::LeakScan::default())] } else { Vec::new() };

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Result};
 
 use super::index::LeakIndex;
 use super::normalise::{Input, scan};
@@ -142,7 +142,7 @@ impl LeakIndex {
     /// confirms what it finds against the paid texts `paid` gives again.
     /// Files are named relative to `public_dir`. An unreadable file or
     /// folder is an error: the tree could not be checked.
-    pub fn scan_tree(&self, public_dir: &Path, paid: &dyn PaidText) -> Result<Vec<Leak>, Diagnostic> {
+    pub fn scan_tree(&self, public_dir: &Path, paid: &dyn PaidText) -> Result<Vec<Leak>> {
         if self.is_empty() {
             return Ok(Vec::new());
         }
@@ -165,7 +165,7 @@ impl LeakIndex {
                 let name = path.strip_prefix(public_dir).unwrap_or(path);
                 Ok(self.scan_bytes(name, &bytes))
             })
-            .collect::<Result<_, Diagnostic>>()?;
+            .collect::<Result<_>>()?;
         Ok(self.confirm(suspects.into_iter().flatten().collect(), paid))
     }
 

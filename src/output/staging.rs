@@ -172,7 +172,7 @@ impl Drop for Staging {
 /// Takes the lock beside an output, waiting while another build holds it.
 /// The lock is the file's, not its name's: a build killed while holding it
 /// releases it with its process.
-fn take_lock(path: &Path) -> Result<fs::File, Diagnostic> {
+fn take_lock(path: &Path) -> Result<fs::File> {
     let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(|e| Diagnostic::io(path, "create the lock file", &e))?;
     match file.try_lock() {
         Ok(()) => {}
@@ -180,7 +180,7 @@ fn take_lock(path: &Path) -> Result<fs::File, Diagnostic> {
             eprintln!("waiting for another build of the same output to finish ({})", path.display());
             file.lock().map_err(|e| Diagnostic::io(path, "lock the output", &e))?;
         }
-        Err(fs::TryLockError::Error(e)) => return Err(Diagnostic::io(path, "lock the output", &e)),
+        Err(fs::TryLockError::Error(e)) => return Err(Diagnostic::io(path, "lock the output", &e).into()),
     }
     Ok(file)
 }
@@ -273,11 +273,11 @@ pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
 }
 
 /// `out` may be replaced only if it is missing, empty, or was written by lede.
-fn check_replaceable(out: &Path) -> Result<(), Diagnostic> {
+fn check_replaceable(out: &Path) -> Result<()> {
     match fs::read_dir(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(Diagnostic::file(out, "the output path is a file, not a folder")),
-        Err(e) => Err(Diagnostic::io(out, "read the output folder", &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(Diagnostic::file(out, "the output path is a file, not a folder").into()),
+        Err(e) => Err(Diagnostic::io(out, "read the output folder", &e).into()),
         Ok(mut entries) => {
             if entries.next().is_none() || out.join(OUTPUT_MARKER).is_file() {
                 Ok(())
@@ -287,7 +287,8 @@ fn check_replaceable(out: &Path) -> Result<(), Diagnostic> {
                     format!(
                         "refusing to replace this folder: it is not empty and was not written by lede (no {OUTPUT_MARKER} file); choose another --out or empty it yourself"
                     ),
-                ))
+                )
+                .into())
             }
         }
     }
