@@ -8,7 +8,7 @@
 //! `balance`, `markdown`), the library of content and its listings
 //! (`content`), templates and views (`render`), where files go (`output`),
 //! the pages a site has (`site`), and the two commands that drive them
-//! (`build`, `serve`).
+//! (`build`, `serve`), with `scaffold` writing new sites and articles.
 
 mod balance;
 pub mod build;
@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod output;
 pub mod paywall;
 mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod target;

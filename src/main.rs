@@ -22,6 +22,62 @@ enum Command {
     Serve(ServeArgs),
     /// Build into a temporary folder and look for paid text in every public file (dist/ is left alone).
     Check(CheckArgs),
+    /// Create a new site: config.toml (every key explained), a sample article, .gitignore.
+    Init(InitArgs),
+    /// Create a new article in content/articles/, dated today, its slug made from the title.
+    New(NewArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create the site in (made if missing).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+impl InitArgs {
+    fn run(self) -> ExitCode {
+        match lede::scaffold::init(&self.dir, jiff::Timestamp::now()) {
+            Ok(files) => {
+                let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                println!("Created a new site in {}: {}", self.dir.display(), names.join(", "));
+                let cd = if self.dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", self.dir.display()) };
+                println!("Next: set title and base_url in config.toml, then `{cd}lede serve` to preview it, and `lede build` to publish it into dist/.");
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                eprintln!("{problems}; nothing was written");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The article's title (its slug and file name are made from it).
+    title: String,
+    /// The column (series) it belongs to.
+    #[arg(long)]
+    column: Option<String>,
+    /// The site folder (holding config.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+impl NewArgs {
+    fn run(self) -> ExitCode {
+        match lede::scaffold::new_article(&self.root, &self.title, self.column.as_deref(), jiff::Timestamp::now()) {
+            Ok(rel) => {
+                println!("Created {}", self.root.join(rel).display());
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                eprintln!("{problems}; nothing was written");
+                ExitCode::FAILURE
+            }
+        }
+    }
 }
 
 #[derive(Args)]
@@ -176,5 +232,7 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(),
         Command::Serve(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::Init(args) => args.run(),
+        Command::New(args) => args.run(),
     }
 }
