@@ -46,7 +46,7 @@ impl InitArgs {
                 ExitCode::SUCCESS
             }
             Err(problems) => {
-                eprintln!("{problems}; nothing was written");
+                eprintln!("{}", lede::build::refusal(&problems));
                 ExitCode::FAILURE
             }
         }
@@ -73,7 +73,7 @@ impl NewArgs {
                 ExitCode::SUCCESS
             }
             Err(problems) => {
-                eprintln!("{problems}; nothing was written");
+                eprintln!("{}", lede::build::refusal(&problems));
                 ExitCode::FAILURE
             }
         }

@@ -171,7 +171,7 @@ pub fn listing_keys(meta: &ArticleMeta) -> Vec<ListingKey> {
 }
 
 /// An article's column, tags and authors: kind, name as written, slug.
-pub fn terms(meta: &ArticleMeta) -> impl Iterator<Item = (TermKind, &str, &str)> {
+fn terms(meta: &ArticleMeta) -> impl Iterator<Item = (TermKind, &str, &str)> {
     let column = meta.column.as_deref().zip(meta.column_slug.as_deref()).map(|(name, slug)| (TermKind::Column, name, slug));
     let tags = meta.tags.iter().zip(&meta.tag_slugs).map(|(name, slug)| (TermKind::Tag, name.as_str(), slug.as_str()));
     let authors = meta.authors.iter().zip(&meta.author_slugs).map(|(name, slug)| (TermKind::Author, name.as_str(), slug.as_str()));

@@ -187,7 +187,7 @@ pub fn newest_first(a: &ArticleMeta, b: &ArticleMeta) -> std::cmp::Ordering {
 }
 
 /// Problems of slugs and paths shared by two files.
-pub fn duplicate_slugs(library: &Library) -> Diagnostics {
+fn duplicate_slugs(library: &Library) -> Diagnostics {
     let mut problems = Diagnostics::new();
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for a in &library.articles {

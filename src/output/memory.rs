@@ -38,4 +38,14 @@ impl Sink for MemorySink {
         trees[target].insert(path.to_string(), Arc::from(bytes));
         Ok(())
     }
+
+    /// One copy of the bytes, shared by both trees.
+    fn write_both(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let mut trees = self.trees.lock().unwrap_or_else(PoisonError::into_inner);
+        for tree in trees.iter_mut() {
+            tree.insert(path.to_string(), bytes.clone());
+        }
+        Ok(())
+    }
 }

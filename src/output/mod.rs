@@ -21,4 +21,12 @@ use crate::target::Target;
 pub trait Sink: Sync {
     /// Stores `bytes` at `path` (relative, `/`-separated) in `target`'s tree.
     fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Stores the same `bytes` at `path` in both trees (a static file).
+    fn write_both(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        for target in Target::ALL {
+            self.write(target, path, bytes)?;
+        }
+        Ok(())
+    }
 }

@@ -127,9 +127,7 @@ impl Builder {
         let sink = MemorySink::new();
         let mut files = site.render_jobs(&update.jobs, &sink)?;
         for (path, bytes) in &update.statics {
-            for target in crate::target::Target::ALL {
-                sink.write(target, path, bytes)?;
-            }
+            sink.write_both(path, bytes)?;
             files += 2;
         }
         let mut removed = update.removed;

@@ -112,6 +112,7 @@ impl Site {
             Work::Other(job) => job,
         };
         match job {
+            // `resolve` found these in the library (or left them out as gone).
             Job::Article(_) | Job::Page(_) => Ok(None),
             Job::Listing(key, n) => self.render_listing(target, key, *n).map(Some),
             Job::Terms(kind) => self.render_terms(target, *kind).map(Some),

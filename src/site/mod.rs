@@ -146,24 +146,20 @@ impl Site {
 
     /// Serves both trees from other addresses (the preview server's), instead of `base_url` and `members_url`.
     pub fn relocate(&mut self, base_url: &str, members_url: &str) {
-        let mut config = self.setup.config.clone();
-        config.base_url = base_url.to_string();
-        config.members_url = members_url.to_string();
-        self.reset(config, None);
+        self.setup.config.base_url = base_url.to_string();
+        self.setup.config.members_url = members_url.to_string();
+        self.reset();
     }
 
     /// Uses other templates from now on (the preview server's reload after a template edit).
     pub fn set_renderer(&mut self, renderer: Renderer) {
-        self.reset(self.setup.config.clone(), Some(renderer));
+        self.setup.renderer = renderer;
+        self.reset();
     }
 
-    /// Takes new settings or templates, dropping what was rendered with the old.
-    fn reset(&mut self, config: Config, renderer: Option<Renderer>) {
-        self.setup.site = site_values(&config);
-        self.setup.config = config;
-        if let Some(renderer) = renderer {
-            self.setup.renderer = renderer;
-        }
+    /// After new settings or templates: drops what was rendered with the old.
+    fn reset(&mut self) {
+        self.setup.site = site_values(&self.setup.config);
         self.cards = self.library.articles.iter().map(|_| Default::default()).collect();
     }
 

@@ -9,7 +9,6 @@ use crate::diagnostics::{Diagnostic, Result};
 use crate::layout::STATIC_DIR;
 use crate::output::Sink;
 use crate::render::theme;
-use crate::target::Target;
 
 impl Site {
     /// The built-in static files, then the site's `static/` over them.
@@ -36,9 +35,7 @@ impl Site {
     pub(super) fn write_statics(&self, sink: &dyn Sink) -> Result<usize> {
         let files = self.static_files()?;
         for (path, bytes) in &files {
-            for target in Target::ALL {
-                sink.write(target, path, bytes)?;
-            }
+            sink.write_both(path, bytes)?;
         }
         Ok(files.len() * 2)
     }
