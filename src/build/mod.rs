@@ -106,10 +106,11 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let staging = Staging::new(&out)?;
     let setup = Setup::load(&opts.root, selection)?;
     let extras: Vec<Box<dyn Extra>> = if opts.check_leaks { vec![Box::new(leaks::LeakScan::default())] } else { Vec::new() };
-    let (library, cards, article_files) = write_articles(&setup, staging.sink(), &extras)?;
+    let (library, cards) = write_articles(&setup, staging.sink(), &extras)?;
     steps.lap("load, render and write the articles");
     let site = Site::new(setup, library, cards);
-    let files = article_files + site.render_all_but_articles(staging.sink())?;
+    // Each article's page in both trees, then everything else.
+    let files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
     steps.lap("render and write listings, feeds and pages");
     refuse_emptying(&site, &out, opts.allow_empty)?;
     for extra in extras {
@@ -136,9 +137,9 @@ pub fn refusal(problems: &Diagnostics) -> String {
 /// Reads every content file in parallel, and renders and writes each
 /// article's pages on the thread that read it, the moment it is read: the
 /// full texts of a large archive are then never all in memory at once.
-/// Returns the library (without the members text it no longer needs), the
-/// articles' cards by slug, and the number of files written.
-fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> Result<(Library, HashMap<String, Cards>, usize)> {
+/// Returns the library (without the members text it no longer needs) and
+/// the articles' cards by slug.
+fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> Result<(Library, HashMap<String, Cards>)> {
     let (files, problems) = content::files(setup.root())?;
     let keep_members = setup.config().members_feed;
     let cards = Mutex::new(HashMap::new());
@@ -159,8 +160,7 @@ fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> 
         })
         .collect();
     let library = Library::gather(items, problems)?;
-    let written = library.articles.len() * 2;
-    Ok((library, cards.into_inner().unwrap_or_else(PoisonError::into_inner), written))
+    Ok((library, cards.into_inner().unwrap_or_else(PoisonError::into_inner)))
 }
 
 /// Refuses to replace an output that had articles with one that has none,
