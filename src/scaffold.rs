@@ -115,8 +115,16 @@ pub fn init(dir: &Path, now: jiff::Timestamp) -> Result<Vec<PathBuf>> {
     if !dir.join(".gitignore").exists() {
         files.push((PathBuf::from(".gitignore"), GITIGNORE.to_string()));
     }
-    for (rel, text) in &files {
-        create(&dir.join(rel), &dir.join(rel), text)?;
+    for (i, (rel, text)) in files.iter().enumerate() {
+        if let Err(e) = create(&dir.join(rel), &dir.join(rel), text) {
+            // A site half made is no site: take back what this call wrote.
+            // (content/ was not there before: the check above refused that.)
+            for (made, _) in &files[..i] {
+                let _ = std::fs::remove_file(dir.join(made));
+            }
+            let _ = std::fs::remove_dir_all(dir.join(CONTENT_DIR));
+            return Err(e);
+        }
     }
     Ok(files.into_iter().map(|(rel, _)| rel).collect())
 }
