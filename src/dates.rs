@@ -57,6 +57,19 @@ impl PubDate {
         out
     }
 
+    /// As a TOML value: a local date when it has no time and no offset,
+    /// else a date-time with the offset it was given.
+    pub fn to_toml(&self) -> String {
+        if self.offset_seconds.is_none() && self.datetime.time() == Time::midnight() {
+            return self.iso_date();
+        }
+        let mut out = self.rfc3339();
+        if self.offset_seconds.is_none() {
+            out.pop();
+        }
+        out
+    }
+
     /// RFC 3339 with an offset (UTC when the source gave none), for feeds and JSON-LD.
     pub fn rfc3339(&self) -> String {
         let t = &self.datetime;
@@ -119,10 +132,62 @@ pub fn ap_long_date(date: Date) -> String {
     out
 }
 
-/// Parses "2026-03-17" or "2026-03-17T09:30:00Z"-style text, for dates
-/// written as quoted strings in front matter.
+/// Parses a date written as text, in the forms real front matter and
+/// exports use: "2026-03-17", RFC 3339 ("2026-03-17T09:30:00Z", with
+/// fractional seconds), a space for the `T`, a time without seconds, and an
+/// offset written "-0400", "-04", "-04:00" or "UTC", with or without a space
+/// before it ("2017-12-07 09:00:00 -0400", as Jekyll and Hugo write them).
 pub fn parse_date_text(text: &str) -> Option<PubDate> {
-    text.trim().parse::<toml::value::Datetime>().ok().and_then(|dt| from_toml(&dt).ok())
+    let text = text.trim();
+    if let Ok(dt) = text.parse::<toml::value::Datetime>() {
+        return from_toml(&dt).ok();
+    }
+    from_toml(&normalise_date_text(text)?.parse::<toml::value::Datetime>().ok()?).ok()
+}
+
+/// `text` rewritten as a TOML date-time, when it is one in another common spelling.
+fn normalise_date_text(text: &str) -> Option<String> {
+    let (day, rest) = text.split_at_checked(10)?;
+    let rest = rest.strip_prefix(['T', 't', ' '])?.trim_start();
+    // The time: digits and colons, then an optional fraction.
+    let time_len = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+    let (time, mut zone) = rest.split_at(time_len);
+    let mut time = time.to_string();
+    match time.matches(':').count() {
+        1 => time.push_str(":00"),
+        2 => {}
+        _ => return None,
+    }
+    if let Some(fraction) = zone.strip_prefix('.') {
+        let digits = fraction.find(|c: char| !c.is_ascii_digit()).unwrap_or(fraction.len());
+        if digits == 0 {
+            return None;
+        }
+        time.push('.');
+        time.push_str(&fraction[..digits]);
+        zone = &fraction[digits..];
+    }
+    let zone = zone.trim();
+    let offset = match zone {
+        "" => String::new(),
+        "Z" | "z" | "UTC" | "GMT" | "+0000" | "+00:00" => "Z".into(),
+        _ => {
+            let (sign, digits) = zone.split_at_checked(1)?;
+            if sign != "+" && sign != "-" {
+                return None;
+            }
+            let digits: String = digits.chars().filter(|c| *c != ':').collect();
+            if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            match digits.len() {
+                2 => format!("{sign}{digits}:00"),
+                4 => format!("{sign}{}:{}", &digits[..2], &digits[2..]),
+                _ => return None,
+            }
+        }
+    };
+    Some(format!("{day}T{time}{offset}"))
 }
 
 /// A TOML date or date-time as a publication date; the error says what is wrong.
@@ -234,6 +299,25 @@ mod tests {
         let last = PubDate::from_date(date(9999, 12, 31));
         assert_eq!(last.published_at(&TimeZone::UTC), Timestamp::MAX);
         assert!(PubDate::from_date(date(0, 1, 1)).published_at(&TimeZone::UTC) < Timestamp::UNIX_EPOCH);
+    }
+
+    #[test]
+    fn date_text_takes_the_forms_real_front_matter_uses() {
+        for (text, toml) in [
+            ("2017-12-07 09:00:00 -0400", "2017-12-07T09:00:00-04:00"),
+            ("2017-12-07 09:00:00-0400", "2017-12-07T09:00:00-04:00"),
+            ("2017-12-07T09:00:00.000Z", "2017-12-07T09:00:00Z"),
+            ("2017-12-07 09:00 +05:30", "2017-12-07T09:00:00+05:30"),
+            ("2017-12-07 09:00", "2017-12-07T09:00:00"),
+            ("2017-12-07 09:00:00 UTC", "2017-12-07T09:00:00Z"),
+            ("2017-12-07T09:00:00+02", "2017-12-07T09:00:00+02:00"),
+            ("2017-12-07", "2017-12-07"),
+        ] {
+            assert_eq!(parse_date_text(text).map(|d| d.to_toml()).as_deref(), Some(toml), "{text}");
+        }
+        for bad in ["2017-12-07 9", "2017-12-07 09:00:00 EST", "2017-12-07 25:00", "2017-12-07 09:00:00 +4", "2017-12-07 09:00:00.Z", "07.12.2017"] {
+            assert!(parse_date_text(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -65,8 +65,25 @@ pub enum ContentKind {
         /// The known folder it is a misspelling of.
         known: &'static str,
     },
-    /// Not Markdown: never read as content.
+    /// Not Markdown: never read as content, and refused by a build (see
+    /// `not_markdown`) so that no file is skipped in silence.
     NotContent,
+}
+
+/// Why a file under `content/` that is not Markdown cannot be published,
+/// and what to do with it instead.
+pub fn not_markdown(under_content: &Path) -> String {
+    let ext = under_content.extension().map(|x| x.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let what = match ext.as_str() {
+        "html" | "htm" => {
+            "an HTML file: lede publishes Markdown (.md or .markdown); convert it (`lede import hugo` converts a folder of them) or put a finished page in static/"
+        }
+        "" => "a file without an extension: articles and pages are Markdown (.md or .markdown); rename it, or move it to static/ if readers should download it",
+        _ => {
+            "not Markdown, so nothing would publish it: files for readers (images, PDFs, data) go in static/ (for example static/images/) and are linked as /images/…; articles and pages are .md or .markdown"
+        }
+    };
+    format!("{}/{} is {what}", CONTENT_DIR, under_content.display())
 }
 
 /// The folders under `content/` that lede gives a meaning to.
@@ -74,7 +91,7 @@ const KNOWN_FOLDERS: &[&str] = &["articles", "authors"];
 
 /// What kind of file `under_content` (a path relative to `content/`) is.
 pub fn content_kind(under_content: &Path) -> ContentKind {
-    if under_content.extension().is_none_or(|x| x != "md") {
+    if under_content.extension().is_none_or(|x| x != "md" && x != "markdown") {
         return ContentKind::NotContent;
     }
     let first = under_content.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
@@ -281,6 +298,9 @@ mod tests {
         assert_eq!(content_kind(Path::new("legal/terms.md")), ContentKind::Page);
         assert_eq!(content_kind(Path::new("Article/x.md")), ContentKind::MisspeltFolder { folder: "Article".into(), known: "articles" });
         assert_eq!(content_kind(Path::new("articles/photo.png")), ContentKind::NotContent);
+        assert_eq!(content_kind(Path::new("articles/old.markdown")), ContentKind::Article);
+        assert_eq!(content_kind(Path::new("articles/old.html")), ContentKind::NotContent);
+        assert!(not_markdown(Path::new("articles/old.html")).contains("convert it"));
     }
 
     #[test]

@@ -27,6 +27,15 @@ const ARTICLES: &str = "articles/";
 /// Top-level folders the build itself writes (or keeps for itself), which no plain page may take.
 pub const RESERVED: &[&str] = &["articles", "subscribe", "tags", "columns", "authors", "archive", "page", "404", "feeds"];
 
+/// Whether `s` may stand as it is for one segment of a URL path: ASCII
+/// letters, digits, `-`, `_`, `.` and `~` (the characters a URL never
+/// escapes), starting with a letter or digit, so that it is never `.` or
+/// `..`, a hidden file, or an option to a shell command. Case is kept:
+/// published slugs such as `Ending-OCSP` or `rust_1.70` stay as they were.
+pub fn is_segment(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+}
+
 /// The kinds of taxonomy listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TermKind {
@@ -158,6 +167,16 @@ pub fn column_feed_path(slug: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_keep_published_slugs_and_refuse_what_a_url_escapes() {
+        for ok in ["Ending-OCSP", "rust_1.70", "a", "2019", "v1.2~rc"] {
+            assert!(is_segment(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", ".hidden", "-rf", "_x", "a b", "a/b", "caf\u{e9}", "a%20b", "a?b", "a#b"] {
+            assert!(!is_segment(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn paths_and_urls() {

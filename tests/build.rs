@@ -166,3 +166,18 @@ fn timings_name_each_step_and_a_rebuild_replaces_the_old_output() {
     };
     assert_eq!(inside("dist"), inside(".dist.lede-spare"), "the spare is the previous, identical build");
 }
+
+#[test]
+fn imported_sites_keep_their_slugs_spellings_and_dates() {
+    let site = Site::new();
+    site.write(
+        "content/articles/ending-ocsp.markdown",
+        "+++\ntitle = \"Ending OCSP\"\ndate = \"2017-12-07 09:00:00 -0400\"\nslug = \"Ending-OCSP\"\npaywall = false\n+++\nText.\n",
+    );
+    site.article("rust", "title = \"Rust\"\ndate = 2023-06-01T10:00:00Z\nslug = \"rust_1.70\"\npaywall = false", "Text.\n");
+    site.build_ok();
+    let page = site.read("dist/public/articles/Ending-OCSP/index.html");
+    assert!(page.contains("2017-12-07T09:00:00-04:00"), "the offset is kept in the page's machine-readable date");
+    assert!(site.root().join("dist/public/articles/rust_1.70/index.html").is_file());
+    assert!(site.read("dist/public/sitemap.xml").contains("/articles/Ending-OCSP/"));
+}

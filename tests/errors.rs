@@ -122,6 +122,30 @@ fn duplicate_slugs_name_both_files() {
 }
 
 #[test]
+fn slugs_differing_only_in_case_are_one_folder_on_some_disks() {
+    fails_with(
+        "content/articles/other.md",
+        &article("title = \"T\"\ndate = 2025-01-01\nslug = \"Good\"\npaywall = false", "x\n"),
+        &["content/articles/other.md", "slug \"Good\""],
+    );
+}
+
+#[test]
+fn a_file_under_content_that_is_not_markdown_is_refused_not_skipped() {
+    fails_with("content/articles/old-post.html", b"<p>An old post</p>\n", &["content/articles/old-post.html", "HTML", "convert it"]);
+    fails_with("content/articles/chart.png", b"\x89PNG", &["content/articles/chart.png", "static/"]);
+}
+
+#[test]
+fn a_slug_that_is_no_url_segment_names_what_is_allowed() {
+    fails_with(
+        "content/articles/other.md",
+        &article("title = \"T\"\ndate = 2025-01-01\nslug = \"a b\"\npaywall = false", "x\n"),
+        &["content/articles/other.md:4:", "not a URL slug", "letters, digits"],
+    );
+}
+
+#[test]
 fn template_error_names_template_and_line() {
     fails_with("templates/article.html", b"<h1>{{ page.title }}</h1>\n{% if page.title %}\nunclosed\n", &["templates/article.html:"]);
     fails_with("templates/article.html", b"<h1>{{ page.title }}</h1>\n<p>{{ page.nonexistent.deeper }}</p>\n", &["templates/article.html:2:"]);

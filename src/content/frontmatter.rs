@@ -256,7 +256,9 @@ fn list(v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, String> {
 fn date(v: &Spanned<DeValue<'_>>) -> Result<PubDate, String> {
     match v.get_ref() {
         DeValue::Datetime(dt) => dates::from_toml(dt),
-        DeValue::String(s) => dates::parse_date_text(s).ok_or_else(|| format!("{s:?} is not a date: write YYYY-MM-DD (for example 2026-03-17)")),
+        DeValue::String(s) => dates::parse_date_text(s).ok_or_else(|| {
+            format!("{s:?} is not a date: write YYYY-MM-DD (for example 2026-03-17), with a time and offset if you like (2026-03-17T09:30:00-05:00)")
+        }),
         other => Err(format!("expected a date such as 2026-03-17, found {}", type_name(other))),
     }
 }
@@ -279,8 +281,11 @@ fn paywall(v: &Spanned<DeValue<'_>>) -> Result<PaywallSetting, String> {
 
 fn slug(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
     let s = text(v)?;
-    let ok = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') && !s.starts_with(['-', '_']);
-    if ok { Ok(s) } else { Err(format!("{s:?} is not a URL slug: use lowercase letters, digits and hyphens")) }
+    if crate::urls::is_segment(&s) {
+        Ok(s)
+    } else {
+        Err(format!("{s:?} is not a URL slug: use letters, digits and `-`, `_`, `.` or `~`, starting with a letter or a digit"))
+    }
 }
 
 /// The allowed key nearest to a misspelt one, if it is close enough to be a typo.

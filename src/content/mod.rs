@@ -137,13 +137,22 @@ pub enum Item {
 }
 
 /// Every Markdown file under `root/content` (absolute paths, sorted),
-/// with the problems met on the way; an error when there is no `content/`.
+/// with the problems met on the way (any other file there among them);
+/// an error when there is no `content/`.
 pub fn files(root: &Path) -> Result<(Vec<PathBuf>, Diagnostics)> {
     if !root.join(CONTENT_DIR).is_dir() {
         return Err(Diagnostic::file(CONTENT_DIR, "no content/ folder: articles go in content/articles/*.md").into());
     }
-    let (mut files, problems) = crate::layout::walk(root, CONTENT_DIR);
-    files.retain(|f| content_kind(f) != ContentKind::NotContent);
+    let (mut files, mut problems) = crate::layout::walk(root, CONTENT_DIR);
+    let content = root.join(CONTENT_DIR);
+    files.retain(|f| {
+        let under = f.strip_prefix(&content).unwrap_or(f);
+        let markdown = content_kind(under) != ContentKind::NotContent;
+        if !markdown {
+            problems.push(Diagnostic::file(crate::layout::relative(root, f), crate::layout::not_markdown(under)));
+        }
+        markdown
+    });
     Ok((files, problems))
 }
 
@@ -189,9 +198,11 @@ pub fn newest_first(a: &ArticleMeta, b: &ArticleMeta) -> std::cmp::Ordering {
 /// Problems of slugs and paths shared by two files.
 fn duplicate_slugs(library: &Library) -> Diagnostics {
     let mut problems = Diagnostics::new();
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    // Slugs that differ only in case would share a folder on the file
+    // systems of macOS and Windows, where a site is often previewed or deployed.
+    let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
     for a in &library.articles {
-        if let Some(first) = seen.insert(&a.meta.slug, &a.meta.source) {
+        if let Some(first) = seen.insert(a.meta.slug.to_ascii_lowercase(), &a.meta.source) {
             let (x, y) = if first < a.meta.source.as_path() { (first, a.meta.source.as_path()) } else { (a.meta.source.as_path(), first) };
             problems.push(Diagnostic::file(
                 y,

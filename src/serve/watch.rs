@@ -237,11 +237,10 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         CONTENT_DIR => {
             if content_kind(Path::new(&below.join("/"))) != ContentKind::NotContent {
                 Some(Change::Content(rel.to_path_buf()))
-            } else if path.is_file() {
-                // Only Markdown is content; an image beside an article is not read.
-                None
             } else {
-                // A folder (or something gone we can no longer tell): reread it all.
+                // A folder, a file that is not Markdown (which a build
+                // refuses, so its coming or going changes the outcome), or
+                // something gone we can no longer tell: reread it all.
                 Some(Change::Full)
             }
         }
