@@ -8,7 +8,8 @@
 //! `balance`, `markdown`), the library of content and its listings
 //! (`content`), templates and views (`render`), where files go (`output`),
 //! the pages a site has (`site`), and the two commands that drive them
-//! (`build`, `serve`), with `scaffold` writing new sites and articles.
+//! (`build`, `serve`), with `scaffold` writing new sites and articles and
+//! `import` bringing in an archive from another tool.
 
 mod balance;
 pub mod build;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod content;
 mod dates;
 pub mod diagnostics;
+pub mod import;
 mod layout;
 pub mod leakcheck;
 pub mod markdown;
