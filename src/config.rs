@@ -92,6 +92,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The root URL of `target`'s tree, without a trailing slash.
+    pub fn tree_url(&self, target: crate::target::Target) -> &str {
+        match target {
+            crate::target::Target::Public => &self.base_url,
+            crate::target::Target::Members => &self.members_url,
+        }
+    }
+
     /// Reads and validates `config.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);

@@ -59,7 +59,7 @@ impl PubDate {
 
     /// As a TOML value: a local date when it has no time and no offset,
     /// else a date-time with the offset it was given.
-    pub fn to_toml(&self) -> String {
+    pub fn to_toml(self) -> String {
         if self.offset_seconds.is_none() && self.datetime.time() == Time::midnight() {
             return self.iso_date();
         }

@@ -24,6 +24,13 @@ pub const SUBSCRIBE_DIR: &str = "subscribe/";
 
 const ARTICLES: &str = "articles/";
 
+/// Files the build writes at the root of a tree, which no alias may take.
+pub const BUILT_FILES: &[&str] = &[INDEX, FEED, SITEMAP, ROBOTS, NOT_FOUND, "style.css", REDIRECTS, REDIRECTS_MAP];
+/// The redirects of every alias, for hosts that read Netlify's `_redirects` format (Netlify, Cloudflare Pages).
+pub const REDIRECTS: &str = "_redirects";
+/// The redirects of every alias as the lines of an nginx `map` block.
+pub const REDIRECTS_MAP: &str = "redirects.map";
+
 /// Top-level folders the build itself writes (or keeps for itself), which no plain page may take.
 pub const RESERVED: &[&str] = &["articles", "subscribe", "tags", "columns", "authors", "archive", "page", "404", "feeds"];
 
@@ -34,6 +41,63 @@ pub const RESERVED: &[&str] = &["articles", "subscribe", "tags", "columns", "aut
 /// published slugs such as `Ending-OCSP` or `rust_1.70` stay as they were.
 pub fn is_segment(s: &str) -> bool {
     s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+}
+
+/// An old address as an alias: the path of a URL (`/2019/05/title/`), its
+/// `%XX` escapes decoded, as the file a server maps it to is named. The
+/// error says what is wrong: a query or fragment (a static file cannot
+/// answer those), `.`/`..` or empty segments, the home page.
+pub fn alias_path(written: &str) -> Result<String, String> {
+    let path = match written.split_once("://") {
+        Some((scheme, rest)) if scheme == "http" || scheme == "https" => match rest.find('/') {
+            Some(i) => &rest[i..],
+            None => "/",
+        },
+        Some(_) => return Err(format!("{written:?} is not an http(s) address or a path")),
+        None => written,
+    };
+    if !path.starts_with('/') {
+        return Err(format!("{written:?} is not a path: an alias starts with `/` (\"/2019/05/title/\")"));
+    }
+    if path.contains(['?', '#']) {
+        return Err(format!("{written:?} has a query or fragment, which a static site cannot redirect: give the path alone"));
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().map_err(|_| format!("{written:?} has %-escapes that are not UTF-8 text"))?;
+    let inner = decoded.trim_start_matches('/');
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if inner.is_empty() {
+        return Err(format!("{written:?} is the home page, which cannot redirect to an article"));
+    }
+    if inner.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+        return Err(format!("{written:?} has an empty, `.` or `..` segment"));
+    }
+    if decoded.chars().any(|c| c.is_control() || matches!(c, '\\' | '"' | '<' | '>' | ' ')) {
+        return Err(format!("{written:?} has a space, a control character or one of \\ \" < > in it"));
+    }
+    Ok(decoded.into_owned())
+}
+
+/// The file (relative, in either tree) that answers the alias `path`: a
+/// folder's `index.html`, unless the old address named a file
+/// (`/old.html`, `/feed.php`).
+pub fn alias_file(path: &str) -> String {
+    let inner = path.trim_start_matches('/');
+    if inner.ends_with('/') {
+        return concat(&[inner, INDEX]);
+    }
+    let last = inner.rsplit('/').next().unwrap_or(inner);
+    match last.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && !ext.is_empty()
+                && ext.len() <= 5
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+                && ext.bytes().any(|b| b.is_ascii_alphabetic()) =>
+        {
+            inner.to_string()
+        }
+        _ => concat(&[inner, "/", INDEX]),
+    }
 }
 
 /// The kinds of taxonomy listing.
@@ -76,6 +140,19 @@ fn concat(parts: &[&str]) -> String {
 /// `{root}/{path}`: the absolute URL of a relative folder or file path.
 pub fn url(root: &str, path: &str) -> String {
     concat(&[root, "/", path])
+}
+
+/// A cover image's absolute URL: an `http(s)` URL as written, a path
+/// from the site's root on the public tree (covers are public), anything
+/// else beside the page at `page_url` (which ends in `/`).
+pub fn image_url(public_root: &str, page_url: &str, written: &str) -> String {
+    if written.contains("://") {
+        written.to_string()
+    } else if let Some(path) = written.strip_prefix('/') {
+        url(public_root, path)
+    } else {
+        concat(&[page_url, written])
+    }
 }
 
 /// `{dir}index.html`: the file a folder path (ending in `/`, or empty for the root) is written to.
@@ -167,6 +244,21 @@ pub fn column_feed_path(slug: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_are_decoded_paths_and_name_the_file_that_answers_them() {
+        assert_eq!(alias_path("/2019/05/07/my-post/").as_deref(), Ok("/2019/05/07/my-post/"));
+        assert_eq!(alias_path("https://old.example.com/2019/x/").as_deref(), Ok("/2019/x/"));
+        assert_eq!(alias_path("/p/caf%C3%A9").as_deref(), Ok("/p/caf\u{e9}"));
+        for bad in ["2019/x/", "/", "//", "/a//b/", "/a/../b/", "/?p=12", "/x#top", "ftp://h/x", "/a b/", "/%ff/"] {
+            assert!(alias_path(bad).is_err(), "{bad}");
+        }
+        assert_eq!(alias_file("/2019/05/x/"), "2019/05/x/index.html");
+        assert_eq!(alias_file("/p/slug"), "p/slug/index.html");
+        assert_eq!(alias_file("/old/page.html"), "old/page.html");
+        assert_eq!(alias_file("/rust_1.70"), "rust_1.70/index.html");
+        assert_eq!(alias_file("/v1.2"), "v1.2/index.html");
+    }
 
     #[test]
     fn segments_keep_published_slugs_and_refuse_what_a_url_escapes() {

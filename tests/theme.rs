@@ -185,7 +185,10 @@ The end.
 [^b]: A paid note.
 "#,
     );
-    write("content/articles/free.md", "+++\ntitle = \"A Free Note\"\ndate = 2026-01-02\npaywall = false\n+++\nShort and free.\n");
+    write(
+        "content/articles/free.md",
+        "+++\ntitle = \"A Free Note\"\ndate = 2026-01-02\npaywall = false\naliases = [\"/2019/05/07/a-free-note/\", \"/old/note.html\"]\nimage = \"/chart.svg\"\n+++\nShort and free.\n",
+    );
     write("content/about.md", "+++\ntitle = \"About\"\n+++\nAbout this fixture.\n");
 }
 

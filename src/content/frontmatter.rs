@@ -97,6 +97,12 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// Byte offset (in the file) of the `paywall` value, to point at it later.
     pub paywall_offset: Option<usize>,
+    /// Old paths that redirect here, each with the byte offset of its entry.
+    pub aliases: Vec<(String, usize)>,
+    /// The address search engines should credit, when it is not this page's.
+    pub canonical: Option<String>,
+    /// The cover image: an absolute URL, a path on the site, or a path beside the page.
+    pub image: Option<String>,
 }
 
 /// What kind of file the front matter belongs to, which decides the keys it may have.
@@ -108,8 +114,8 @@ pub enum Kind {
     Page,
 }
 
-const ARTICLE_KEYS: &[&str] = &["title", "date", "updated", "column", "authors", "teaser", "paywall", "tags", "draft", "slug"];
-const PAGE_KEYS: &[&str] = &["title", "date", "updated", "teaser", "draft", "slug"];
+const ARTICLE_KEYS: &[&str] = &["title", "date", "updated", "column", "authors", "teaser", "paywall", "tags", "draft", "slug", "aliases", "canonical", "image"];
+const PAGE_KEYS: &[&str] = &["title", "date", "updated", "teaser", "draft", "slug", "aliases", "canonical", "image"];
 
 /// Parses and validates front matter. `file_text` is the whole file, so
 /// that positions are reported as lines of the file, not of the block.
@@ -139,6 +145,9 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
         draft: false,
         slug: None,
         paywall_offset: None,
+        aliases: Vec::new(),
+        canonical: None,
+        image: None,
     };
     let mut has_title = false;
     let table = table.get_ref();
@@ -171,6 +180,18 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
             "tags" => list(value).map(|l| fm.tags = l),
             "draft" => boolean(value).map(|b| fm.draft = b),
             "slug" => slug(value).map(|s| fm.slug = Some(s)),
+            "canonical" => canonical(value).map(|c| fm.canonical = Some(c)),
+            "image" => image(value).map(|i| fm.image = Some(i)),
+            "aliases" => match aliases(value) {
+                Ok(list) => {
+                    fm.aliases = list.into_iter().map(|(a, at)| (a, base + at)).collect();
+                    Ok(())
+                }
+                Err((message, offset)) => {
+                    problems.push(at(offset, format!("`aliases`: {message}")));
+                    Ok(())
+                }
+            },
             "paywall" => paywall(value).map(|p| {
                 fm.paywall = p;
                 fm.paywall_offset = Some(base + value.span().start);
@@ -286,6 +307,47 @@ fn slug(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
     } else {
         Err(format!("{s:?} is not a URL slug: use letters, digits and `-`, `_`, `.` or `~`, starting with a letter or a digit"))
     }
+}
+
+fn canonical(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
+    let s = text(v)?;
+    match url::Url::parse(&s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(s),
+        _ => Err(format!("{s:?} is not an absolute http(s) URL: write the whole address, such as \"https://example.org/2019/05/title/\"")),
+    }
+}
+
+fn image(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
+    let s = text(v)?;
+    if s.contains("://") {
+        return match url::Url::parse(&s) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(s),
+            _ => Err(format!("{s:?} is not an http(s) URL")),
+        };
+    }
+    if s.chars().any(|c| c.is_whitespace() || c == '?' || c == '#') || s.split('/').any(|seg| seg == "..") {
+        return Err(format!("{s:?} is not a path: write /images/cover.jpg (in static/), cover.jpg (beside the article) or an https:// URL"));
+    }
+    Ok(s)
+}
+
+/// The old paths in `aliases`, each checked and with its offset in the front matter.
+fn aliases(v: &Spanned<DeValue<'_>>) -> Result<Vec<(String, usize)>, (String, usize)> {
+    let DeValue::Array(items) = v.get_ref() else {
+        return Err((format!("expected a list of old paths such as [\"/2019/05/title/\"], found {}", type_name(v.get_ref())), v.span().start));
+    };
+    let mut out: Vec<(String, usize)> = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let at = item.span().start;
+        let DeValue::String(s) = item.get_ref() else {
+            return Err((format!("expected a list of paths, found {} in it", type_name(item.get_ref())), at));
+        };
+        let path = crate::urls::alias_path(s.trim()).map_err(|m| (m, at))?;
+        if !out.iter().any(|(p, _)| *p == path) {
+            out.push((path, at));
+        }
+    }
+    Ok(out)
 }
 
 /// The allowed key nearest to a misspelt one, if it is close enough to be a typo.

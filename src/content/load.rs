@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::frontmatter::{self, Kind, PaywallSetting};
-use super::{Article, ArticleMeta, AuthorBio, Item, Page, Selection, file_slug};
+use super::{Alias, Article, ArticleMeta, AuthorBio, Item, Page, Selection, file_slug};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result, line_col};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
@@ -130,6 +130,17 @@ fn unclosable_problem(rel: &Path, text: &str, body_offset: usize, rendered: &cra
     .into())
 }
 
+/// The aliases of a front matter with the lines they are written on.
+fn aliases(text: &str, written: &[(String, usize)]) -> Vec<Alias> {
+    written
+        .iter()
+        .map(|(path, offset)| {
+            let (line, column) = line_col(text, *offset);
+            Alias { path: path.clone(), line, column }
+        })
+        .collect()
+}
+
 fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Article)?;
     let body = &text[body_offset..];
@@ -196,6 +207,9 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
         column_slug: fm.column.as_deref().map(slugify),
         tag_slugs: fm.tags.iter().map(|t| slugify(t)).collect(),
         author_slugs: fm.authors.iter().map(|a| slugify(a)).collect(),
+        aliases: aliases(text, &fm.aliases),
+        canonical: fm.canonical,
+        image: fm.image,
     };
     Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members }))
 }
@@ -233,7 +247,17 @@ fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, sele
         return Ok(Item::HeldBack);
     }
     let teaser = fm.teaser.unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
-    Ok(Item::Page(Page { source: rel.to_path_buf(), path, title: fm.title, date: fm.date, teaser, body: rendered.public }))
+    Ok(Item::Page(Page {
+        source: rel.to_path_buf(),
+        path,
+        title: fm.title,
+        date: fm.date,
+        teaser,
+        body: rendered.public,
+        aliases: aliases(text, &fm.aliases),
+        canonical: fm.canonical,
+        image: fm.image,
+    }))
 }
 
 fn load_bio(rel: &Path, text: &str, config: &Config) -> Result<Item> {

@@ -7,7 +7,7 @@ pub mod frontmatter;
 pub mod listings;
 mod load;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
 use crate::markdown::Part;
 use crate::text::slugify;
+use crate::urls;
 pub use listings::{Index, Listing, ListingKey};
 pub use load::load_file;
 
@@ -67,6 +68,23 @@ pub struct ArticleMeta {
     pub tag_slugs: Vec<String>,
     /// URL segments of `authors`, in the same order.
     pub author_slugs: Vec<String>,
+    /// Old addresses that redirect here.
+    pub aliases: Vec<Alias>,
+    /// The address search engines should credit, when not this article's.
+    pub canonical: Option<String>,
+    /// The cover image as written (resolved against the article's address by the views).
+    pub image: Option<String>,
+}
+
+/// An old address that redirects to an article or page, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The decoded path (`/2019/05/title/`).
+    pub path: String,
+    /// Line of its entry in the front matter.
+    pub line: usize,
+    /// Column of its entry.
+    pub column: usize,
 }
 
 /// An article: its public metadata, the part anyone may read, and the full text.
@@ -95,6 +113,12 @@ pub struct Page {
     pub teaser: String,
     /// The whole page.
     pub body: Part,
+    /// Old addresses that redirect here.
+    pub aliases: Vec<Alias>,
+    /// The address search engines should credit, when not this page's.
+    pub canonical: Option<String>,
+    /// The cover image as written.
+    pub image: Option<String>,
 }
 
 /// A bio from `content/authors/<slug>.md`.
@@ -181,6 +205,7 @@ impl Library {
             }
         }
         problems.extend(duplicate_slugs(&library));
+        problems.extend(alias_problems(&library));
         if !problems.is_empty() {
             return Err(problems.sorted());
         }
@@ -218,6 +243,51 @@ fn duplicate_slugs(library: &Library) -> Diagnostics {
         }
         if let Some(first) = pages.insert(&p.path, &p.source) {
             problems.push(Diagnostic::file(&p.source, format!("two pages would be written to /{}/: {} and {}", p.path, first.display(), p.source.display())));
+        }
+    }
+    problems
+}
+
+/// Every alias with the file it is written in and the address it redirects to (a folder path in either tree).
+pub fn aliases(library: &Library) -> impl Iterator<Item = (&Alias, &Path, String, &str)> {
+    let articles = library
+        .articles
+        .iter()
+        .flat_map(|a| a.meta.aliases.iter().map(move |al| (al, a.meta.source.as_path(), urls::article_dir(&a.meta.slug), a.meta.title.as_str())));
+    let pages = library.pages.iter().flat_map(|p| p.aliases.iter().map(move |al| (al, p.source.as_path(), urls::page_dir(&p.path), p.title.as_str())));
+    articles.chain(pages)
+}
+
+/// Aliases that would take the place of a page the site has, of lede's
+/// own folders and files, or of each other: a redirect there would hide
+/// the page (or the page the redirect), so each is refused at its line.
+pub fn alias_problems(library: &Library) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    if !library.articles.iter().any(|a| !a.meta.aliases.is_empty()) && !library.pages.iter().any(|p| !p.aliases.is_empty()) {
+        return problems;
+    }
+    // Output files compared without case, as on the disks of macOS and Windows.
+    let mut pages: HashMap<String, &Path> = HashMap::new();
+    for a in &library.articles {
+        pages.insert(urls::article_path(&a.meta.slug).to_ascii_lowercase(), &a.meta.source);
+    }
+    for p in &library.pages {
+        pages.insert(urls::page_path(&p.path).to_ascii_lowercase(), &p.source);
+    }
+    let mut taken: HashMap<String, (&Path, usize)> = HashMap::new();
+    for (alias, source, _, _) in aliases(library) {
+        let file = urls::alias_file(&alias.path);
+        let key = file.to_ascii_lowercase();
+        let top = file.split('/').next().unwrap_or_default();
+        let at = |message: String| Diagnostic::at(source, alias.line, alias.column, message);
+        if let Some(owner) = pages.get(&key) {
+            problems.push(at(format!("the alias {} is the address of {}: a redirect cannot take a page's place", alias.path, owner.display())));
+        } else if urls::BUILT_FILES.contains(&file.as_str()) {
+            problems.push(at(format!("the alias {} is a file lede writes itself: remove it from `aliases`", alias.path)));
+        } else if top != "articles" && urls::RESERVED.contains(&top) {
+            problems.push(at(format!("the alias {} is in /{top}/, whose addresses lede writes itself: remove it from `aliases`", alias.path)));
+        } else if let Some((other, line)) = taken.insert(key, (source, alias.line)) {
+            problems.push(at(format!("the alias {} is also given by {}:{line}: one old address can redirect to one place only", alias.path, other.display())));
         }
     }
     problems

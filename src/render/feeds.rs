@@ -24,6 +24,20 @@ pub struct FeedEntry<'a> {
     pub members_url: Option<String>,
 }
 
+/// The media type of an image file, by its extension, when it is a common one.
+fn image_type(path: &str) -> Option<&'static str> {
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
+
 /// An Atom feed. `updated` is the newest entry's date, so two builds of the
 /// same content are byte-identical.
 pub struct Feed<'a> {
@@ -61,6 +75,12 @@ impl Feed<'_> {
             let _ = writeln!(x, "    <title>{}</title>", xml_escape(&m.title));
             let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&e.url));
             let _ = writeln!(x, "    <id>{}</id>", xml_escape(&e.url));
+            if let Some(image) = &m.image {
+                // The cover, on the public tree whichever feed this is: a cover is public.
+                let cover = urls::image_url(&config.base_url, &urls::article_url(&config.base_url, &m.slug), image);
+                let kind = image_type(image).map(|t| format!(" type=\"{t}\"")).unwrap_or_default();
+                let _ = writeln!(x, "    <link rel=\"enclosure\"{kind} href=\"{}\"/>", xml_escape(&cover));
+            }
             let _ = writeln!(x, "    <published>{}</published>", m.date.rfc3339());
             let _ = writeln!(x, "    <updated>{}</updated>", m.updated.unwrap_or(m.date).rfc3339());
             for a in &m.authors {

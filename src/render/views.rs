@@ -129,6 +129,8 @@ pub struct CardView<'a> {
     pub paywalled: bool,
     /// Minutes to read the whole article.
     pub reading_minutes: usize,
+    /// The cover image's absolute URL (on the public tree: a cover is public).
+    pub image: Option<String>,
 }
 
 /// Words a reader gets through in a minute, for the reading-time estimate.
@@ -151,6 +153,7 @@ impl<'a> CardView<'a> {
             teaser: &meta.teaser,
             paywalled: meta.paywalled,
             reading_minutes: meta.words.div_ceil(WORDS_PER_MINUTE).max(1),
+            image: meta.image.as_deref().map(|i| urls::image_url(site.public_url, &urls::article_url(site.public_url, &meta.slug), i)),
         }
     }
 }
@@ -280,4 +283,6 @@ pub struct SeoView {
     pub published: Option<String>,
     /// `article:modified_time`.
     pub modified: Option<String>,
+    /// `og:image`: the cover's absolute URL.
+    pub image: Option<String>,
 }

@@ -33,12 +33,24 @@ pub enum Job {
     NotFound,
     /// `/subscribe/`.
     Subscribe,
+    /// The redirect page at an old address (an alias, decoded, as written in front matter).
+    Alias(String),
+    /// `_redirects`: every alias for hosts that redirect by themselves.
+    Redirects,
+    /// `redirects.map`: every alias for nginx.
+    RedirectMap,
 }
 
 /// A job with its article or page found in the library.
 pub(super) enum Work<'a> {
     Article(usize),
     Page(usize),
+    /// An alias with the title and folder of the page it redirects to.
+    Alias {
+        path: &'a str,
+        title: String,
+        dir: String,
+    },
     Other(&'a Job),
 }
 
@@ -65,6 +77,11 @@ impl Site {
             }
         }
         jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound, Job::Subscribe]);
+        let aliases: Vec<Job> = content::aliases(&self.library).map(|(alias, ..)| Job::Alias(alias.path.clone())).collect();
+        if !aliases.is_empty() {
+            jobs.extend(aliases);
+            jobs.extend([Job::Redirects, Job::RedirectMap]);
+        }
         jobs
     }
 
@@ -73,6 +90,7 @@ impl Site {
     pub(super) fn resolve<'a>(&self, jobs: &'a [Job]) -> Vec<Work<'a>> {
         let mut articles = BTreeSet::new();
         let mut pages = BTreeSet::new();
+        let mut aliases = BTreeSet::new();
         let mut work = Vec::new();
         for job in jobs {
             match job {
@@ -82,10 +100,19 @@ impl Site {
                 Job::Page(source) => {
                     pages.insert(source.clone());
                 }
+                Job::Alias(path) => {
+                    aliases.insert(path.as_str());
+                }
                 other => work.push(Work::Other(other)),
             }
         }
         let library = &self.library;
+        if !aliases.is_empty() {
+            work.extend(
+                content::aliases(library)
+                    .filter_map(|(alias, _, dir, title)| aliases.get(alias.path.as_str()).map(|path| Work::Alias { path, title: title.to_string(), dir })),
+            );
+        }
         if !articles.is_empty() {
             work.extend(content::positions(library.articles.iter().map(|a| a.meta.source.as_path()), &articles).into_iter().map(Work::Article));
         }
@@ -109,11 +136,14 @@ impl Site {
         let job = match work {
             Work::Article(i) => return self.setup.render_article(&self.library.articles[*i], target, self.card(*i, target)?).map(Some),
             Work::Page(i) => return self.render_page(&self.library.pages[*i], target).map(Some),
+            Work::Alias { path, title, dir } => return Ok(Some(self.render_alias(target, path, title, dir))),
             Work::Other(job) => job,
         };
         match job {
             // `resolve` found these in the library (or left them out as gone).
-            Job::Article(_) | Job::Page(_) => Ok(None),
+            Job::Article(_) | Job::Page(_) | Job::Alias(_) => Ok(None),
+            Job::Redirects => Ok(self.render_redirects(target)),
+            Job::RedirectMap => Ok(self.render_redirect_map(target)),
             Job::Listing(key, n) => self.render_listing(target, key, *n).map(Some),
             Job::Terms(kind) => self.render_terms(target, *kind).map(Some),
             Job::Feed(column) => {

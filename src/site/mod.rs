@@ -7,6 +7,7 @@
 mod feeds;
 mod jobs;
 mod pages;
+mod redirects;
 mod statics;
 #[cfg(test)]
 mod tests;

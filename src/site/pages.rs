@@ -80,6 +80,7 @@ impl Setup {
             json_ld: None,
             published: None,
             modified: None,
+            image: None,
         }
     }
 
@@ -97,6 +98,10 @@ impl Setup {
         seo.og_type = "article";
         seo.published = Some(meta.date.rfc3339());
         seo.modified = meta.updated.map(|d| d.rfc3339());
+        if let Some(canonical) = &meta.canonical {
+            seo.canonical.clone_from(canonical);
+        }
+        seo.image = meta.image.as_deref().map(|i| urls::image_url(&self.config.base_url, &public_url, i));
         let selector = (target == Target::Members).then_some(PAID_SELECTOR);
         seo.json_ld = Some(feeds::news_article_json_ld(&self.config, meta, &public_url, selector));
         let mut ctx = self.context(target, &seo);
@@ -117,7 +122,11 @@ impl Site {
     pub(super) fn render_page(&self, page: &Page, target: Target) -> Result<(String, Vec<u8>)> {
         let setup = &self.setup;
         let dir = urls::page_dir(&page.path);
-        let seo = setup.seo_for(setup.page_title(&page.title), &page.teaser, &dir);
+        let mut seo = setup.seo_for(setup.page_title(&page.title), &page.teaser, &dir);
+        if let Some(canonical) = &page.canonical {
+            seo.canonical.clone_from(canonical);
+        }
+        seo.image = page.image.as_deref().map(|i| urls::image_url(&setup.config.base_url, &urls::url(&setup.config.base_url, &dir), i));
         let mut ctx = setup.context(target, &seo);
         ctx.insert("page", &PageView::new(&SiteView::new(&setup.config, target), page));
         Ok((urls::index_of(&dir), setup.renderer.render_page("page.html", &ctx, PAGE_CAPACITY)?))

@@ -132,3 +132,40 @@ fn cards_follow_new_templates_and_new_content() {
     site.set_renderer(Renderer::load(Path::new("/nonexistent-site-root")).expect("built-in templates"));
     assert!(home(&site).contains("href=\"http://127.0.0.1:4400/articles/one/\""), "{}", home(&site));
 }
+
+/// Every file of both trees a site renders, by target and path.
+fn all_files(site: &Site) -> BTreeMap<(Target, String), Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for job in site.jobs() {
+        for target in Target::ALL {
+            if let Some((path, bytes)) = site.render_job(&job, target).expect("render") {
+                files.insert((target, path), bytes);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn an_edit_to_aliases_moves_the_redirects_as_a_fresh_load_has_them() {
+    let (dir, mut site) = site_with_one_article();
+    let root = dir.path();
+    let selection = site.setup.selection;
+    let edit = |site: &mut Site, text: &str| {
+        std::fs::write(root.join("content/articles/one.md"), text).expect("edit");
+        let changed = BTreeSet::from([Path::new("content/articles/one.md").to_path_buf()]);
+        let update = site.update(Edit { content: &changed, templates: false, statics: &BTreeSet::new() }).expect("update");
+        let fresh = Site::load(root, selection).expect("load");
+        let (now, then) = (all_files(site), all_files(&fresh));
+        assert_eq!(now, then, "the updated site renders what a fresh load renders");
+        update
+    };
+    let update = edit(&mut site, "+++\ntitle = \"First Story\"\ndate = 2026-01-02\naliases = [\"/old/one/\", \"/older/one.html\"]\n+++\nText.\n");
+    for job in [Job::Alias("/old/one/".into()), Job::Alias("/older/one.html".into()), Job::Redirects, Job::RedirectMap] {
+        assert!(update.jobs.contains(&job), "{job:?} not rendered: {:?}", update.jobs);
+    }
+    let update = edit(&mut site, "+++\ntitle = \"First Story\"\ndate = 2026-01-02\naliases = [\"/old/one/\"]\n+++\nText.\n");
+    assert!(update.removed.contains(&"older/one.html".to_string()), "{:?}", update.removed);
+    let update = edit(&mut site, "+++\ntitle = \"First Story\"\ndate = 2026-01-02\n+++\nText.\n");
+    assert!(update.removed.contains(&"old/one/index.html".to_string()) && update.removed.contains(&"_redirects".to_string()), "{:?}", update.removed);
+}

@@ -51,6 +51,12 @@ impl Site {
             jobs.extend(one.jobs);
             update.removed.extend(one.removed);
         }
+        if !edit.content.is_empty() {
+            let problems = content::alias_problems(&self.library);
+            if !problems.is_empty() {
+                return Err(problems.sorted());
+            }
+        }
         if edit.templates {
             self.set_renderer(Renderer::load(&self.setup.root).map_err(Diagnostics::sorted)?);
             // Any page may use the edited template (through extends or include).
@@ -119,7 +125,7 @@ impl Site {
     fn update_article(&mut self, rel: &Path, new: Option<Article>) -> Result<Update> {
         let articles = &self.library.articles;
         if let Some(a) = &new
-            && let Some(other) = articles.iter().find(|b| b.meta.slug == a.meta.slug && b.meta.source != rel)
+            && let Some(other) = articles.iter().find(|b| b.meta.slug.eq_ignore_ascii_case(&a.meta.slug) && b.meta.source != rel)
         {
             return Err(
                 Diagnostic::file(rel, format!("two articles have the slug {:?}: {} and {}", a.meta.slug, other.meta.source.display(), rel.display())).into()
@@ -139,6 +145,9 @@ impl Site {
             })
             .collect();
         let old_slug = old.map(|m| m.slug.clone());
+        let old_aliases: Vec<String> = old.map(|m| m.aliases.iter().map(|a| a.path.clone()).collect()).unwrap_or_default();
+        let new_aliases: Vec<String> = new.as_ref().map(|a| a.meta.aliases.iter().map(|a| a.path.clone()).collect()).unwrap_or_default();
+        let slug_changed = old_slug.as_deref() != new.as_ref().map(|a| a.meta.slug.as_str());
         let new_slug = new.as_ref().map(|a| a.meta.slug.clone());
         // The sitemap lists each article's URL and date and each listing's
         // newest date: an edit that keeps those (most edits) leaves it as it
@@ -201,7 +210,23 @@ impl Site {
         if sitemap_changed {
             jobs.push(Job::Sitemap);
         }
+        self.alias_jobs(&old_aliases, &new_aliases, slug_changed, &mut jobs, &mut removed);
         Ok(Update { jobs, removed, ..Update::default() })
+    }
+
+    /// The redirect pages and lists an article's or page's edit changes:
+    /// its aliases' pages (their titles may have changed), the old ones
+    /// removed, and the lists when an alias or the address they lead to moved.
+    fn alias_jobs(&self, old: &[String], new: &[String], moved: bool, jobs: &mut Vec<Job>, removed: &mut Vec<String>) {
+        jobs.extend(new.iter().map(|a| Job::Alias(a.clone())));
+        removed.extend(old.iter().filter(|a| !new.contains(a)).map(|a| urls::alias_file(a)));
+        if old != new || (moved && !new.is_empty()) {
+            if content::aliases(&self.library).next().is_some() {
+                jobs.extend([Job::Redirects, Job::RedirectMap]);
+            } else {
+                removed.extend([urls::REDIRECTS.to_string(), urls::REDIRECTS_MAP.to_string()]);
+            }
+        }
     }
 
     fn update_page(&mut self, rel: &Path, new: Option<content::Page>) -> Result<Update> {
@@ -211,18 +236,24 @@ impl Site {
             return Err(Diagnostic::file(rel, format!("two pages would be written to /{}/: {} and {}", p.path, other.source.display(), rel.display())).into());
         }
         let mut removed = Vec::new();
+        let mut old_aliases = Vec::new();
+        let mut moved = new.is_none();
         if let Some(i) = source_position(self.library.pages.iter().map(|p| p.source.as_path()), rel) {
             let old = self.library.pages.remove(i);
             if new.as_ref().is_none_or(|p| p.path != old.path) {
                 removed.push(urls::page_path(&old.path));
+                moved = true;
             }
+            old_aliases = old.aliases.iter().map(|a| a.path.clone()).collect();
         }
+        let new_aliases: Vec<String> = new.as_ref().map(|p| p.aliases.iter().map(|a| a.path.clone()).collect()).unwrap_or_default();
         let mut jobs = vec![Job::Sitemap];
         if let Some(p) = new {
             let pos = self.library.pages.binary_search_by(|q| q.path.cmp(&p.path)).unwrap_or_else(|e| e);
             self.library.pages.insert(pos, p);
             jobs.push(Job::Page(rel.to_path_buf()));
         }
+        self.alias_jobs(&old_aliases, &new_aliases, moved, &mut jobs, &mut removed);
         Ok(Update { jobs, removed, ..Update::default() })
     }
 }
