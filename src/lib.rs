@@ -20,6 +20,7 @@ pub mod diagnostics;
 pub mod import;
 mod layout;
 pub mod leakcheck;
+pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod paywall;

@@ -124,6 +124,7 @@ fn the_example_site_builds() {
         future: false,
         allow_empty: false,
         check_leaks: false,
+        check_links: lede::build::LinkCheck::Off,
     })
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(summary.articles >= 8, "{summary}");

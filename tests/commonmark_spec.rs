@@ -93,6 +93,7 @@ fn build(site: &Site) -> Result<lede::Summary, lede::Diagnostics> {
         future: false,
         allow_empty: true,
         check_leaks: false,
+        check_links: lede::build::LinkCheck::Off,
     })
 }
 

@@ -379,6 +379,7 @@ fn check_article(text: &str, default: Option<usize>) -> Result<Outcome, String> 
         future: false,
         allow_empty: true,
         check_leaks: true,
+        check_links: lede::build::LinkCheck::Off,
     });
     if let Err(problems) = built {
         if problems.0.is_empty() {

@@ -193,7 +193,15 @@ The end.
 }
 
 fn build(root: &Path, out: &Path) {
-    let opts = lede::BuildOptions { root: root.to_path_buf(), out: out.to_path_buf(), drafts: false, future: false, allow_empty: false, check_leaks: false };
+    let opts = lede::BuildOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        drafts: false,
+        future: false,
+        allow_empty: false,
+        check_leaks: false,
+        check_links: lede::build::LinkCheck::Off,
+    };
     if let Err(e) = lede::build(&opts) {
         panic!("build of {} failed: {e:?}", root.display());
     }

@@ -4,6 +4,7 @@
 //! the last good output as it was.
 
 mod leaks;
+mod links;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,20 @@ pub struct BuildOptions {
     /// After writing, look for paid text in every public file, whatever made
     /// it (templates, static files), and refuse the build on a find.
     pub check_leaks: bool,
+    /// After writing, follow every link of both trees (`lede check`).
+    pub check_links: LinkCheck,
+}
+
+/// Which links a build follows once written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LinkCheck {
+    /// None.
+    #[default]
+    Off,
+    /// Those within the two trees: pages, files, anchors.
+    Internal,
+    /// Those too that lead to other hosts, each requested once over the network.
+    External,
 }
 
 /// What a build did, for its one summary line.
@@ -105,7 +120,13 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     layout::check_output_place(&opts.root, &out, &opts.out)?;
     let staging = Staging::new(&out)?;
     let setup = Setup::load(&opts.root, selection)?;
-    let extras: Vec<Box<dyn Extra>> = if opts.check_leaks { vec![Box::new(leaks::LeakScan::default())] } else { Vec::new() };
+    let mut extras: Vec<Box<dyn Extra>> = Vec::new();
+    if opts.check_leaks {
+        extras.push(Box::new(leaks::LeakScan::default()));
+    }
+    if opts.check_links != LinkCheck::Off {
+        extras.push(Box::new(links::LinkScan { external: opts.check_links == LinkCheck::External }));
+    }
     let (library, cards) = write_articles(&setup, staging.sink(), &extras)?;
     steps.lap("load, render and write the articles");
     let site = Site::new(setup, library, cards);
@@ -113,11 +134,16 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
     steps.lap("render and write listings, feeds and pages");
     refuse_emptying(&site, &out, opts.allow_empty)?;
+    // Every check reports, though an earlier one found something.
+    let mut problems = Diagnostics::new();
     for extra in extras {
         let step = extra.step();
-        extra.finish(&site, &staging)?;
+        if let Err(found) = extra.finish(&site, &staging) {
+            problems.append(found);
+        }
         steps.lap(step);
     }
+    problems.or(())?;
     staging.record_articles(site.library().articles.len())?;
     let recovered = staging.recovered().len();
     staging.commit()?;

@@ -145,6 +145,11 @@ impl Site {
         &self.library
     }
 
+    /// The site's folder.
+    pub fn root(&self) -> &Path {
+        &self.setup.root
+    }
+
     /// Serves both trees from other addresses (the preview server's), instead of `base_url` and `members_url`.
     pub fn relocate(&mut self, base_url: &str, members_url: &str) {
         self.setup.config.base_url = base_url.to_string();
