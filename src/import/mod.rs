@@ -6,6 +6,7 @@
 //! where and why.
 
 mod report;
+pub mod wordpress;
 
 use std::path::PathBuf;
 
