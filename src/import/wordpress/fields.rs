@@ -5,7 +5,7 @@ use html5gum::{Token, Tokenizer};
 use jiff::tz::TimeZone;
 use percent_encoding::percent_decode_str;
 
-use super::wxr::Item;
+use super::wxr::{Export, Item};
 use crate::dates::{PubDate, parse_date_text};
 use crate::text::slugify;
 use crate::urls::is_segment;
@@ -92,6 +92,21 @@ pub fn old_path(link: &str) -> Option<String> {
         return None;
     }
     Some(url.path().to_string())
+}
+
+/// Decodes the names WordPress keeps HTML-escaped (it saves "Q&A" as
+/// `Q&amp;A` in term names, the site title and display names), so that the
+/// export's own XML escaping is not the only one undone.
+pub fn decode_names(export: &mut Export) {
+    let decode = |s: &mut String| {
+        if s.contains(['&', '<']) {
+            *s = plain_text(s);
+        }
+    };
+    export.title.iter_mut().for_each(decode);
+    export.authors.iter_mut().for_each(|a| decode(&mut a.display_name));
+    export.terms.values_mut().for_each(decode);
+    export.items.iter_mut().flat_map(|i| i.terms.iter_mut()).for_each(|t| decode(&mut t.name));
 }
 
 /// An excerpt as a teaser: the text of its HTML, whitespace collapsed; `None` when empty.

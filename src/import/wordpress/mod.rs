@@ -36,7 +36,8 @@ pub fn read(source: &Path, options: &Options) -> Result<Archive> {
 pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archive> {
     let file = export_file(source)?;
     let input = File::open(&file).map_err(|e| Diagnostic::io(&file, "read the WordPress export", &e))?;
-    let export = wxr::parse(BufReader::with_capacity(1 << 16, input)).map_err(|problem| problem.diagnostic(&file))?;
+    let mut export = wxr::parse(BufReader::with_capacity(1 << 16, input)).map_err(|problem| problem.diagnostic(&file))?;
+    fields::decode_names(&mut export);
     Ok(assemble(export, file.parent(), options, now))
 }
 

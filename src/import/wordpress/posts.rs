@@ -31,7 +31,7 @@ impl Bylines {
                 && !login.trim().is_empty()
                 && !name.trim().is_empty()
             {
-                names.entry(login.trim().to_string()).or_insert_with(|| name.trim().to_string());
+                names.entry(login.trim().to_string()).or_insert_with(|| fields::plain_text(name));
             }
         }
         Bylines { names }
@@ -146,11 +146,13 @@ fn access(item: &Item, options: &Options, origin: &str, report: &mut Report) -> 
     if options.more_is_paywall && has_more(&item.content) {
         return (Access::Marker, "<!--more--> with --more-is-paywall".into());
     }
+    // A private post was never public, but nothing kept it from readers but its status.
+    let what = if item.status == "private" { "private post without a password or paywall" } else { "public post" };
     match &options.default_access {
-        Access::SiteDefault | Access::Free => (Access::Free, "public post".into()),
-        Access::Blocks(n) => (Access::Blocks(*n), format!("public post; --paywall {n} chose its first {n} blocks free")),
+        Access::SiteDefault | Access::Free => (Access::Free, what.into()),
+        Access::Blocks(n) => (Access::Blocks(*n), format!("{what}; --paywall {n} chose its first {n} blocks free")),
         // Neither names a place the post has: the stricter of the two.
-        Access::MembersOnly | Access::Marker => (Access::MembersOnly, "public post; --paywall chose members only".into()),
+        Access::MembersOnly | Access::Marker => (Access::MembersOnly, format!("{what}; --paywall chose members only")),
     }
 }
 

@@ -198,8 +198,7 @@ pub fn parse(input: impl BufRead) -> Result<Export, XmlProblem> {
         };
         match event {
             (ns, Event::Start(start)) => {
-                let local = start.local_name().into_inner().to_string();
-                let tag = Element::of(ns, &local);
+                let tag = Element::of(ns, start.local_name().into_inner());
                 if ns == Ns::Wp {
                     saw_wordpress = true;
                 }
@@ -353,7 +352,17 @@ fn closed(tag: Element, parent: Element, text: &mut String, pending: &mut Pendin
         Element::Channel => match tag {
             Element::Title => export.title = Some(value().trim().to_string()),
             Element::Link => export.link = Some(value().trim().to_string()),
-            Element::Item => export.items.extend(pending.item.take()),
+            Element::Item => {
+                if let Some(mut item) = pending.item.take() {
+                    // Revisions and menu items are only counted: an export's
+                    // revisions can outweigh its posts many times over.
+                    if !matches!(item.post_type.as_str(), "post" | "page" | "") {
+                        item.content = String::new();
+                        item.excerpt = String::new();
+                    }
+                    export.items.push(item);
+                }
+            }
             Element::Author => export.authors.extend(pending.author.take()),
             Element::WpCategory | Element::WpTag | Element::WpTerm => {
                 if let Some((id, name)) = pending.term.take()
@@ -486,6 +495,29 @@ mod tests {
         assert!(p.message.contains("incomplete"), "{}", p.message);
         assert_eq!(p.unclosed, Some(("title".to_string(), xml.find("<title>").unwrap() as u64)));
         assert_eq!(p.offset as usize, xml.len());
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_cdata_section_says_so_where_it_opens() {
+        let xml = format!("{WP}<item><content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><![CDATA[<p>The body");
+        let p = problem(&xml);
+        assert!(p.message.contains("`<![CDATA[` section is never closed"), "{}", p.message);
+        assert_eq!(p.offset as usize, xml.find("<![CDATA[").unwrap());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_text_before_the_root() {
+        let xml = format!("\u{feff}<?xml version=\"1.0\"?>\n{WP}<item><title>x</title></item></channel></rss>");
+        assert_eq!(parse_str(&xml).unwrap().items.len(), 1);
+    }
+
+    #[test]
+    fn items_not_imported_as_content_keep_no_body() {
+        let xml = format!(
+            "{WP}<item><wp:post_type>revision</wp:post_type><content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">long</content:encoded></item></channel></rss>"
+        );
+        let export = parse_str(&xml).unwrap();
+        assert_eq!((export.items[0].post_type.as_str(), export.items[0].content.as_str()), ("revision", ""));
     }
 
     #[test]
