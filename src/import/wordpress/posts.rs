@@ -74,6 +74,7 @@ pub fn post(item: &Item, cx: &Context, report: &mut Report) -> Option<Post> {
     let (access, access_reason) = access(item, cx.options, &origin, report);
     report.note(&origin, Topic::Paywall, format!("{}: {access_reason}", describe(&access)));
     dropped(item, &origin, report);
+    let image = featured_image(item, &cx.images, &origin, report);
     Some(Post {
         origin,
         title,
@@ -85,7 +86,7 @@ pub fn post(item: &Item, cx: &Context, report: &mut Report) -> Option<Post> {
         column,
         tags,
         teaser,
-        image: featured_image(item, &cx.images, report),
+        image,
         canonical: item.meta("_yoast_wpseo_canonical").map(str::trim).filter(|c| !c.is_empty()).map(String::from),
         // Set once slugs are unique: the old address is compared with the new one.
         aliases: Vec::new(),
@@ -246,11 +247,11 @@ fn taxonomy(item: &Item, terms: &BTreeMap<String, String>, origin: &str, report:
 }
 
 /// The cover image: the `_thumbnail_id` attachment, on this site when its file was found.
-fn featured_image(item: &Item, images: &Images, report: &mut Report) -> Option<String> {
+fn featured_image(item: &Item, images: &Images, origin: &str, report: &mut Report) -> Option<String> {
     let id = item.meta("_thumbnail_id").map(str::trim).filter(|id| !id.is_empty() && *id != "0")?;
     let image = images.featured(id);
     if image.is_none() {
-        report.note(fields::origin("post", item), Topic::Dropped, format!("featured image (attachment {id}) is not in the export"));
+        report.note(origin, Topic::Dropped, format!("featured image (attachment {id}) is not in the export"));
     }
     image
 }

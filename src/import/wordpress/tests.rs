@@ -421,3 +421,10 @@ fn a_folder_with_one_export_is_read_and_a_folder_with_none_is_refused() {
     let err = read_at(&missing, &Options::default(), now()).unwrap_err();
     assert_eq!(err[0].file, missing);
 }
+
+#[test]
+fn a_featured_image_missing_from_the_export_is_reported_not_guessed() {
+    let archive = read_items(&[item(1, &meta("_thumbnail_id", "99"))], &Options::default());
+    assert_eq!(archive.posts[0].image, None);
+    assert_eq!(notes(&archive, "post 1", Topic::Dropped), ["featured image (attachment 99) is not in the export"]);
+}
