@@ -5,6 +5,7 @@
 //! over an existing file unless forced, and the [`Report`] says what went
 //! where and why.
 
+pub mod ghost;
 mod report;
 pub mod wordpress;
 
