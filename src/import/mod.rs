@@ -7,6 +7,7 @@
 
 pub mod ghost;
 mod report;
+pub mod substack;
 pub mod wordpress;
 
 use std::path::PathBuf;
