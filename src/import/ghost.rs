@@ -637,6 +637,12 @@ impl<'a> Reader<'a> {
         // A page that says nothing about its readers is public, as every Ghost page was before members.
         let public = access == Access::Free || (given(p.visibility.as_deref()).is_none() && access == Access::SiteDefault);
         if is_page && public {
+            let (column, tags) = self.tags(&origin, p);
+            let mut unused: Vec<String> = column.into_iter().chain(tags).map(|t| format!("tag {t}")).collect();
+            unused.extend(given(p.feature_image.as_deref()).map(|i| format!("feature image {}", root_relative(i))));
+            if !unused.is_empty() {
+                self.archive.report.note(&origin, Topic::Dropped, format!("lede's pages have no tags or cover image: {}", unused.join(", ")));
+            }
             let slug = self.slug(&origin, original, &title, true);
             let draft = status != Status::Published;
             if status == Status::Scheduled {
@@ -1174,13 +1180,15 @@ mod tests {
     fn a_page_or_an_old_url_never_takes_a_folder_lede_writes_itself() {
         let a = read_text(
             r#"{"db":[{"data":{"posts":[
-            {"id":"1","title":"Archive","slug":"archive","type":"page","status":"published","visibility":"public","html":""},
+            {"id":"1","title":"Archive","slug":"archive","type":"page","status":"published","visibility":"public","html":"",
+             "feature_image":"__GHOST_URL__/content/images/a.png"},
             {"id":"2","title":"Tags","slug":"tags","type":"post","status":"published","visibility":"public","html":""}]}}]}"#,
         )
         .unwrap();
         assert_eq!((a.pages[0].path.as_slice(), a.pages[0].aliases.len()), (["archive-page".to_string()].as_slice(), 0));
         assert_eq!((a.posts[0].slug.as_str(), a.posts[0].aliases.len()), ("tags", 0));
         assert_eq!(a.report.about(Topic::Slug).filter(|e| e.text.contains("is a listing lede writes itself")).count(), 3);
+        assert_eq!(notes(&a, "page archive", Topic::Dropped), ["lede's pages have no tags or cover image: feature image /content/images/a.png"]);
     }
 
     #[test]
