@@ -6,6 +6,7 @@
 //! where and why.
 
 pub mod ghost;
+pub mod html;
 mod report;
 pub mod substack;
 pub mod wordpress;
