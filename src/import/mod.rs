@@ -7,6 +7,7 @@
 
 pub mod ghost;
 pub mod html;
+pub mod frontmatter;
 mod report;
 pub mod substack;
 pub mod wordpress;
