@@ -11,6 +11,7 @@ pub mod frontmatter;
 mod report;
 pub mod substack;
 pub mod wordpress;
+pub mod shortcodes;
 
 use std::path::PathBuf;
 
