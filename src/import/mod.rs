@@ -8,10 +8,12 @@
 pub mod ghost;
 pub mod html;
 pub mod frontmatter;
+pub mod hugo;
 mod report;
 pub mod substack;
 pub mod wordpress;
 pub mod shortcodes;
+mod sitegen;
 
 use std::path::PathBuf;
 

@@ -129,14 +129,14 @@ fn convert(text: &str, dialect: &mut dyn Dialect) -> String {
 
 /// An open fenced code block: its character and length.
 #[derive(Debug, Clone, Copy)]
-struct Fence {
+pub(in crate::import) struct Fence {
     ch: u8,
     len: usize,
 }
 
 impl Fence {
     /// The fence a line opens (up to three spaces, then three or more backticks or tildes).
-    fn opened_by(line: &str) -> Option<Fence> {
+    pub(in crate::import) fn opened_by(line: &str) -> Option<Fence> {
         let trimmed = line.trim_start_matches(' ');
         if line.len() - trimmed.len() > 3 {
             return None;
@@ -150,7 +150,8 @@ impl Fence {
         (len >= 3 && !(ch == b'`' && trimmed[len..].contains('`'))).then_some(Fence { ch, len })
     }
 
-    fn closed_by(self, line: &str) -> bool {
+    /// Whether `line` closes this fence.
+    pub(in crate::import) fn closed_by(self, line: &str) -> bool {
         let trimmed = line.trim_start_matches(' ');
         let len = trimmed.bytes().take_while(|&b| b == self.ch).count();
         line.len() - trimmed.len() <= 3 && len >= self.len && trimmed[len..].trim().is_empty()

@@ -1,0 +1,529 @@
+//! What the readers of static-site generators (Hugo, Jekyll) share: typed
+//! fields from foreign front matter, each problem located in its file; the
+//! `<!--more-->` line and the paywall; slugs; drafts and scheduled posts;
+//! the keys that have no place in lede; folders copied as assets.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::frontmatter::{Kind, Map, Value};
+use super::shortcodes::Fence;
+use super::{Access, Options, Report, Status, Topic};
+use crate::dates::{PubDate, parse_date_text};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::text::slugify;
+use crate::urls::is_segment;
+
+/// Why a post without a `<!--more-->` cut gets the import's default.
+pub(super) const DEFAULT_REASON: &str = "no paywall in the source: the import's --paywall default";
+
+/// Typed reads of one file's front matter. Every key read counts as used;
+/// what is left unread is reported as dropped.
+pub(super) struct Fields<'a> {
+    file: &'a Path,
+    text: &'a str,
+    map: &'a Map,
+    used: HashSet<String>,
+    /// Problems found so far.
+    pub problems: Diagnostics,
+}
+
+impl<'a> Fields<'a> {
+    /// Reads `map`, the front matter of `file` whose whole text is `text`.
+    pub fn new(file: &'a Path, text: &'a str, map: &'a Map) -> Self {
+        Fields { file, text, map, used: HashSet::new(), problems: Diagnostics::new() }
+    }
+
+    /// The value of `key` unless it is empty; the key counts as used.
+    pub fn get(&mut self, key: &str) -> Option<&'a Value> {
+        self.used.insert(key.to_ascii_lowercase());
+        self.map.get(key).filter(|v| !v.is_empty())
+    }
+
+    /// Marks a key as used without reading it.
+    pub fn consume(&mut self, key: &str) {
+        self.used.insert(key.to_ascii_lowercase());
+    }
+
+    fn problem(&mut self, value: &Value, message: String) {
+        self.problems.push(Diagnostic::at_offset(self.file, self.text, value.offset, message));
+    }
+
+    /// A scalar as text (`title: 1984` is a title).
+    pub fn text(&mut self, key: &str) -> Option<String> {
+        let value = self.get(key)?;
+        match value.scalar() {
+            Some(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            None => {
+                self.problem(value, format!("`{key}` should be text, not {}", value.describe()));
+                None
+            }
+        }
+    }
+
+    /// The first of `keys` that holds text; the others stay unread.
+    pub fn first_text(&mut self, keys: &[&str]) -> Option<String> {
+        let key = keys.iter().find(|k| self.map.get(k).is_some_and(|v| !v.is_empty()))?;
+        self.text(key)
+    }
+
+    /// Text or a list of texts; `split` also splits text at spaces, as
+    /// Jekyll reads `categories: news politics`.
+    pub fn list(&mut self, key: &str, split: bool) -> Vec<String> {
+        let Some(value) = self.get(key) else { return Vec::new() };
+        let items: Vec<&Value> = match &value.kind {
+            Kind::List(items) => items.iter().collect(),
+            _ => vec![value],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.scalar() {
+                Some(s) if split => out.extend(s.split_whitespace().map(str::to_string)),
+                Some(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+                Some(_) => {}
+                None if item.is_empty() => {}
+                None => self.problem(item, format!("`{key}` should be text or a list of texts, not {}", item.describe())),
+            }
+        }
+        out
+    }
+
+    /// A date: TOML's, or text such as `2017-12-07 09:00:00 -0400`.
+    pub fn date(&mut self, key: &str) -> Option<PubDate> {
+        let value = self.get(key)?;
+        let parsed = value.text().and_then(parse_date_text);
+        if parsed.is_none() {
+            let shown = value.scalar().unwrap_or_else(|| value.describe().to_string());
+            self.problem(value, format!("`{key}`: `{shown}` is not a date: write 2017-12-07, or 2017-12-07 09:00:00 -0400 with a time"));
+        }
+        parsed
+    }
+
+    /// The first of `keys` that is present, read as a date.
+    pub fn first_date(&mut self, keys: &[&str]) -> Option<PubDate> {
+        let key = keys.iter().find(|k| self.map.get(k).is_some_and(|v| !v.is_empty()))?;
+        self.date(key)
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self, key: &str) -> Option<bool> {
+        let value = self.get(key)?;
+        let b = value.boolean();
+        if b.is_none() {
+            self.problem(value, format!("`{key}` should be true or false, not {}", value.describe()));
+        }
+        b
+    }
+
+    /// The keys never read, in the order written.
+    pub fn unused(&self) -> Vec<String> {
+        self.map.iter().map(|(k, _)| k).filter(|k| !self.used.contains(*k)).map(str::to_string).collect()
+    }
+}
+
+/// Keys with no place in lede, counted across an import.
+#[derive(Default)]
+pub(super) struct Dropped(BTreeMap<String, (usize, usize)>);
+
+impl Dropped {
+    /// Counts the unread keys of one post or page.
+    pub fn add(&mut self, keys: Vec<String>, page: bool) {
+        for key in keys {
+            let counts = self.0.entry(key).or_default();
+            if page {
+                counts.1 += 1;
+            } else {
+                counts.0 += 1;
+            }
+        }
+    }
+
+    /// One report entry per key: "`toc` (12 posts)".
+    pub fn report(self, origin: &str, report: &mut Report) {
+        for (key, (posts, pages)) in self.0 {
+            let mut counts = Vec::new();
+            if posts > 0 {
+                counts.push(format!("{posts} post{}", if posts == 1 { "" } else { "s" }));
+            }
+            if pages > 0 {
+                counts.push(format!("{pages} page{}", if pages == 1 { "" } else { "s" }));
+            }
+            report.note(origin, Topic::Dropped, format!("`{key}` ({})", counts.join(", ")));
+        }
+    }
+}
+
+/// What became of a body's `<!--more-->`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum More {
+    /// The body had none.
+    Absent,
+    /// Dropped (no `--more-is-paywall`).
+    Dropped,
+    /// Replaced by a `<!-- paywall -->` line standing alone.
+    Cut(String),
+    /// Asked for but impossible; why.
+    Refused(String),
+}
+
+/// The body with its `<!--more-->` (or another of `separators`) dropped, or
+/// with the first replaced by a `<!-- paywall -->` line when `cut`.
+pub(super) fn more(body: &str, separators: &[&str], cut: bool, html: bool) -> (String, More) {
+    let find = |s: &str| separators.iter().filter_map(|sep| s.find(sep).map(|i| (i, sep.len()))).min();
+    let remove_all = |s: &str| separators.iter().fold(s.to_string(), |s, sep| s.replace(sep, ""));
+    if html {
+        let Some((at, len)) = find(body) else { return (body.to_string(), More::Absent) };
+        let (before, after) = (&body[..at], remove_all(&body[at + len..]));
+        let separator = body[at..at + len].to_string();
+        return match (cut, after.trim().is_empty()) {
+            (false, _) => (remove_all(body), More::Dropped),
+            (true, true) => (remove_all(body), More::Refused(format!("`{separator}` ends the body: nothing after it to keep for subscribers"))),
+            (true, false) => (format!("{before}<!-- paywall -->{after}"), More::Cut(separator)),
+        };
+    }
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut outcome = More::Absent;
+    let mut fence: Option<Fence> = None;
+    let mut offset = 0;
+    // After a line taken out, the blank lines that followed it would add to those before it.
+    let mut skip_blank = false;
+    for line in body.split_inclusive('\n') {
+        offset += line.len();
+        if skip_blank && line.trim().is_empty() {
+            continue;
+        }
+        skip_blank = false;
+        if let Some(open) = fence {
+            fence = (!open.closed_by(line)).then_some(open);
+            out.push_str(line);
+            continue;
+        }
+        if let Some(open) = Fence::opened_by(line) {
+            fence = Some(open);
+            out.push_str(line);
+            continue;
+        }
+        let Some((at, len)) = find(line) else {
+            out.push_str(line);
+            continue;
+        };
+        let separator = line[at..at + len].to_string();
+        let rest = remove_all(line);
+        let dropped = |out: &mut String| {
+            if !rest.trim().is_empty() {
+                out.push_str(&rest);
+                false
+            } else {
+                out.is_empty() || out.ends_with("\n\n")
+            }
+        };
+        if !cut || outcome != More::Absent {
+            skip_blank = dropped(&mut out);
+            if outcome == More::Absent {
+                outcome = More::Dropped;
+            }
+            continue;
+        }
+        let after = remove_all(&line[at + len..]);
+        if in_container(line) {
+            outcome = More::Refused(format!("`{separator}` is inside a quote, a list or indented code, where lede cannot cut"));
+            skip_blank = dropped(&mut out);
+        } else if after.trim().is_empty() && remove_all(&body[offset..]).trim().is_empty() {
+            outcome = More::Refused(format!("`{separator}` ends the body: nothing after it to keep for subscribers"));
+            skip_blank = dropped(&mut out);
+        } else {
+            let before = line[..at].trim_end();
+            if !before.is_empty() {
+                out.push_str(before);
+                out.push('\n');
+            }
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            out.push_str("<!-- paywall -->\n\n");
+            let after = after.trim_start_matches([' ', '\t']);
+            if after.trim().is_empty() {
+                skip_blank = true;
+            } else {
+                out.push_str(after);
+            }
+            outcome = More::Cut(separator);
+        }
+    }
+    (out, outcome)
+}
+
+/// Whether a line belongs to a block quote, a list item or an indented code block.
+fn in_container(line: &str) -> bool {
+    let trimmed = line.trim_start_matches(' ');
+    let indent = line.len() - trimmed.len();
+    if indent >= 4 || line.starts_with('\t') {
+        return true;
+    }
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    trimmed.starts_with('>')
+        || ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m))
+        || (digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") ")))
+}
+
+/// The access of a post whose body went through [`more`], and why; the
+/// decision is noted unless it is the import's default (summed up once).
+pub(super) fn access(outcome: &More, origin: &str, options: &Options, report: &mut Report) -> (Access, String) {
+    let default = (options.default_access.clone(), DEFAULT_REASON.to_string());
+    match outcome {
+        More::Cut(separator) => {
+            report.note(origin, Topic::Paywall, format!("cut where `{separator}` was: the body above it is free (--more-is-paywall)"));
+            (Access::Marker, format!("`{separator}` in the body, with --more-is-paywall"))
+        }
+        More::Refused(why) => {
+            report.note(origin, Topic::Paywall, format!("{why}; {}", describe(&options.default_access)));
+            default
+        }
+        More::Absent | More::Dropped => default,
+    }
+}
+
+/// One entry for the posts that got the import's default.
+pub(super) fn note_default(report: &mut Report, origin: &str, posts: usize, options: &Options) {
+    if posts > 0 {
+        let s = if posts == 1 { "" } else { "s" };
+        report.note(origin, Topic::Paywall, format!("{posts} post{s}: {} ({DEFAULT_REASON})", describe(&options.default_access)));
+    }
+}
+
+/// What an access means, for the report.
+pub(super) fn describe(access: &Access) -> String {
+    match access {
+        Access::Free => "free to read (paywall = false)".into(),
+        Access::Marker => "cut at the <!-- paywall --> line".into(),
+        Access::MembersOnly => "for subscribers only (paywall = 0)".into(),
+        Access::Blocks(n) => format!("the first {n} blocks free (paywall = {n})"),
+        Access::SiteDefault => "the site's [paywall] default (no paywall key)".into(),
+    }
+}
+
+/// Whether a post is a draft, waits for its date, or is out.
+pub(super) fn status(draft: bool, date: Option<&PubDate>, now: Timestamp, zone: &TimeZone) -> Status {
+    match date {
+        _ if draft => Status::Draft,
+        Some(date) if date.published_at(zone) > now => Status::Scheduled,
+        _ => Status::Published,
+    }
+}
+
+/// A URL segment from `wanted`: kept when it is one, else made one, with a note.
+pub(super) fn segment(wanted: &str, origin: &str, report: &mut Report) -> String {
+    if is_segment(wanted) {
+        return wanted.to_string();
+    }
+    let slug = slugify(wanted);
+    report.note(origin, Topic::Slug, format!("`{wanted}` is not a URL segment: now `{slug}`"));
+    slug
+}
+
+/// The slugs taken so far, compared without case (one folder on macOS and Windows).
+#[derive(Default)]
+pub(super) struct Slugs(HashSet<String>);
+
+impl Slugs {
+    /// `wanted`, or `wanted-2`, `-3`, … when another post has it, with a note.
+    pub fn claim(&mut self, wanted: &str, origin: &str, report: &mut Report) -> String {
+        let mut slug = wanted.to_string();
+        let mut n = 1;
+        while !self.0.insert(slug.to_ascii_lowercase()) {
+            n += 1;
+            slug = format!("{wanted}-{n}");
+        }
+        if n > 1 {
+            report.note(origin, Topic::Slug, format!("slug `{wanted}` is another post's: now `{slug}`"));
+        }
+        slug
+    }
+}
+
+/// A title from a file name: `my-first_post` is "My First Post", as Jekyll shows it.
+pub(super) fn title_from_name(name: &str) -> String {
+    name.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The path of a URL, absolute or already a path; `None` for an empty one.
+pub(super) fn url_path(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    if url.contains("://") {
+        return url::Url::parse(url).ok().map(|u| u.path().to_string());
+    }
+    Some(if url.starts_with('/') { url.to_string() } else { format!("/{url}") })
+}
+
+/// `path` with `//` collapsed: a template with an empty part writes one.
+pub(super) fn clean_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 1);
+    if !path.starts_with('/') {
+        out.push('/');
+    }
+    for c in path.chars() {
+        if !(c == '/' && out.ends_with('/')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The whole of a text file.
+pub(super) fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(path, "read it", &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = crate::diagnostics::line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+        Diagnostic::at(path, line, column, "not UTF-8 text: save it as UTF-8")
+    })
+}
+
+/// Every regular file under `dir`, relative to it, in name order; hidden
+/// files and folders (`.git`, `.DS_Store`) are left out.
+pub(super) fn files_under(dir: &Path, problems: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walk = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                if let Ok(rel) = e.path().strip_prefix(dir) {
+                    out.push(rel.to_path_buf());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                problems.push(Diagnostic::file(path, format!("could not read the folder: {e}")));
+            }
+        }
+    }
+    out
+}
+
+/// `rel` as a `/`-separated string (origins and URLs are the same on every system).
+pub(super) fn slash_path(rel: &Path) -> String {
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::frontmatter;
+
+    #[test]
+    fn fields_read_types_and_locate_problems() {
+        let text = "---\ntitle: 1984\ntags: [a, [b]]\ncategories: news  politics\ndate: yesterday\ndraft: maybe\nextra: 1\nempty: \"\"\n---\n";
+        let doc = frontmatter::read(Path::new("p.md"), text).unwrap();
+        let mut f = Fields::new(Path::new("p.md"), text, &doc.front);
+        assert_eq!(f.text("title").as_deref(), Some("1984"));
+        assert_eq!(f.list("tags", false), ["a"]);
+        assert_eq!(f.list("categories", true), ["news", "politics"]);
+        assert_eq!(f.date("date"), None);
+        assert_eq!(f.boolean("draft"), None);
+        assert_eq!(f.first_text(&["empty", "nothing"]), None);
+        assert_eq!(f.unused(), ["extra", "empty"]);
+        let problems: Vec<String> = f.problems.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            problems,
+            [
+                "p.md:3:11: `tags` should be text or a list of texts, not a list",
+                "p.md:5:7: `date`: `yesterday` is not a date: write 2017-12-07, or 2017-12-07 09:00:00 -0400 with a time",
+                "p.md:6:8: `draft` should be true or false, not text",
+            ]
+        );
+    }
+
+    #[test]
+    fn dropped_keys_are_counted_per_key() {
+        let mut d = Dropped::default();
+        d.add(vec!["toc".into(), "weight".into()], false);
+        d.add(vec!["toc".into()], false);
+        d.add(vec!["toc".into()], true);
+        let mut r = Report::default();
+        d.report("front matter", &mut r);
+        let texts: Vec<&str> = r.entries.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["`toc` (2 posts, 1 page)", "`weight` (1 post)"]);
+    }
+
+    #[test]
+    fn more_is_dropped_or_becomes_a_lone_paywall_line() {
+        let seps = ["<!--more-->"];
+        assert_eq!(more("A\n\n<!--more-->\n\nB\n", &seps, false, false), ("A\n\nB\n".into(), More::Dropped));
+        assert_eq!(more("A\n\n<!--more-->\n\nB\n", &seps, true, false), ("A\n\n<!-- paywall -->\n\nB\n".into(), More::Cut("<!--more-->".into())));
+        assert_eq!(more("A\n<!--more-->\nB\n", &seps, true, false), ("A\n\n<!-- paywall -->\n\nB\n".into(), More::Cut("<!--more-->".into())));
+        assert_eq!(
+            more("Intro <!--more--> rest\nmore\n", &seps, true, false),
+            ("Intro\n\n<!-- paywall -->\n\nrest\nmore\n".into(), More::Cut("<!--more-->".into()))
+        );
+        assert_eq!(more("```\n<!--more-->\n```\nA\n", &seps, true, false), ("```\n<!--more-->\n```\nA\n".into(), More::Absent));
+        let (body, outcome) = more("> q <!--more-->\n\nB", &seps, true, false);
+        assert_eq!(body, "> q \n\nB");
+        assert!(matches!(outcome, More::Refused(why) if why.contains("inside a quote")));
+        let (body, outcome) = more("A\n\n<!--more-->\n", &seps, true, false);
+        assert_eq!(body, "A\n\n");
+        assert!(matches!(outcome, More::Refused(why) if why.contains("nothing after it")));
+        assert_eq!(more("A\n<!--more-->\nB\n<!--more-->\nC", &seps, true, false).0, "A\n\n<!-- paywall -->\n\nB\nC");
+        assert_eq!(more("<p>A</p><!--more--><p>B</p>", &seps, true, true), ("<p>A</p><!-- paywall --><p>B</p>".into(), More::Cut("<!--more-->".into())));
+        assert_eq!(more("<p>A</p><!--more--><p>B</p>", &seps, false, true).0, "<p>A</p><p>B</p>");
+        assert_eq!(more("A\n<!--cut-->\nB", &["<!--more-->", "<!--cut-->"], true, false).1, More::Cut("<!--cut-->".into()));
+    }
+
+    #[test]
+    fn access_follows_the_cut_and_notes_it() {
+        let options = Options { more_is_paywall: true, default_access: Access::Blocks(3), ..Options::default() };
+        let mut r = Report::default();
+        assert_eq!(
+            access(&More::Cut("<!--more-->".into()), "a.md", &options, &mut r),
+            (Access::Marker, "`<!--more-->` in the body, with --more-is-paywall".into())
+        );
+        assert_eq!(access(&More::Absent, "b.md", &options, &mut r), (Access::Blocks(3), DEFAULT_REASON.into()));
+        note_default(&mut r, "hugo", 2, &options);
+        let texts: Vec<&str> = r.entries.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "cut where `<!--more-->` was: the body above it is free (--more-is-paywall)",
+                "2 posts: the first 3 blocks free (paywall = 3) (no paywall in the source: the import's --paywall default)"
+            ]
+        );
+    }
+
+    #[test]
+    fn slugs_titles_and_paths() {
+        let mut r = Report::default();
+        assert_eq!(segment("Ending-OCSP", "a", &mut r), "Ending-OCSP");
+        assert_eq!(segment("Été à Paris", "b", &mut r), "ete-a-paris");
+        let mut slugs = Slugs::default();
+        assert_eq!(slugs.claim("a", "x", &mut r), "a");
+        assert_eq!(slugs.claim("A", "y", &mut r), "A-2");
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(title_from_name("my-first_post"), "My First Post");
+        assert_eq!(url_path("https://ex.org/a/b/?q").as_deref(), Some("/a/b/"));
+        assert_eq!(url_path("old/path").as_deref(), Some("/old/path"));
+        assert_eq!(clean_path("//2019//x.html"), "/2019/x.html");
+    }
+
+    #[test]
+    fn status_follows_draft_and_date() {
+        let now: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+        let past = parse_date_text("2023-12-31").unwrap();
+        let future = parse_date_text("2024-01-01 09:00:00 +0100").unwrap();
+        assert_eq!(status(false, Some(&past), now, &TimeZone::UTC), Status::Published);
+        assert_eq!(status(false, Some(&future), now, &TimeZone::UTC), Status::Scheduled);
+        assert_eq!(status(true, Some(&past), now, &TimeZone::UTC), Status::Draft);
+        assert_eq!(status(false, None, now, &TimeZone::UTC), Status::Published);
+    }
+}
