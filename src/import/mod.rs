@@ -9,6 +9,7 @@ pub mod ghost;
 pub mod html;
 pub mod frontmatter;
 pub mod hugo;
+pub mod jekyll;
 mod report;
 pub mod substack;
 pub mod wordpress;

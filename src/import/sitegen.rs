@@ -382,6 +382,28 @@ pub(super) fn clean_path(path: &str) -> String {
     out
 }
 
+/// Aliases without repeats and without the new URL itself.
+pub(super) fn tidy(aliases: Vec<String>, new: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in aliases {
+        if a != new && !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Names without repeats (case aside), in order.
+pub(super) fn dedup(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 /// The whole of a text file.
 pub(super) fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(path, "read it", &e))?;
@@ -514,6 +536,8 @@ mod tests {
         assert_eq!(url_path("https://ex.org/a/b/?q").as_deref(), Some("/a/b/"));
         assert_eq!(url_path("old/path").as_deref(), Some("/old/path"));
         assert_eq!(clean_path("//2019//x.html"), "/2019/x.html");
+        assert_eq!(tidy(vec!["/a/".into(), "/n/".into(), "/a/".into()], "/n/"), ["/a/"]);
+        assert_eq!(dedup(vec!["NATO".into(), "nato".into(), "EU".into()]), ["NATO", "EU"]);
     }
 
     #[test]

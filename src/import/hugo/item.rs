@@ -10,7 +10,7 @@ use super::config::{Config, Parts};
 use crate::dates::PubDate;
 use crate::diagnostics::Result;
 use crate::import::frontmatter::{Kind, Map, Value};
-use crate::import::sitegen::{self, Dropped, Fields, Slugs, segment, title_from_name, url_path};
+use crate::import::sitegen::{self, Dropped, Fields, Slugs, dedup, segment, tidy, title_from_name, url_path};
 use crate::import::{Access, Author, Body, Page, Post, Report, Topic};
 
 /// A content file, read and split.
@@ -319,28 +319,6 @@ fn absolute_alias(alias: &str, base: &str) -> String {
     }
 }
 
-/// Aliases without repeats and without the new URL itself.
-fn tidy(aliases: Vec<String>, new: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for a in aliases {
-        if a != new && !out.contains(&a) {
-            out.push(a);
-        }
-    }
-    out
-}
-
-/// Names without repeats (case aside), in order.
-fn dedup(names: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for n in names {
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
-            out.push(n);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,7 +331,6 @@ mod tests {
         assert_eq!(absolute_alias("old-name", "/posts/"), "/posts/old-name");
         assert_eq!(absolute_alias("/a/b/", "/posts/"), "/a/b/");
         assert_eq!(absolute_alias("https://old.test/c/", "/posts/"), "/c/");
-        assert_eq!(tidy(vec!["/a/".into(), "/n/".into(), "/a/".into()], "/n/"), ["/a/"]);
     }
 
     #[test]
