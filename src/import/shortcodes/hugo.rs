@@ -321,7 +321,13 @@ impl Hugo<'_, '_> {
 /// `{{</* name */>}}` at `at`: shown as the shortcode it escapes.
 fn escaped(text: &str, at: usize, out: &mut String) -> Option<usize> {
     let rest = &text[at..];
-    let (open, close) = if rest.starts_with("{{<") { ("{{<", ">}}") } else { ("{{%", "%}}") };
+    let (open, close) = if rest.starts_with("{{<") {
+        ("{{<", ">}}")
+    } else if rest.starts_with("{{%") {
+        ("{{%", "%}}")
+    } else {
+        return None;
+    };
     let inner_start = rest[3..].trim_start().strip_prefix("/*")?;
     let inner_end = inner_start.find("*/")?;
     let after = inner_start[inner_end + 2..].trim_start().strip_prefix(close)?;

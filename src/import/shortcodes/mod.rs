@@ -170,7 +170,7 @@ fn code_span_end(text: &str, at: usize, run: usize) -> Option<usize> {
                 return Some(i + n);
             }
             i += n;
-        } else if text[i..].starts_with("\n\n") || text[i..].starts_with("\n\r\n") {
+        } else if bytes[i..].starts_with(b"\n\n") || bytes[i..].starts_with(b"\n\r\n") {
             return None;
         } else {
             i += 1;
@@ -283,6 +283,83 @@ mod tests {
         assert_eq!(code_block("\nlet a = 1;\n", "rust", false), "```rust\nlet a = 1;\n```");
         assert_eq!(code_block("````\n", "", false), "`````\n````\n`````");
         assert_eq!(code_block("a < b\n", "c", true), "<pre><code class=\"language-c\">a &lt; b</code></pre>");
+    }
+
+    const PIECES: &[&str] = &[
+        "{{<",
+        ">}}",
+        "{{%",
+        "%}}",
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "{%-",
+        "-%}",
+        "/*",
+        "*/",
+        "\"",
+        "`",
+        "```",
+        "~~~",
+        "\n",
+        "\r\n",
+        " ",
+        "é",
+        "😀",
+        "figure",
+        "highlight",
+        "/highlight",
+        "endhighlight",
+        "details",
+        "/details",
+        "ref",
+        "post_url",
+        "link",
+        "youtube",
+        "tweet",
+        "gist",
+        "raw",
+        "endraw",
+        "comment",
+        "endcomment",
+        "src=",
+        "=",
+        "---",
+        "+++",
+        "...",
+        "{",
+        "}",
+        "<!--more-->",
+        "> ",
+        "- ",
+        "    ",
+        "#",
+        ":",
+        "[",
+        "]",
+        "\\",
+        "site.baseurl",
+        "|",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 400, ..Default::default() })]
+
+        /// Whatever a body or a front matter holds, converting it ends.
+        #[test]
+        fn no_input_makes_a_step_of_the_import_panic(pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..48)) {
+            let text: String = pieces.concat();
+            let mut report = Report::default();
+            let resolve = |_: Reference<'_>| Some("/articles/x/".to_string());
+            for html in [false, true] {
+                let mut cx = Context { origin: "x", html, resolve: &resolve, report: &mut report };
+                let _ = hugo(&text, &mut cx);
+                let _ = liquid(&text, &mut cx);
+                let _ = crate::import::sitegen::more(&text, &["<!--more-->", "}}"], true, html);
+            }
+            let _ = crate::import::frontmatter::read(std::path::Path::new("x.md"), &text);
+        }
     }
 
     #[test]
