@@ -5,13 +5,13 @@
 //! as the parsers point at bad syntax. Keys are matched without regard to
 //! case, as Hugo matches them.
 
-use std::collections::HashMap;
+mod json;
+mod yaml;
+
 use std::path::Path;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostics::{Diagnostic, toml_diagnostic};
 
@@ -190,7 +190,7 @@ pub fn read<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Diagnostic> 
     let fences: &[&str] = match first_line {
         "---" => &["---", "..."],
         "+++" => &["+++"],
-        _ if rest.starts_with('{') => return read_json(file, text, start),
+        _ if rest.starts_with('{') => return json::read(file, text, start),
         _ => return Ok(Document { notation: None, front: Map::default(), body: rest, body_offset: start }),
     };
     let notation = if first_line == "+++" { Notation::Toml } else { Notation::Yaml };
@@ -219,9 +219,9 @@ pub fn read_data(file: &Path, text: &str, notation: Notation) -> Result<Map, Dia
 /// Parses `block`, which starts at byte `base` of `text`, the whole of `file`.
 fn parse_block(file: &Path, text: &str, base: usize, block: &str, notation: Notation) -> Result<Map, Diagnostic> {
     let value = match notation {
-        Notation::Yaml => parse_yaml(file, text, base, block)?,
+        Notation::Yaml => yaml::parse(file, text, base, block)?,
         Notation::Toml => parse_toml(file, text, base, block)?,
-        Notation::Json => parse_json(file, text, base, block)?,
+        Notation::Json => json::parse(file, text, base, block)?,
     };
     match value.kind {
         Kind::Map(map) => Ok(map),
@@ -230,97 +230,7 @@ fn parse_block(file: &Path, text: &str, base: usize, block: &str, notation: Nota
     }
 }
 
-/// A JSON object at the top of a file, and the body after it.
-fn read_json<'a>(file: &Path, text: &'a str, start: usize) -> Result<Document<'a>, Diagnostic> {
-    let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
-    match stream.next() {
-        Some(Ok(_)) => {
-            let end = start + stream.byte_offset();
-            let front = parse_block(file, text, start, &text[start..end], Notation::Json)?;
-            // The line that closes the object is not part of the body.
-            let after = &text[end..];
-            let skip = after.find('\n').filter(|&i| after[..i].trim().is_empty()).map_or(0, |i| i + 1);
-            Ok(Document { notation: Some(Notation::Json), front, body: &text[end + skip..], body_offset: end + skip })
-        }
-        Some(Err(e)) => Err(json_error(file, text, start, &e)),
-        None => Ok(Document { notation: None, front: Map::default(), body: &text[start..], body_offset: start }),
-    }
-}
-
-fn json_error(file: &Path, text: &str, base: usize, e: &serde_json::Error) -> Diagnostic {
-    let (base_line, base_col) = crate::diagnostics::line_col(text, base);
-    let line = base_line + e.line().saturating_sub(1);
-    let column = if e.line() <= 1 { base_col + e.column().saturating_sub(1) } else { e.column().max(1) };
-    let message = e.to_string();
-    // serde_json ends its message with "at line L column C", which the location already says.
-    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    Diagnostic::at(file, line, column, format!("JSON front matter: {message}"))
-}
-
-fn parse_json(file: &Path, text: &str, base: usize, block: &str) -> Result<Value, Diagnostic> {
-    let json: serde_json::Value = serde_json::from_str(block).map_err(|e| json_error(file, text, base, &e))?;
-    let offsets = json_key_offsets(block);
-    Ok(from_json(&json, base, &|key| offsets.get(key).map(|&o| base + o)))
-}
-
-/// Byte offsets of the values of a JSON object's top-level keys, by key:
-/// serde_json keeps no positions, and a reader wants to point at a bad date.
-fn json_key_offsets(block: &str) -> HashMap<String, usize> {
-    let bytes = block.as_bytes();
-    let mut offsets = HashMap::new();
-    let (mut depth, mut i) = (0usize, 0usize);
-    let mut last_string: Option<(usize, usize)> = None;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                last_string = Some((start, i.min(bytes.len())));
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            b':' if depth == 1 => {
-                if let Some((s, e)) = last_string.take()
-                    && let Ok(key) = serde_json::from_str::<String>(&block[s..=e.min(block.len() - 1)])
-                {
-                    let value_at = i + 1 + block[i + 1..].len() - block[i + 1..].trim_start().len();
-                    offsets.entry(key.to_ascii_lowercase()).or_insert(value_at);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    offsets
-}
-
-fn from_json(json: &serde_json::Value, offset: usize, key_offset: &dyn Fn(&str) -> Option<usize>) -> Value {
-    let kind = match json {
-        serde_json::Value::Null => Kind::Null,
-        serde_json::Value::Bool(b) => Kind::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Kind::Int(i),
-            None => Kind::Float(n.as_f64().unwrap_or(0.0)),
-        },
-        serde_json::Value::String(s) => Kind::Text(s.clone()),
-        serde_json::Value::Array(items) => Kind::List(items.iter().map(|v| from_json(v, offset, &|_| None)).collect()),
-        serde_json::Value::Object(object) => {
-            let mut map = Map::default();
-            let mut entries: Vec<(&String, &serde_json::Value, usize)> =
-                object.iter().map(|(k, v)| (k, v, key_offset(&k.to_ascii_lowercase()).unwrap_or(offset))).collect();
-            entries.sort_by_key(|e| e.2);
-            for (k, v, at) in entries {
-                map.insert(k, from_json(v, at, &|_| None));
-            }
-            Kind::Map(map)
-        }
-    };
-    Value { kind, offset }
-}
-
+/// TOML front matter, with the spans toml's own parser keeps.
 fn parse_toml(file: &Path, text: &str, base: usize, block: &str) -> Result<Value, Diagnostic> {
     let table = DeTable::parse(block).map_err(|e| toml_diagnostic(file, text, base, &e))?;
     Ok(Value { kind: Kind::Map(from_toml_table(table.get_ref(), base)), offset: base + table.span().start })
@@ -350,113 +260,6 @@ fn from_toml(value: &Spanned<DeValue<'_>>, base: usize) -> Value {
         DeValue::Table(t) => Kind::Map(from_toml_table(t, base)),
     };
     Value { kind, offset: base + value.span().start }
-}
-
-fn parse_yaml(file: &Path, text: &str, base: usize, block: &str) -> Result<Value, Diagnostic> {
-    let (base_line, _) = crate::diagnostics::line_col(text, base);
-    let mut builder = YamlBuilder { block, base, stack: Vec::new(), anchors: HashMap::new(), root: None };
-    let mut parser = Parser::new_from_str(block);
-    if let Err(e) = parser.load(&mut builder, false) {
-        let mark = e.marker();
-        let line = base_line + mark.line().saturating_sub(1);
-        let block_line = block.split('\n').nth(mark.line().saturating_sub(1)).unwrap_or("");
-        // The scanner may point just past the end of the line that is wrong.
-        let column = (mark.col() + 1).min(block_line.trim_end().chars().count() + 1);
-        return Err(Diagnostic::at(file, line, column, format!("YAML front matter: {}", e.info())));
-    }
-    Ok(builder.root.unwrap_or(Value { kind: Kind::Null, offset: base }))
-}
-
-/// Builds [`Value`]s from the YAML parser's events, which carry positions
-/// that yaml-rust2's own tree drops.
-struct YamlBuilder<'a> {
-    block: &'a str,
-    base: usize,
-    stack: Vec<Frame>,
-    anchors: HashMap<usize, Value>,
-    root: Option<Value>,
-}
-
-enum Frame {
-    List { items: Vec<Value>, offset: usize, anchor: usize },
-    Map { map: Map, key: Option<String>, offset: usize, anchor: usize },
-}
-
-impl YamlBuilder<'_> {
-    /// The byte offset in the file of a marker's line and (character) column.
-    fn offset(&self, mark: &Marker) -> usize {
-        let mut line_start = 0;
-        for _ in 1..mark.line() {
-            match self.block[line_start..].find('\n') {
-                Some(i) => line_start += i + 1,
-                None => break,
-            }
-        }
-        let line = &self.block[line_start..];
-        let within = line.char_indices().nth(mark.col()).map_or(line.len(), |(i, _)| i);
-        self.base + line_start + within
-    }
-
-    fn add(&mut self, value: Value, anchor: usize) {
-        if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
-        }
-        match self.stack.last_mut() {
-            None => self.root = Some(value),
-            Some(Frame::List { items, .. }) => items.push(value),
-            Some(Frame::Map { map, key, .. }) => match key.take() {
-                Some(k) => map.insert(&k, value),
-                // A key that is a list or a table has no name a reader could ask for.
-                None => *key = Some(value.scalar().unwrap_or_default()),
-            },
-        }
-    }
-}
-
-impl MarkedEventReceiver for YamlBuilder<'_> {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        let offset = self.offset(&mark);
-        match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                let plain = style == TScalarStyle::Plain && tag.as_ref().is_none_or(|t| t.suffix != "str");
-                let kind = if plain { yaml_scalar(text) } else { Kind::Text(text) };
-                self.add(Value { kind, offset }, anchor);
-            }
-            Event::Alias(id) => {
-                let value = self.anchors.get(&id).cloned().map_or(Value { kind: Kind::Null, offset }, |v| Value { offset, ..v });
-                self.add(value, 0);
-            }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::List { items: Vec::new(), offset, anchor }),
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map { map: Map::default(), key: None, offset, anchor }),
-            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::List { items, offset, anchor }) => self.add(Value { kind: Kind::List(items), offset }, anchor),
-                Some(Frame::Map { map, offset, anchor, .. }) => self.add(Value { kind: Kind::Map(map), offset }, anchor),
-                None => {}
-            },
-            _ => {}
-        }
-    }
-}
-
-/// An unquoted YAML scalar as YAML 1.2's core schema reads it.
-fn yaml_scalar(text: String) -> Kind {
-    match text.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => Kind::Null,
-        "true" | "True" | "TRUE" => Kind::Bool(true),
-        "false" | "False" | "FALSE" => Kind::Bool(false),
-        t => {
-            if let Ok(n) = t.parse::<i64>() {
-                Kind::Int(n)
-            } else if t.bytes().any(|b| b.is_ascii_digit())
-                && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
-                && let Ok(f) = t.parse::<f64>()
-            {
-                Kind::Float(f)
-            } else {
-                Kind::Text(text)
-            }
-        }
-    }
 }
 
 #[cfg(test)]
