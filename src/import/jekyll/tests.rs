@@ -81,43 +81,92 @@ fn a_post_maps_every_key() {
     assert_eq!(post(&a, "partnership-deferred"), &expected);
 }
 
+/// A published post with nothing but its origin, slug and title, to be filled in.
+fn base(origin: &str, slug: &str, title: &str) -> Post {
+    Post {
+        origin: origin.into(),
+        title: title.into(),
+        slug: slug.into(),
+        date: None,
+        updated: None,
+        status: Status::Published,
+        authors: Vec::new(),
+        column: None,
+        tags: Vec::new(),
+        teaser: None,
+        image: None,
+        canonical: None,
+        aliases: Vec::new(),
+        access: Access::SiteDefault,
+        access_reason: DEFAULT.into(),
+        body: Body::Markdown(String::new()),
+    }
+}
+
 #[test]
 fn names_give_dates_and_slugs_and_defaults_fill_in() {
     let a = site(&Options::default());
-    let html = post(&a, "html-post");
-    assert_eq!((html.title.as_str(), html.date, html.status), ("An HTML Post", date("2018-01-15"), Status::Published));
-    assert_eq!(html.authors, ["Default Author"]);
-    assert_eq!(html.tags, ["history"]);
-    assert_eq!(html.aliases, ["/2018/01/15/html-post/"]);
-    assert_eq!(html.body, Body::Html { html: "<p>Old <em>HTML</em> post with /assets/img/cover.jpg.</p>\n".into(), dialect: Dialect::Generic });
+    let html = Post {
+        date: date("2018-01-15"),
+        authors: vec!["Default Author".into()],
+        tags: vec!["history".into()],
+        aliases: vec!["/2018/01/15/html-post/".into()],
+        body: Body::Html { html: "<p>Old <em>HTML</em> post with /assets/img/cover.jpg.</p>\n".into(), dialect: Dialect::Generic },
+        ..base("_posts/2018-01-15-html-post.html", "html-post", "An HTML Post")
+    };
+    assert_eq!(post(&a, "html-post"), &html);
 
-    let future = post(&a, "future");
-    assert_eq!((future.status, future.date), (Status::Scheduled, date("2030-06-01")));
-    assert_eq!(markdown(&future.body), "Soon.\nLater.\n", "the site's excerpt_separator is dropped");
+    let future = Post {
+        date: date("2030-06-01"),
+        status: Status::Scheduled,
+        authors: vec!["Default Author".into()],
+        aliases: vec!["/2030/06/01/future/".into()],
+        // The site's excerpt_separator is dropped like <!--more-->.
+        body: Body::Markdown("Soon.\nLater.\n".into()),
+        ..base("_posts/2030-06-01-future.md", "future", "Future Analysis")
+    };
+    assert_eq!(post(&a, "future"), &future);
 
-    let unpublished = post(&a, "unpublished");
-    assert_eq!((unpublished.status, unpublished.date), (Status::Draft, date("2016-05-05")));
-    assert!(unpublished.aliases.is_empty(), "never published, so no old URL");
+    // Never published, so no old URL.
+    let unpublished = Post {
+        date: date("2016-05-05"),
+        status: Status::Draft,
+        authors: vec!["Default Author".into()],
+        body: Body::Markdown("Withdrawn.\n".into()),
+        ..base("_posts/2016-05-05-unpublished.md", "unpublished", "Never Out")
+    };
+    assert_eq!(post(&a, "unpublished"), &unpublished);
 
-    let draft = post(&a, "work-in-progress");
-    assert_eq!((draft.title.as_str(), draft.status, draft.date), ("Work in Progress", Status::Draft, None));
-    assert_eq!(draft.tags, ["Drafts"]);
-    assert!(draft.aliases.is_empty());
+    // Drafts are posts to Jekyll: the posts' defaults apply.
+    let draft = Post {
+        status: Status::Draft,
+        authors: vec!["Default Author".into()],
+        tags: vec!["Drafts".into()],
+        body: Body::Markdown("Half done.\n".into()),
+        ..base("_drafts/work-in-progress.md", "work-in-progress", "Work in Progress")
+    };
+    assert_eq!(post(&a, "work-in-progress"), &draft);
 }
 
 #[test]
 fn liquid_becomes_markdown_or_stays_with_a_note() {
     let a = site(&Options::default());
-    let p = post(&a, "highlight");
-    assert_eq!(p.column.as_deref(), Some("Field Notes"), "`category` is one name, spaces and all");
-    assert_eq!(p.aliases, ["/code-and-includes/"]);
-    assert_eq!(
-        markdown(&p.body),
-        "Some Ruby:\n\n```ruby\ndef hello\n  puts \"hi\"\nend\n```\n\n\
-         {% include figure.html src=\"x.png\" %}\n\n\
-         See [the first](/articles/partnership-deferred/) and [about](/about/).\n\n\
-         {{ not liquid }}\n"
-    );
+    let expected = Post {
+        date: date("2019-03-01"),
+        authors: vec!["Default Author".into()],
+        // `category` is one name, spaces and all.
+        column: Some("Field Notes".into()),
+        aliases: vec!["/code-and-includes/".into()],
+        body: Body::Markdown(
+            "Some Ruby:\n\n```ruby\ndef hello\n  puts \"hi\"\nend\n```\n\n\
+             {% include figure.html src=\"x.png\" %}\n\n\
+             See [the first](/articles/partnership-deferred/) and [about](/about/).\n\n\
+             {{ not liquid }}\n"
+                .into(),
+        ),
+        ..base("_posts/2019-03-01-highlight.markdown", "highlight", "Code and Includes")
+    };
+    assert_eq!(post(&a, "highlight"), &expected);
     assert_eq!(
         notes(&a, Topic::Shortcode),
         [
