@@ -48,7 +48,7 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
         return Err(problems.sorted());
     }
     let prefix = content.strip_prefix(source).map(Path::to_path_buf).unwrap_or_default();
-    let files = files_under(&content, &mut problems);
+    let files = files_under(&content, &[], &mut problems);
     let layout = Layout::of(&files);
 
     let mut entries = Vec::new();
@@ -110,7 +110,8 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
     }
 
     let index = Index::of(&mapped);
-    let mut archive = Archive { site_title: config.title.clone(), site_url: config.base_url.clone(), ..Archive::default() };
+    let site_url = config.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string());
+    let mut archive = Archive { site_title: config.title.clone(), site_url, ..Archive::default() };
     let mut defaulted = 0;
     let mut bios: Vec<Author> = Vec::new();
     for (entry, m) in mapped {
@@ -310,7 +311,7 @@ fn authors(posts: &[super::Post], bios: Vec<Author>) -> Vec<Author> {
 fn site_folders(source: &Path, assets: &mut Vec<Asset>, report: &mut Report, problems: &mut Diagnostics) {
     if source.join("static").is_dir() {
         let base = source.join("static");
-        assets.extend(files_under(&base, problems).into_iter().map(|rel| Asset { from: base.join(&rel), to: rel }));
+        assets.extend(files_under(&base, &[], problems).into_iter().map(|rel| Asset { from: base.join(&rel), to: rel }));
     }
     if source.join("assets").is_dir() {
         report.note(

@@ -48,7 +48,7 @@ const DEFAULT: &str = "no paywall in the source: the import's --paywall default"
 fn the_site_has_its_name_address_counts_and_order() {
     let a = site(&Options::default());
     assert_eq!(a.site_title.as_deref(), Some("The Old Brief"));
-    assert_eq!(a.site_url.as_deref(), Some("https://old.example.org/"));
+    assert_eq!(a.site_url.as_deref(), Some("https://old.example.org"));
     let slugs: Vec<&str> = a.posts.iter().map(|p| p.slug.as_str()).collect();
     assert_eq!(slugs, ["bundle", "partnership-deferred", "future-post", "json-post", "no-front-matter", "page", "toml-post"]);
     let counts: Vec<(&str, usize)> = a.report.counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();

@@ -29,8 +29,10 @@ const MARKDOWN: [&str; 6] = ["md", "markdown", "mkd", "mkdn", "mkdown", "mdown"]
 const HTML: [&str; 2] = ["html", "htm"];
 /// Folders whose files are copied to the same paths.
 const ASSET_DIRS: [&str; 5] = ["assets", "images", "img", "files", "uploads"];
+/// Folders of the site's machinery and output, never walked.
+const PRUNED: [&str; 4] = ["_site", "node_modules", "vendor", ".jekyll-cache"];
 /// Files of the site's own machinery, never published.
-const MACHINERY: [&str; 8] = ["Gemfile", "Gemfile.lock", "Rakefile", "package.json", "package-lock.json", "yarn.lock", "_site", "node_modules"];
+const MACHINERY: [&str; 6] = ["Gemfile", "Gemfile.lock", "Rakefile", "package.json", "package-lock.json", "yarn.lock"];
 
 /// Reads the Jekyll site at `source`.
 pub fn read(source: &Path, options: &Options) -> Result<Archive> {
@@ -53,10 +55,10 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
     let mut assets = Vec::new();
     let mut others = Vec::new();
     let mut folders_noted = Vec::new();
-    for rel in files_under(source, &mut problems) {
+    for rel in files_under(source, &PRUNED, &mut problems) {
         let origin = slash_path(&rel);
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        if excluded(&origin, &parts, &config) {
+        if excluded(&origin, &config) {
             continue;
         }
         let first = parts[0].as_str();
@@ -207,13 +209,12 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
     Ok(archive)
 }
 
-/// Whether Jekyll leaves the file out (`exclude`, its own machinery).
-fn excluded(origin: &str, parts: &[String], config: &Config) -> bool {
-    parts.iter().any(|p| p == "_site" || p == "node_modules" || p == "vendor")
-        || config.exclude.iter().any(|e| {
-            let e = e.trim_matches('/');
-            !e.is_empty() && (origin == e || origin.starts_with(&format!("{e}/")))
-        })
+/// Whether the site's `exclude` leaves the file out.
+fn excluded(origin: &str, config: &Config) -> bool {
+    config.exclude.iter().any(|e| {
+        let e = e.trim_matches('/');
+        !e.is_empty() && (origin == e || origin.starts_with(&format!("{e}/")))
+    })
 }
 
 fn is_readme(name: &str) -> bool {
