@@ -295,10 +295,17 @@ fn image(f: &mut Fields<'_>) -> Option<String> {
     if let Some(first) = f.list("images", false).into_iter().next() {
         return Some(first);
     }
-    if let Some(cover) = f.get("cover").and_then(Value::map) {
-        return cover.get("image").and_then(Value::scalar).filter(|s| !s.is_empty());
+    let cover = f.get("cover").and_then(Value::map);
+    if let Some(image) = cover.and_then(|m| m.get("image")).and_then(Value::scalar).filter(|s| !s.is_empty()) {
+        return Some(image);
     }
-    f.first_text(&["image", "cover", "featured_image", "featuredimage", "thumbnail"])
+    // A `cover` table without an image (a theme's caption, say) is no image itself.
+    let keys: &[&str] = if cover.is_some() {
+        &["image", "featured_image", "featuredimage", "thumbnail"]
+    } else {
+        &["image", "cover", "featured_image", "featuredimage", "thumbnail"]
+    };
+    f.first_text(keys)
 }
 
 /// The folder of a URL path: `/posts/x/` is in `/posts/`.
@@ -331,6 +338,25 @@ mod tests {
         assert_eq!(absolute_alias("old-name", "/posts/"), "/posts/old-name");
         assert_eq!(absolute_alias("/a/b/", "/posts/"), "/a/b/");
         assert_eq!(absolute_alias("https://old.test/c/", "/posts/"), "/c/");
+    }
+
+    #[test]
+    fn the_cover_image_comes_from_the_keys_themes_use() {
+        let cases = [
+            ("images: [a.jpg]\ncover: {image: b.jpg}", Some("a.jpg")),
+            ("cover: {image: b.jpg}\nimage: c.jpg", Some("b.jpg")),
+            ("cover: {caption: x}\nimage: c.jpg", Some("c.jpg")),
+            ("cover: d.jpg", Some("d.jpg")),
+            ("featured_image: e.jpg", Some("e.jpg")),
+            ("cover: {caption: x}", None),
+        ];
+        for (yaml, expected) in cases {
+            let text = format!("---\n{yaml}\n---\n");
+            let doc = crate::import::frontmatter::read(Path::new("a.md"), &text).unwrap();
+            let mut f = Fields::new(Path::new("a.md"), &text, &doc.front);
+            assert_eq!(image(&mut f).as_deref(), expected, "{yaml}");
+            assert!(f.problems.is_empty(), "{yaml}: {:?}", f.problems);
+        }
     }
 
     #[test]

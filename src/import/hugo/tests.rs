@@ -298,3 +298,43 @@ fn a_missing_folder_is_an_error_not_a_panic() {
     let err = read_at(&fixture("nowhere"), &Options::default(), now()).unwrap_err();
     assert!(err[0].message.starts_with("not a folder"), "{err}");
 }
+
+#[test]
+fn references_are_keyed_as_hugo_names_content() {
+    assert_eq!(content_key("posts/first-post.md"), "posts/first-post");
+    assert_eq!(content_key("/Posts/Bundle/index.md"), "posts/bundle");
+    assert_eq!(content_key("posts/_index.md"), "posts");
+    assert_eq!(content_key("posts/v1.2"), "posts/v1.2");
+    assert_eq!(normalise("posts/./a/../b"), "posts/b");
+    let index = Index {
+        by_path: [("posts/a".to_string(), "/articles/a/".to_string()), ("notes/b".to_string(), "/articles/b/".to_string())].into(),
+        by_name: [("a".to_string(), vec!["/articles/a/".to_string()]), ("b".to_string(), vec!["/articles/b/".to_string(), "/x/".to_string()])].into(),
+    };
+    assert_eq!(index.resolve("a.md", "posts").as_deref(), Some("/articles/a/"));
+    assert_eq!(index.resolve("../notes/b", "posts").as_deref(), Some("/articles/b/"));
+    assert_eq!(index.resolve("/posts/a/", "notes").as_deref(), Some("/articles/a/"));
+    assert_eq!(index.resolve("a", "elsewhere").as_deref(), Some("/articles/a/"), "a name only one item has");
+    assert_eq!(index.resolve("b", "elsewhere"), None, "a name two items have");
+}
+
+#[test]
+fn pages_that_hugo_does_not_render_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("content/posts");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::write(posts.join("never.md"), "---\ntitle: Never\nbuild:\n  render: never\n---\nx\n").unwrap();
+    std::fs::write(posts.join("old.md"), "+++\ntitle = 'Old'\n[_build]\nrender = false\n+++\nx\n").unwrap();
+    std::fs::write(posts.join("kept.md"), "---\ntitle: Kept\nbuild:\n  list: never\n---\nx\n").unwrap();
+    std::fs::write(posts.join("later.md"), "---\ntitle: Kept again\nslug: KEPT\n---\nx\n").unwrap();
+    let a = read_at(dir.path(), &Options::default(), now()).unwrap();
+    let slugs: Vec<&str> = a.posts.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(slugs, ["kept", "KEPT-2"], "slugs that differ only in case are one folder on macOS");
+    assert_eq!(
+        notes(&a, Topic::Note),
+        [
+            "content/posts/never.md: not imported: `build.render: never`: Hugo publishes no page for it",
+            "content/posts/old.md: not imported: `build.render: false`: Hugo publishes no page for it",
+        ]
+    );
+    assert_eq!(notes(&a, Topic::Slug), ["content/posts/later.md: slug `KEPT` is another post's: now `KEPT-2`"]);
+}
