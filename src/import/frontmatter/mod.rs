@@ -190,7 +190,8 @@ pub fn read<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Diagnostic> 
     let fences: &[&str] = match first_line {
         "---" => &["---", "..."],
         "+++" => &["+++"],
-        _ if rest.starts_with('{') => return json::read(file, text, start),
+        // `{{< figure >}}` opening a body is a shortcode, not a JSON object.
+        _ if rest.strip_prefix('{').is_some_and(|r| r.trim_start().starts_with(['"', '}'])) => return json::read(file, text, start),
         _ => return Ok(Document { notation: None, front: Map::default(), body: rest, body_offset: start }),
     };
     let notation = if first_line == "+++" { Notation::Toml } else { Notation::Yaml };
@@ -345,6 +346,8 @@ mod tests {
         assert_eq!(d.notation, None);
         assert!(d.front.is_empty());
         assert_eq!(d.body, "# Just text\n---\n");
+        let d = doc("{{< figure src=\"a.png\" >}}\nText");
+        assert_eq!((d.notation, d.body), (None, "{{< figure src=\"a.png\" >}}\nText"));
     }
 
     #[test]
