@@ -20,6 +20,9 @@ pub(super) struct Config {
     pub title: Option<String>,
     /// `baseURL`.
     pub base_url: Option<String>,
+    /// The path of `baseURL` without its last slash (`/blog`, or empty):
+    /// Hugo's URLs, permalinks and aliases lie below it.
+    pub base_path: String,
     /// `[permalinks]`: section → pattern.
     pub permalinks: BTreeMap<String, String>,
     /// `uglyURLs`: `/posts/x.html` rather than `/posts/x/`.
@@ -39,6 +42,7 @@ impl Default for Config {
         Config {
             title: None,
             base_url: None,
+            base_path: String::new(),
             permalinks: BTreeMap::new(),
             ugly_urls: false,
             lower: true,
@@ -88,6 +92,7 @@ pub(super) fn load(root: &Path, problems: &mut Diagnostics) -> Config {
     let text = |key: &str| merged.get(key).and_then(Value::scalar).filter(|s| !s.trim().is_empty());
     config.title = text("title");
     config.base_url = text("baseurl");
+    config.base_path = config.base_url.as_deref().and_then(|u| url::Url::parse(u).ok()).map(|u| u.path().trim_end_matches('/').to_string()).unwrap_or_default();
     config.ugly_urls = merged.get("uglyurls").and_then(Value::boolean).unwrap_or(false);
     config.lower = !merged.get("disablepathtolower").and_then(Value::boolean).unwrap_or(false);
     if let Some(dir) = text("contentdir") {
@@ -250,14 +255,15 @@ mod tests {
     fn configuration_from_the_root_file_over_the_config_folder() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("config/_default")).unwrap();
-        std::fs::write(dir.path().join("config/_default/hugo.yaml"), "title: Folder\nbaseURL: https://a.test/\n").unwrap();
+        std::fs::write(dir.path().join("config/_default/hugo.yaml"), "title: Folder\nbaseURL: https://a.test/blog/\n").unwrap();
         std::fs::write(dir.path().join("config/_default/permalinks.toml"), "[page]\nposts = '/:year/:slug/'\n").unwrap();
         std::fs::write(dir.path().join("hugo.toml"), "title = 'Root'\ntimeZone = 'America/New_York'\ndisablePathToLower = true\n").unwrap();
         let mut problems = Diagnostics::new();
         let config = load(dir.path(), &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(config.title.as_deref(), Some("Root"));
-        assert_eq!(config.base_url.as_deref(), Some("https://a.test/"));
+        assert_eq!(config.base_url.as_deref(), Some("https://a.test/blog/"));
+        assert_eq!(config.base_path, "/blog");
         assert_eq!(config.permalinks.get("posts").map(String::as_str), Some("/:year/:slug/"));
         assert_eq!(config.zone.iana_name(), Some("America/New_York"));
         assert!(!config.lower);

@@ -10,7 +10,7 @@ use super::config::{Config, Parts};
 use crate::dates::PubDate;
 use crate::diagnostics::Result;
 use crate::import::frontmatter::{Kind, Map, Value};
-use crate::import::sitegen::{self, Dropped, Fields, Slugs, dedup, segment, tidy, title_from_name, url_path};
+use crate::import::sitegen::{self, Dropped, Fields, Slugs, dedup, old_path, segment, tidy, title_from_name, url_path};
 use crate::import::{Access, Author, Body, Page, Post, Report, Topic};
 
 /// A content file, read and split.
@@ -200,21 +200,22 @@ fn page(f: &mut Fields<'_>, entry: &Entry, cx: &Cx<'_>, place: PagePlace<'_>, re
     let origin = entry.origin.as_str();
     let (date, _) = dates(f, cx, origin, report);
     let slug = f.text("slug");
-    let url = f.text("url").and_then(|u| url_path(&u));
+    let url = f.text("url").and_then(|u| old_path(&u, &cx.config.base_path));
     let (name, old) = match place {
         PagePlace::Top(name) => (name, format!("/{}/", slug.as_deref().unwrap_or(name))),
         PagePlace::Section(sections) => (sections.last().map_or("", String::as_str), format!("/{}/", sections.join("/"))),
     };
-    let from_url: Option<Vec<String>> = url.as_deref().map(|u| u.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect());
+    let below_base = url.as_deref().and_then(|u| u.strip_prefix(cx.config.base_path.as_str()));
+    let from_url: Option<Vec<String>> = below_base.map(|u| u.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect());
     let path = match (from_url, place) {
         (Some(segments), _) if !segments.is_empty() && segments.iter().all(|s| crate::urls::is_segment(s)) => segments,
         (_, PagePlace::Section(sections)) => sections.iter().map(|s| segment(s, origin, report)).collect(),
         (_, PagePlace::Top(name)) => vec![segment(slug.as_deref().unwrap_or(name), origin, report)],
     };
-    let old = url.unwrap_or_else(|| if cx.config.lower { old.to_lowercase() } else { old });
+    let old = url.unwrap_or_else(|| format!("{}{}", cx.config.base_path, if cx.config.lower { old.to_lowercase() } else { old }));
     let new = format!("/{}/", path.join("/"));
-    let base = parent_dir(&old);
-    let mut aliases: Vec<String> = f.list("aliases", false).iter().map(|a| absolute_alias(a, &base)).collect();
+    let dir = parent_dir(&old);
+    let mut aliases: Vec<String> = f.list("aliases", false).iter().map(|a| absolute_alias(a, &dir, &cx.config.base_path)).collect();
     aliases.push(old);
     Page {
         origin: entry.origin.clone(),
@@ -236,11 +237,12 @@ fn post(f: &mut Fields<'_>, entry: &Entry, cx: &Cx<'_>, place: (&[String], &str,
     let draft = f.boolean("draft").unwrap_or(false);
     let given_slug = f.text("slug");
     let slug = slugs.claim(&segment(given_slug.as_deref().unwrap_or(name), origin, report), origin, report);
-    let url = f.text("url").and_then(|u| url_path(&u));
+    let site = cx.config.base_path.as_str();
+    let url = f.text("url").and_then(|u| old_path(&u, site));
     let parts = Parts { date: date.as_ref(), title: &title, slug: given_slug.as_deref(), name, sections };
-    let permalink = url.or_else(|| cx.config.permalink(&parts));
-    let base = permalink.as_deref().map_or_else(|| format!("/{}/", sections.join("/")), parent_dir);
-    let mut aliases: Vec<String> = f.list("aliases", false).iter().map(|a| absolute_alias(a, &base)).collect();
+    let permalink = url.or_else(|| cx.config.permalink(&parts).map(|p| format!("{site}{p}")));
+    let dir = permalink.as_deref().map_or_else(|| format!("{site}/{}/", sections.join("/")), parent_dir);
+    let mut aliases: Vec<String> = f.list("aliases", false).iter().map(|a| absolute_alias(a, &dir, site)).collect();
     aliases.extend(permalink);
 
     let series = f.list("series", false);
@@ -317,12 +319,13 @@ fn parent_dir(path: &str) -> String {
     }
 }
 
-/// An alias as Hugo reads it: a path from the root, or relative to the page's folder.
-fn absolute_alias(alias: &str, base: &str) -> String {
+/// An alias as Hugo reads it: a path from the site's root (below `site`,
+/// the path of `baseURL`), or relative to the page's folder `dir`.
+fn absolute_alias(alias: &str, dir: &str, site: &str) -> String {
     if alias.starts_with('/') || alias.contains("://") {
-        url_path(alias).unwrap_or_else(|| alias.to_string())
+        old_path(alias, site).unwrap_or_else(|| alias.to_string())
     } else {
-        format!("{base}{}", alias.trim_start_matches("./"))
+        format!("{dir}{}", alias.trim_start_matches("./"))
     }
 }
 
@@ -335,9 +338,12 @@ mod tests {
     fn aliases_resolve_as_hugo_does() {
         assert_eq!(parent_dir("/posts/x/"), "/posts/");
         assert_eq!(parent_dir("/x.html"), "/");
-        assert_eq!(absolute_alias("old-name", "/posts/"), "/posts/old-name");
-        assert_eq!(absolute_alias("/a/b/", "/posts/"), "/a/b/");
-        assert_eq!(absolute_alias("https://old.test/c/", "/posts/"), "/c/");
+        assert_eq!(absolute_alias("old-name", "/posts/", ""), "/posts/old-name");
+        assert_eq!(absolute_alias("/a/b/", "/posts/", ""), "/a/b/");
+        assert_eq!(absolute_alias("https://old.test/c/", "/posts/", ""), "/c/");
+        assert_eq!(absolute_alias("old-name", "/blog/posts/", "/blog"), "/blog/posts/old-name");
+        assert_eq!(absolute_alias("/a/b/", "/blog/posts/", "/blog"), "/blog/a/b/");
+        assert_eq!(absolute_alias("https://old.test/blog/c/", "/blog/posts/", "/blog"), "/blog/c/");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use self::item::{Entry, Mapped, Place};
 use super::frontmatter;
 use super::shortcodes::{self, Context, Reference};
 use super::sitegen::{self, Dropped, Slugs, files_under, read_text, slash_path};
-use super::{Archive, Asset, Author, Body, Dialect, Options, Report, Status, Topic};
+use super::{Archive, Asset, Author, Body, Dialect, Options, Report, Topic};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 
 /// Where the report's site-wide entries come from.
@@ -158,7 +158,7 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
         return Err(problems.sorted());
     }
     archive.assets = assets;
-    count(&mut report, &archive);
+    sitegen::count(&mut report, &archive);
     archive.report = report;
     Ok(archive)
 }
@@ -325,15 +325,6 @@ fn site_folders(source: &Path, assets: &mut Vec<Asset>, report: &mut Report, pro
             report.note(format!("{dir}/"), Topic::Note, "not imported: the old theme; lede's theme lives in templates/");
         }
     }
-}
-
-fn count(report: &mut Report, archive: &Archive) {
-    let by = |s: Status| archive.posts.iter().filter(|p| p.status == s).count();
-    report.count("published posts", by(Status::Published));
-    report.count("scheduled posts", by(Status::Scheduled));
-    report.count("drafts", by(Status::Draft));
-    report.count("pages", archive.pages.len());
-    report.count("assets", archive.assets.len());
 }
 
 #[cfg(test)]

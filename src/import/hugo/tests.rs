@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::*;
 use crate::dates::parse_date_text;
-use crate::import::{Access, Page, Post};
+use crate::import::{Access, Page, Post, Status};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/hugo").join(name)
@@ -52,7 +52,7 @@ fn the_site_has_its_name_address_counts_and_order() {
     let slugs: Vec<&str> = a.posts.iter().map(|p| p.slug.as_str()).collect();
     assert_eq!(slugs, ["bundle", "partnership-deferred", "future-post", "json-post", "no-front-matter", "page", "toml-post"]);
     let counts: Vec<(&str, usize)> = a.report.counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();
-    assert_eq!(counts, [("assets", 4), ("drafts", 1), ("pages", 1), ("published posts", 5), ("scheduled posts", 1)]);
+    assert_eq!(counts, [("assets", 4), ("authors", 2), ("draft pages", 0), ("draft posts", 1), ("pages", 1), ("published posts", 5), ("scheduled posts", 1)]);
 }
 
 #[test]
@@ -337,4 +337,19 @@ fn pages_that_hugo_does_not_render_are_skipped() {
         ]
     );
     assert_eq!(notes(&a, Topic::Slug), ["content/posts/later.md: slug `KEPT` is another post's: now `KEPT-2`"]);
+}
+
+#[test]
+fn old_addresses_lie_below_the_base_url_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("content/posts")).unwrap();
+    std::fs::write(dir.path().join("hugo.toml"), "baseURL = 'https://old.test/blog/'\n[permalinks]\nposts = '/:year/:slug/'\n").unwrap();
+    std::fs::write(dir.path().join("content/posts/a.md"), "---\ntitle: A\ndate: 2020-01-02\naliases: [/x/, y]\n---\nA\n").unwrap();
+    std::fs::write(dir.path().join("content/posts/b.md"), "---\ntitle: B\nurl: /special/b/\n---\nB\n").unwrap();
+    std::fs::write(dir.path().join("content/about.md"), "---\ntitle: About\n---\nUs\n").unwrap();
+    let a = read_at(dir.path(), &Options::default(), now()).unwrap();
+    assert_eq!(a.site_url.as_deref(), Some("https://old.test/blog"));
+    assert_eq!(post(&a, "a").aliases, ["/blog/x/", "/blog/2020/y", "/blog/2020/a/"]);
+    assert_eq!(post(&a, "b").aliases, ["/blog/special/b/"]);
+    assert_eq!(a.pages[0].aliases, ["/blog/about/"]);
 }

@@ -5,7 +5,6 @@ use std::path::Path;
 
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::dates::PubDate;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -20,6 +19,9 @@ pub(super) struct Config {
     pub title: Option<String>,
     /// `url` and `baseurl` together.
     pub site_url: Option<String>,
+    /// `baseurl` as a path without its last slash (`/blog`, or empty):
+    /// the old site's URLs lie below it.
+    pub base_path: String,
     /// The permalink template of posts (a style name already expanded).
     pub permalink: String,
     /// `excerpt_separator`, when it is set and is not a blank line.
@@ -39,6 +41,7 @@ impl Default for Config {
         Config {
             title: None,
             site_url: None,
+            base_path: String::new(),
             permalink: style("date").unwrap_or_default().to_string(),
             excerpt_separator: None,
             zone: TimeZone::UTC,
@@ -89,6 +92,7 @@ pub(super) fn load(root: &Path, problems: &mut Diagnostics) -> Config {
     let get = |key: &str| map.get(key).and_then(Value::scalar).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     config.title = get("title");
     let base = get("baseurl").unwrap_or_default();
+    config.base_path = if base.trim_matches('/').is_empty() { String::new() } else { format!("/{}", base.trim_matches('/')) };
     config.site_url = get("url").map(|url| format!("{}/{}", url.trim_end_matches('/'), base.trim_matches('/')).trim_end_matches('/').to_string());
     if let Some(p) = get("permalink") {
         config.permalink = style(&p).map_or(p, str::to_string);
@@ -173,27 +177,6 @@ pub(super) struct Parts<'a> {
 const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-/// What Jekyll leaves unescaped in a URL path.
-const PATH: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'-')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@')
-    .remove(b'/');
-
 impl Config {
     /// The old URL of a post, from `template` (the site's, or the post's own `permalink`).
     pub fn post_url(&self, template: &str, parts: &Parts<'_>) -> String {
@@ -239,7 +222,8 @@ impl Config {
             rest = &after[len..];
         }
         out.push_str(rest);
-        utf8_percent_encode(&clean_path(&out), PATH).to_string()
+        // Decoded, as aliases are: `/global insights/…`, not `/global%20insights/…`.
+        clean_path(&out)
     }
 
     /// The old URL of a page at `path` (without its extension): `/about/`
@@ -261,11 +245,11 @@ mod tests {
         let date = parse_date_text("2017-12-07 21:00:00 -0400").unwrap();
         let categories = ["Global Insights".to_string(), "Europe".to_string()];
         let parts = Parts { date: &date, title: "Deferred", categories: &categories, output_ext: ".html" };
-        assert_eq!(config.post_url(&config.permalink, &parts), "/global%20insights/europe/2017/12/08/Deferred.html");
+        assert_eq!(config.post_url(&config.permalink, &parts), "/global insights/europe/2017/12/08/Deferred.html");
         config.zone = TimeZone::get("America/New_York").unwrap();
-        assert_eq!(config.post_url("pretty", &parts), "/global%20insights/europe/2017/12/07/Deferred/");
-        assert_eq!(config.post_url("ordinal", &parts), "/global%20insights/europe/2017/341/Deferred.html");
-        assert_eq!(config.post_url("weekdate", &parts), "/global%20insights/europe/2017/W49/Thu/Deferred.html");
+        assert_eq!(config.post_url("pretty", &parts), "/global insights/europe/2017/12/07/Deferred/");
+        assert_eq!(config.post_url("ordinal", &parts), "/global insights/europe/2017/341/Deferred.html");
+        assert_eq!(config.post_url("weekdate", &parts), "/global insights/europe/2017/W49/Thu/Deferred.html");
         assert_eq!(config.post_url("none", &Parts { categories: &[], ..parts }), "/Deferred.html");
         assert_eq!(
             config.post_url("/:slugified_categories/:short_year/:i_month/:i_day/:hour:minute/:slug", &parts),
@@ -286,6 +270,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems}");
         assert_eq!(config.title.as_deref(), Some("Old Site"));
         assert_eq!(config.site_url.as_deref(), Some("https://old.test/blog"));
+        assert_eq!(config.base_path, "/blog");
         assert_eq!(config.permalink, "/:categories/:year/:month/:day/:title/");
         assert_eq!(config.excerpt_separator.as_deref(), Some("<!--cut-->"));
         assert_eq!(config.zone.iana_name(), Some("Europe/Berlin"));

@@ -11,7 +11,7 @@ use super::config::{Config, Parts};
 use crate::dates::PubDate;
 use crate::diagnostics::Result;
 use crate::import::frontmatter::{Map, Value};
-use crate::import::sitegen::{self, Dropped, Fields, Slugs, dedup, segment, tidy, title_from_name, url_path};
+use crate::import::sitegen::{self, Dropped, Fields, Slugs, dedup, old_path, segment, tidy, title_from_name, url_path};
 use crate::import::{Access, Body, Page, Post, Report, Topic};
 use crate::urls::is_segment;
 
@@ -164,12 +164,13 @@ fn post(f: &mut Fields<'_>, entry: &Entry, cx: &Cx<'_>, named: &Named<'_>, slugs
     authors.extend(author(f));
 
     let permalink = f.text("permalink");
-    let mut aliases: Vec<String> = f.list("redirect_from", false).iter().filter_map(|a| url_path(a)).collect();
+    let site = cx.config.base_path.as_str();
+    let mut aliases: Vec<String> = f.list("redirect_from", false).iter().filter_map(|a| old_path(a, site)).collect();
     // A draft was never published, so it has no old URL.
     if let Some(d) = date.as_ref().filter(|_| !draft) {
         let template = permalink.as_deref().unwrap_or(&cx.config.permalink);
         let parts = Parts { date: d, title: title_part, categories: &categories, output_ext: ".html" };
-        aliases.push(cx.config.post_url(template, &parts));
+        aliases.push(format!("{site}{}", cx.config.post_url(template, &parts)));
     }
     let new = format!("/{}", crate::urls::article_dir(&slug));
     Post {
@@ -226,8 +227,9 @@ fn page(f: &mut Fields<'_>, entry: &Entry, cx: &Cx<'_>, report: &mut Report) -> 
         _ => segments.iter().map(|s| segment(s, origin, report)).collect(),
     };
     let name = segments.last().map_or("", String::as_str);
-    let mut aliases: Vec<String> = f.list("redirect_from", false).iter().filter_map(|a| url_path(a)).collect();
-    aliases.push(permalink.unwrap_or(old));
+    let site = cx.config.base_path.as_str();
+    let mut aliases: Vec<String> = f.list("redirect_from", false).iter().filter_map(|a| old_path(a, site)).collect();
+    aliases.push(format!("{site}{}", permalink.unwrap_or(old)));
     let title = match f.text("title") {
         Some(t) => t,
         None => {

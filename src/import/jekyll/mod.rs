@@ -17,7 +17,7 @@ use self::item::{Entry, Mapped, Place};
 use super::frontmatter;
 use super::shortcodes::{self, Context, Reference};
 use super::sitegen::{self, Dropped, Slugs, files_under, read_text, slash_path};
-use super::{Archive, Asset, Author, Body, Dialect, Options, Report, Status, Topic};
+use super::{Archive, Asset, Author, Body, Dialect, Options, Report, Topic};
 use crate::dates::PubDate;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 
@@ -199,12 +199,7 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
     }
     archive.authors = authors;
     archive.assets = assets;
-    let by = |s: Status| archive.posts.iter().filter(|p| p.status == s).count();
-    report.count("published posts", by(Status::Published));
-    report.count("scheduled posts", by(Status::Scheduled));
-    report.count("drafts", by(Status::Draft));
-    report.count("pages", archive.pages.len());
-    report.count("assets", archive.assets.len());
+    sitegen::count(&mut report, &archive);
     archive.report = report;
     Ok(archive)
 }

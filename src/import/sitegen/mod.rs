@@ -219,6 +219,14 @@ pub(super) fn url_path(url: &str) -> Option<String> {
     Some(if url.starts_with('/') { url.to_string() } else { format!("/{url}") })
 }
 
+/// An old address as the whole path the old site served: a URL's path as
+/// it is, a path from the site's root below `site` (the path of its base
+/// URL, `/blog`, or empty).
+pub(super) fn old_path(written: &str, site: &str) -> Option<String> {
+    let path = url_path(written)?;
+    Some(if written.contains("://") { path } else { format!("{site}{path}") })
+}
+
 /// `path` with `//` collapsed: a template with an empty part writes one.
 pub(super) fn clean_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len() + 1);
@@ -253,6 +261,20 @@ pub(super) fn dedup(names: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The counts every Hugo or Jekyll import reports, zero or not, named as
+/// the other readers name them.
+pub(super) fn count(report: &mut Report, archive: &super::Archive) {
+    let posts = |s: Status| archive.posts.iter().filter(|p| p.status == s).count();
+    let pages = |draft: bool| archive.pages.iter().filter(|p| p.draft == draft).count();
+    report.count("published posts", posts(Status::Published));
+    report.count("scheduled posts", posts(Status::Scheduled));
+    report.count("draft posts", posts(Status::Draft));
+    report.count("pages", pages(false));
+    report.count("draft pages", pages(true));
+    report.count("authors", archive.authors.len());
+    report.count("assets", archive.assets.len());
 }
 
 /// The whole of a text file.
@@ -347,6 +369,8 @@ mod tests {
         assert_eq!(title_from_name("my-first_post"), "My First Post");
         assert_eq!(url_path("https://ex.org/a/b/?q").as_deref(), Some("/a/b/"));
         assert_eq!(url_path("old/path").as_deref(), Some("/old/path"));
+        assert_eq!(old_path("/old/", "/blog").as_deref(), Some("/blog/old/"));
+        assert_eq!(old_path("https://old.test/blog/x/", "/blog").as_deref(), Some("/blog/x/"));
         assert_eq!(clean_path("//2019//x.html"), "/2019/x.html");
         assert_eq!(tidy(vec!["/a/".into(), "/n/".into(), "/a/".into()], "/n/"), ["/a/"]);
         assert_eq!(dedup(vec!["NATO".into(), "nato".into(), "EU".into()]), ["NATO", "EU"]);
