@@ -26,6 +26,102 @@ enum Command {
     Init(InitArgs),
     /// Create a new article in content/articles/, dated today, its slug made from the title.
     New(NewArgs),
+    /// Bring in an archive from WordPress, Ghost, Substack, Hugo or Jekyll: articles, pages, authors, old addresses.
+    Import(ImportArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportFormat {
+    /// A WordPress export (Tools → Export: the .xml file).
+    Wordpress,
+    /// A Ghost export (Settings → Labs → Export: the .json file).
+    Ghost,
+    /// A Substack export (Settings → Exports: the folder or its .zip).
+    Substack,
+    /// A Hugo site folder (or its content/ folder).
+    Hugo,
+    /// A Jekyll site folder.
+    Jekyll,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// What the archive comes from.
+    #[arg(value_enum)]
+    format: ImportFormat,
+    /// The export file, the Substack folder or .zip, or the Hugo or Jekyll site folder.
+    source: PathBuf,
+    /// The site to import into; one is made (config.toml from the archive's name and address) where there is none.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Write over files that exist with other content (otherwise they are kept, and the report says so).
+    #[arg(long)]
+    force: bool,
+    /// Cut the paywall at `<!--more-->` (WordPress, Hugo, Jekyll); otherwise it is dropped.
+    #[arg(long)]
+    more_is_paywall: bool,
+    /// The paywall of posts whose source does not say who may read them: `site` (the site's
+    /// [paywall] free_blocks), `false` (free), `members` (paywall = 0) or a number of free blocks.
+    #[arg(long, default_value = "site", value_parser = parse_access)]
+    paywall: lede::import::Access,
+}
+
+fn parse_access(text: &str) -> Result<lede::import::Access, String> {
+    use lede::import::Access;
+    match text {
+        "site" => Ok(Access::SiteDefault),
+        "false" | "free" => Ok(Access::Free),
+        "members" | "0" => Ok(Access::MembersOnly),
+        n => n.parse().map(Access::Blocks).map_err(|_| format!("{n:?}: write site, false, members or a number of free blocks")),
+    }
+}
+
+impl ImportArgs {
+    fn run(self) -> ExitCode {
+        use lede::import::{Format, Options};
+        let format = match self.format {
+            ImportFormat::Wordpress => Format::WordPress,
+            ImportFormat::Ghost => Format::Ghost,
+            ImportFormat::Substack => Format::Substack,
+            ImportFormat::Hugo => Format::Hugo,
+            ImportFormat::Jekyll => Format::Jekyll,
+        };
+        let options = Options { force: self.force, more_is_paywall: self.more_is_paywall, default_access: self.paywall };
+        let now = jiff::Timestamp::now();
+        let (written, report) = match lede::import::import(format, &self.source, &self.root, &options, now) {
+            Ok(done) => done,
+            Err(problems) => {
+                eprintln!(
+                    "{problems}
+Nothing was imported."
+                );
+                return ExitCode::FAILURE;
+            }
+        };
+        if written.new_site {
+            println!("Made a new site in {} (check title and base_url in config.toml).", self.root.display());
+        }
+        println!("Imported from {}:\n{}", format.name(), report.summary());
+        println!("The report (every decision, dropped field and link to look at): {}", self.root.join(&written.report).display());
+        if !written.kept.is_empty() {
+            println!("{} files exist with other content and were kept; --force writes over them.", written.kept.len());
+        }
+        // What was written must build: a problem now is one to fix before publishing.
+        match lede::import::check_site(&self.root, now) {
+            Ok(()) => {
+                let root = if self.root == std::path::Path::new(".") { String::new() } else { format!(" --root {}", self.root.display()) };
+                println!("The site builds. Next: `lede serve{root}` to look at it, `lede check{root}` to follow its links.");
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                eprintln!(
+                    "{problems}
+The import is written, but the site does not build yet: fix the files above, then run `lede build`."
+                );
+                ExitCode::FAILURE
+            }
+        }
+    }
 }
 
 #[derive(Args)]
@@ -243,5 +339,6 @@ fn main() -> ExitCode {
         Command::Check(args) => args.run(),
         Command::Init(args) => args.run(),
         Command::New(args) => args.run(),
+        Command::Import(args) => args.run(),
     }
 }

@@ -81,6 +81,28 @@ const NEW_BODY: &str = "The opening, free for every reader.\n\n<!-- paywall -->\
 /// What a new site's repository leaves out: the output and the folders a build keeps beside it.
 const GITIGNORE: &str = "dist/\n.*.lede-spare/\n.*.lede-staging-*\n.*.lede-old-*\n.*.lede-lock\n";
 
+/// The settings of a new site made by an import: `CONFIG` with the
+/// source's name and address where it gave them (the members tree then
+/// under `/members` of the same host).
+pub fn imported_site_config(title: Option<&str>, base_url: Option<&str>) -> String {
+    let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut text = CONFIG.to_string();
+    if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        text = text.replace("title = \"A New Publication\"", &format!("title = {}", quoted(title)));
+    }
+    if let Some(base) = base_url.map(|b| b.trim().trim_end_matches('/')).filter(|b| url::Url::parse(b).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))) {
+        text = text
+            .replace("base_url = \"https://example.com\"", &format!("base_url = {}", quoted(base)))
+            .replace("members_url = \"https://members.example.com\"", &format!("members_url = {}", quoted(&format!("{base}/members"))));
+    }
+    text
+}
+
+/// What a new site's repository leaves out, for an import that makes the site.
+pub fn gitignore() -> &'static str {
+    GITIGNORE
+}
+
 /// Today's date as a front matter value, on the clocks of `config`'s time zone.
 fn today(config: Option<&Config>, now: jiff::Timestamp) -> String {
     let tz = config.map_or(jiff::tz::TimeZone::UTC, |c| c.timezone.clone());

@@ -5,21 +5,28 @@
 //! over an existing file unless forced, and the [`Report`] says what went
 //! where and why.
 
+pub mod frontmatter;
 pub mod ghost;
 pub mod html;
-pub mod frontmatter;
 pub mod hugo;
 pub mod jekyll;
 mod report;
-pub mod substack;
-pub mod wordpress;
 pub mod shortcodes;
 mod sitegen;
+pub mod substack;
+pub mod wordpress;
+mod write;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::content::{Library, Selection};
 use crate::dates::PubDate;
+use crate::diagnostics::Result;
 pub use report::{Report, Topic};
+pub use write::{PLACEHOLDER_TEASER, Written};
 
 /// The tools lede imports from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,4 +222,24 @@ pub struct Archive {
     pub assets: Vec<Asset>,
     /// What the reader noticed on the way.
     pub report: Report,
+}
+
+/// Reads `source` as `format` and writes what it holds into the site at
+/// `root`: what was written, and the report (also saved in the site).
+pub fn import(format: Format, source: &Path, root: &Path, options: &Options, now: Timestamp) -> Result<(Written, Report)> {
+    let archive = match format {
+        Format::WordPress => wordpress::read(source, options)?,
+        Format::Ghost => ghost::read(source, options)?,
+        Format::Substack => substack::read(source, options)?,
+        Format::Hugo => hugo::read(source, options)?,
+        Format::Jekyll => jekyll::read(source, options)?,
+    };
+    write::write(root, format, archive, options, now)
+}
+
+/// Loads every file of the site at `root`, drafts and scheduled ones too,
+/// as a build would: the problems an import left, if any.
+pub fn check_site(root: &Path, now: Timestamp) -> Result<()> {
+    let config = Config::load(root)?;
+    Library::load(root, &config, Selection { drafts: true, future: true, now }).map(|_| ())
 }

@@ -23,6 +23,8 @@ pub enum Topic {
     File,
     /// Anything else worth knowing.
     Note,
+    /// Where each source item was written.
+    Mapped,
 }
 
 impl Topic {
@@ -36,6 +38,7 @@ impl Topic {
             Topic::DeadLink => "Dead internal links",
             Topic::File => "Files",
             Topic::Note => "Notes",
+            Topic::Mapped => "What went where",
         }
     }
 }
@@ -94,16 +97,20 @@ impl Report {
         out
     }
 
-    /// A few lines for the terminal: the counts and how many entries each topic has.
+    /// Lines for the terminal: what the source held, what was written,
+    /// and how many entries each topic of the report has.
     pub fn summary(&self) -> String {
-        let counts: Vec<String> = self.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let mut out = counts.join(", ");
+        let (written, found): (Vec<_>, Vec<_>) = self.counts.iter().partition(|(k, _)| k.starts_with("written: ") || k.starts_with("files "));
+        let line =
+            |counts: Vec<(&String, &usize)>| counts.iter().map(|(k, n)| format!("{n} {}", k.trim_start_matches("written: "))).collect::<Vec<_>>().join(", ");
+        let mut out = format!("  found: {}\n  written: {}", line(found), line(written));
         let mut per_topic: BTreeMap<Topic, usize> = BTreeMap::new();
         for e in &self.entries {
             *per_topic.entry(e.topic).or_default() += 1;
         }
-        for (topic, n) in per_topic {
-            let _ = write!(out, "\n  {}: {n}", topic.heading());
+        let topics: Vec<String> = per_topic.iter().map(|(topic, n)| format!("{} {n}", topic.heading().to_lowercase())).collect();
+        if !topics.is_empty() {
+            let _ = write!(out, "\n  in the report: {}", topics.join(", "));
         }
         out
     }
@@ -124,6 +131,7 @@ mod tests {
             md,
             "# Import from ghost\n\n- published posts: 2\n\n## Paywall decisions\n\n- post 2: members only: visibility = paid\n\n## Notes\n\n- post 1: b\n"
         );
-        assert_eq!(r.summary(), "2 published posts\n  Paywall decisions: 1\n  Notes: 1");
+        r.count("written: drafts", 1);
+        assert_eq!(r.summary(), "  found: 2 published posts\n  written: 1 drafts\n  in the report: paywall decisions 1, notes 1");
     }
 }
