@@ -20,9 +20,6 @@ use super::sitegen::{self, Dropped, Slugs, files_under, read_text, slash_path};
 use super::{Archive, Asset, Author, Body, Dialect, Options, Report, Topic};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 
-/// Where the report's site-wide entries come from.
-const ORIGIN: &str = "hugo";
-
 /// Extensions of the content files lede imports.
 const CONTENT: [&str; 5] = ["md", "markdown", "mdown", "html", "htm"];
 /// Content formats Hugo renders through other tools.
@@ -112,7 +109,6 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
     let index = Index::of(&mapped);
     let site_url = config.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string());
     let mut archive = Archive { site_title: config.title.clone(), site_url, ..Archive::default() };
-    let mut defaulted = 0;
     let mut bios: Vec<Author> = Vec::new();
     for (entry, m) in mapped {
         let html = entry.is_html();
@@ -127,7 +123,6 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
             Mapped::Post(mut post) => {
                 let (body, outcome) = sitegen::more(&converted, &["<!--more-->", "<!-- more -->"], options.more_is_paywall, html);
                 (post.access, post.access_reason) = sitegen::access(&outcome, &entry.origin, options, &mut report);
-                defaulted += usize::from(post.access_reason == sitegen::DEFAULT_REASON);
                 post.body = body_of(body, html);
                 let to = crate::urls::article_dir(&post.slug);
                 assets.extend(bundle_assets(&content, &resources, entry, &to));
@@ -148,7 +143,6 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
         }
     }
 
-    sitegen::note_default(&mut report, ORIGIN, defaulted, options);
     dropped.report("front matter", &mut report);
     archive.authors = authors(&archive.posts, bios);
     if site {

@@ -158,7 +158,6 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
         .collect();
     let lookup = |r: Reference<'_>| resolve(r, &links, &assets);
     let mut archive = Archive { site_title: config.title.clone(), site_url: config.site_url.clone(), ..Archive::default() };
-    let mut defaulted = 0;
     for (entry, m) in mapped {
         let (rules, is_post) = match &m {
             Mapped::Post(_, rules) => (rules, true),
@@ -177,7 +176,6 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
         match m {
             Mapped::Post(mut post, _) => {
                 (post.access, post.access_reason) = sitegen::access(&outcome, &entry.origin, options, &mut report);
-                defaulted += usize::from(post.access_reason == sitegen::DEFAULT_REASON);
                 post.body = body;
                 archive.posts.push(post);
             }
@@ -189,7 +187,6 @@ pub fn read_at(source: &Path, options: &Options, now: Timestamp) -> Result<Archi
         }
     }
 
-    sitegen::note_default(&mut report, ORIGIN, defaulted, options);
     dropped.report("front matter", &mut report);
     let mut authors: Vec<Author> = Vec::new();
     for name in archive.posts.iter().flat_map(|p| p.authors.iter()) {

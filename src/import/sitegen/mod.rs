@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 
 mod more;
 
-pub(super) use more::{DEFAULT_REASON, access, more, note_default};
+pub(super) use more::{access, more};
 
 use super::frontmatter::{Kind, Map, Value};
 use super::{Report, Status, Topic};

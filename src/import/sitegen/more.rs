@@ -122,29 +122,20 @@ fn in_container(line: &str) -> bool {
         || (digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") ")))
 }
 
-/// The access of a post whose body went through [`more`], and why; the
-/// decision is noted unless it is the import's default (summed up once).
+/// The access of a post whose body went through [`more`], and why, with
+/// the decision noted for the post (so the writer need not say it again).
 pub(in crate::import) fn access(outcome: &More, origin: &str, options: &Options, report: &mut Report) -> (Access, String) {
     let default = (options.default_access.clone(), DEFAULT_REASON.to_string());
-    match outcome {
+    let text = match outcome {
         More::Cut(separator) => {
             report.note(origin, Topic::Paywall, format!("cut where `{separator}` was: the body above it is free (--more-is-paywall)"));
-            (Access::Marker, format!("`{separator}` in the body, with --more-is-paywall"))
+            return (Access::Marker, format!("`{separator}` in the body, with --more-is-paywall"));
         }
-        More::Refused(why) => {
-            report.note(origin, Topic::Paywall, format!("{why}; {}", describe(&options.default_access)));
-            default
-        }
-        More::Absent | More::Dropped => default,
-    }
-}
-
-/// One entry for the posts that got the import's default.
-pub(in crate::import) fn note_default(report: &mut Report, origin: &str, posts: usize, options: &Options) {
-    if posts > 0 {
-        let s = if posts == 1 { "" } else { "s" };
-        report.note(origin, Topic::Paywall, format!("{posts} post{s}: {} ({DEFAULT_REASON})", describe(&options.default_access)));
-    }
+        More::Refused(why) => format!("{why}; {}: {DEFAULT_REASON}", describe(&options.default_access)),
+        More::Absent | More::Dropped => format!("{}: {DEFAULT_REASON}", describe(&options.default_access)),
+    };
+    report.note(origin, Topic::Paywall, text);
+    default
 }
 
 /// What an access means, for the report.
@@ -194,13 +185,14 @@ mod tests {
             (Access::Marker, "`<!--more-->` in the body, with --more-is-paywall".into())
         );
         assert_eq!(access(&More::Absent, "b.md", &options, &mut r), (Access::Blocks(3), DEFAULT_REASON.into()));
-        note_default(&mut r, "hugo", 2, &options);
-        let texts: Vec<&str> = r.entries.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(access(&More::Refused("`<!--more-->` ends the body".into()), "c.md", &options, &mut r), (Access::Blocks(3), DEFAULT_REASON.into()));
+        let texts: Vec<String> = r.entries.iter().map(|e| format!("{}: {}", e.origin, e.text)).collect();
         assert_eq!(
             texts,
             [
-                "cut where `<!--more-->` was: the body above it is free (--more-is-paywall)",
-                "2 posts: the first 3 blocks free (paywall = 3) (no paywall in the source: the import's --paywall default)"
+                "a.md: cut where `<!--more-->` was: the body above it is free (--more-is-paywall)",
+                "b.md: the first 3 blocks free (paywall = 3): no paywall in the source: the import's --paywall default",
+                "c.md: `<!--more-->` ends the body; the first 3 blocks free (paywall = 3): no paywall in the source: the import's --paywall default",
             ]
         );
     }
