@@ -57,6 +57,13 @@ pub fn write(root: &Path, format: Format, mut archive: Archive, options: &Option
     let config = crate::config::Config::load(root)?;
     // Addresses in the site are below its base_url's path (`/blog` of `https://example.org/blog`).
     let prefix = url_path(&config.base_url);
+    let mut report = std::mem::take(&mut archive.report);
+    // Slugs first: links are pointed at the addresses they make.
+    let mut taken: HashMap<String, String> = HashMap::new();
+    for post in &mut archive.posts {
+        unique_slug(post, &mut taken, &mut report);
+    }
+    std::mem::swap(&mut report, &mut archive.report);
     convert_bodies(&mut archive);
     free_whole_short_posts(&mut archive, config.default_free_blocks);
     let addresses = new_addresses(&archive, &prefix);
@@ -76,9 +83,7 @@ pub fn write(root: &Path, format: Format, mut archive: Archive, options: &Option
 
     let today = PubDate::from_date(jiff::tz::TimeZone::UTC.to_datetime(now).date());
     let articles = Path::new(CONTENT_DIR).join("articles");
-    let mut taken: HashMap<String, String> = HashMap::new();
-    for post in &mut archive.posts {
-        unique_slug(post, &mut taken, &mut report);
+    for post in &archive.posts {
         let rel = articles.join(format!("{}.md", post.slug));
         report.note(&post.origin, Topic::Mapped, format!("{:?} → {}", one_line(&post.title), rel.display()));
         let text = post_text(post, today, &prefix, &mut report);
@@ -202,6 +207,8 @@ fn new_addresses(archive: &Archive, prefix: &str) -> HashMap<String, String> {
     let mut map = HashMap::new();
     for post in &archive.posts {
         let to = format!("{prefix}/{}", urls::article_dir(&post.slug));
+        // Links a reader already pointed at the new address (Hugo's `ref`, Jekyll's `post_url`).
+        map.insert(to.trim_end_matches('/').to_string(), to.clone());
         for alias in &post.aliases {
             map.insert(alias.trim_end_matches('/').to_string(), to.clone());
         }
@@ -594,6 +601,14 @@ mod tests {
         assert_eq!(report.about(Topic::RemoteImage).count(), 1);
         let dead: Vec<&str> = report.about(Topic::DeadLink).map(|e| e.text.as_str()).collect();
         assert_eq!(dead, ["https://old.example/2018/01/01/gone/: no imported post or page had this address"]);
+    }
+
+    #[test]
+    fn new_addresses_answer_old_ones_and_themselves_below_the_base_path() {
+        let archive = Archive { posts: vec![post("x")], ..Archive::default() };
+        let map = new_addresses(&archive, "/blog");
+        assert_eq!(map.get("/blog/2019/05/07/x").map(String::as_str), Some("/blog/articles/x/"));
+        assert_eq!(map.get("/blog/articles/x").map(String::as_str), Some("/blog/articles/x/"), "a link a reader already resolved is not dead");
     }
 
     #[test]
