@@ -98,6 +98,7 @@ pub(super) fn clean(body: &Handle, how: &Convert<'_>, notes: &mut Notes) -> Foun
         }
     }
     trim_around_breaks(body);
+    mark_escapes(body);
     urls(body, how.site_url, notes);
     found
 }
@@ -221,6 +222,51 @@ fn trim_around_breaks(body: &Handle) {
             dom::set_text(prev, text.trim_end());
         }
     }
+}
+
+/// Marks, in text that becomes Markdown, what Markdown would misread and
+/// htmd does not escape: `&name;` (a character reference to Markdown) and
+/// `1)` opening a text (an ordered list item). Code is left alone.
+fn mark_escapes(body: &Handle) {
+    for node in dom::descendants(body) {
+        let Some(text) = dom::text_of(&node) else { continue };
+        let starts_list = {
+            let t = text.trim_start();
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            (1..=9).contains(&digits) && t[digits..].starts_with(')') && t[digits + 1..].chars().next().is_none_or(char::is_whitespace)
+        };
+        if !(starts_list || text.contains('&')) || dom::has_ancestor(&node, |a| matches!(dom::tag(a), Some("pre" | "code" | "script" | "style"))) {
+            continue;
+        }
+        let mut out = String::with_capacity(text.len() + 2);
+        let mut rest = text.as_str();
+        if starts_list && let Some(paren) = rest.find(')') {
+            out.push_str(&rest[..paren]);
+            out.push(super::PAREN);
+            rest = &rest[paren..];
+        }
+        for (i, c) in rest.char_indices() {
+            if c == '&' && is_reference(&rest[i + 1..]) {
+                out.push(super::AMP);
+            } else {
+                out.push(c);
+            }
+        }
+        dom::set_text(&node, &out);
+    }
+}
+
+/// Whether text after an `&` reads as a character reference: `name;`, `#123;`, `#x1F;`.
+fn is_reference(after: &str) -> bool {
+    let b = after.as_bytes();
+    let (digits, start): (fn(&u8) -> bool, usize) = match (b.first(), b.get(1)) {
+        (Some(b'#'), Some(b'x' | b'X')) => (u8::is_ascii_hexdigit, 2),
+        (Some(b'#'), _) => (u8::is_ascii_digit, 1),
+        (Some(c), _) if c.is_ascii_alphabetic() => (u8::is_ascii_alphanumeric, 0),
+        _ => return false,
+    };
+    let n = b[start..].iter().take_while(|c| digits(c)).count();
+    (1..=32).contains(&n) && b.get(start + n) == Some(&b';')
 }
 
 /// Substack's subscribe widget, and its buttons that only work on Substack (subscribe, share, comment).

@@ -36,6 +36,8 @@ pub(super) fn converter(cx: Arc<Context>) -> HtmlToMarkdown {
         .options(options)
         .skip_tags(vec!["script", "style", "noscript", "template", "svg", "button", "input", "select", "textarea", "form", "head"])
         .add_handler(vec!["hr"], |_: &dyn Handlers, _: Element<'_>| Some(block("---")))
+        .add_handler(vec!["h1", "h2", "h3", "h4", "h5", "h6", "li"], unless_blank)
+        .add_handler(vec!["img"], image)
         .add_handler(vec!["p"], paragraph)
         .add_handler(vec!["pre"], code_block)
         .add_handler(vec!["table"], table)
@@ -65,6 +67,44 @@ fn paragraph(h: &dyn Handlers, e: Element<'_>) -> Option<HandlerResult> {
         return None;
     }
     Some(block(content.trim_matches(|c: char| c.is_whitespace())))
+}
+
+/// Headings and list items as htmd writes them, unless they have no text
+/// (an empty `##` is still a block, and an empty item still a bullet).
+/// Looked at in the tree: converting the content twice would double the
+/// work at every level of nested lists.
+fn unless_blank(h: &dyn Handlers, e: Element<'_>) -> Option<HandlerResult> {
+    let shows = |n: &rcdom::Node| matches!(dom::tag(n), Some("img" | "iframe" | "video" | "audio" | "hr" | "table" | "figure"));
+    if dom::text_content(e.node).trim().is_empty() && dom::find(e.node, shows).is_none() {
+        return None;
+    }
+    h.fallback(e)
+}
+
+/// An image: `![alt](src "title")`, with what would end the alt text or
+/// the destination escaped.
+fn image(_: &dyn Handlers, e: Element<'_>) -> Option<HandlerResult> {
+    let src = dom::attr(e.node, "src").map(|s| s.trim().to_string()).filter(|s| !s.is_empty())?;
+    let alt = dom::attr(e.node, "alt").map(|a| a.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let mut escaped_alt = String::with_capacity(alt.len());
+    for c in alt.chars() {
+        if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '<' | '&') {
+            escaped_alt.push('\\');
+        }
+        escaped_alt.push(c);
+    }
+    Some(format!("![{escaped_alt}]({}{})", destination(&src), title_of(e.node)).into())
+}
+
+/// A link or image destination, in `<…>` when it holds what would end it.
+fn destination(url: &str) -> String {
+    if url.contains([' ', '<', '>', '(', ')']) { format!("<{}>", url.replace('<', "%3C").replace('>', "%3E")) } else { url.to_string() }
+}
+
+/// ` "title"` for a link or image with one.
+fn title_of(node: &Handle) -> String {
+    let title = dom::attr(node, "title").map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+    title.map(|t| format!(" \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))).unwrap_or_default()
 }
 
 /// A code block fenced with a run of backticks longer than any in the code,
@@ -320,9 +360,8 @@ fn link(h: &dyn Handlers, e: Element<'_>, cx: &Context) -> Option<HandlerResult>
     if unescaped(text) == href && !href.contains(['<', '>', ' ']) && href.contains(':') {
         return Some(format!("<{href}>").into());
     }
-    let dest = if href.contains([' ', '<', '>']) || href.contains(['(', ')']) { format!("<{}>", href.replace('<', "%3C").replace('>', "%3E")) } else { href };
-    let title = dom::attr(node, "title").map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
-    let title = title.map(|t| format!(" \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))).unwrap_or_default();
+    let dest = destination(&href);
+    let title = title_of(node);
     let lead = if content.starts_with(char::is_whitespace) { " " } else { "" };
     let trail = if content.ends_with(char::is_whitespace) { " " } else { "" };
     Some(format!("{lead}[{text}]({dest}{title}){trail}").into())

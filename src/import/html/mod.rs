@@ -59,8 +59,27 @@ const MAX_DEPTH: usize = 200;
 /// The line lede cuts at.
 const MARKER: &str = "<!-- paywall -->";
 
+/// Stands, in text, for an `&` that Markdown would read as the start of a
+/// character reference (`&copy;` written as text): `\&` in Markdown, `&amp;` in HTML.
+pub(super) const AMP: char = '\u{E002}';
+
+/// Stands for a backslash before the `)` of `1)` at the start of a text,
+/// which Markdown would read as a list item; nothing in HTML.
+pub(super) const PAREN: char = '\u{E003}';
+
+/// Private-use characters the conversion uses as tokens; any in the input
+/// are replaced, so that none is forged.
+fn sanitize(html: &str) -> std::borrow::Cow<'_, str> {
+    if html.contains(|c: char| ('\u{E000}'..='\u{E003}').contains(&c)) {
+        html.chars().map(|c| if ('\u{E000}'..='\u{E003}').contains(&c) { '\u{FFFD}' } else { c }).collect::<String>().into()
+    } else {
+        html.into()
+    }
+}
+
 /// Converts one body.
 pub fn to_markdown(html: &str, how: &Convert<'_>) -> Converted {
+    let html = &*sanitize(html);
     let placeholder = placeholder_for(html);
     let mut notes = Notes::default();
     let (markdown, markers) = run(html, how, &placeholder, &mut notes);
@@ -181,9 +200,9 @@ fn convert(html: &str, how: &Convert<'_>, placeholder: &str, notes: &mut Notes) 
     }
     let labels: BTreeSet<String> = found.footnotes.iter().map(|(l, _)| l.clone()).collect();
     let converter = convert::converter(Arc::new(convert::Context { footnotes: labels }));
-    let mut markdown = converter.tree_to_markdown(&body);
+    let mut markdown = unmark(&converter.tree_to_markdown(&body));
     for (label, content) in &found.footnotes {
-        let text = tidy(&convert::footnote_text(&converter, content));
+        let text = tidy(&unmark(&convert::footnote_text(&converter, content)));
         let mut lines = text.trim().lines();
         markdown.push_str(&format!("\n\n[^{label}]: {}", lines.next().unwrap_or("")));
         for line in lines {
@@ -195,6 +214,11 @@ fn convert(html: &str, how: &Convert<'_>, placeholder: &str, notes: &mut Notes) 
         }
     }
     (tidy(&markdown), cuts)
+}
+
+/// The escape tokens as Markdown escapes.
+fn unmark(markdown: &str) -> String {
+    if markdown.contains([AMP, PAREN]) { markdown.replace(AMP, "\\&").replace(PAREN, "\\") } else { markdown.to_string() }
 }
 
 /// Turns the placeholder into the marker line, if it stands where lede can

@@ -255,6 +255,8 @@ pub(super) fn escape_text(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            super::AMP => out.push_str("&amp;"),
+            super::PAREN => {}
             c => out.push(c),
         }
     }

@@ -125,6 +125,32 @@ fn text_is_decoded_and_escaped_only_where_markdown_would_misread_it() {
     assert_eq!(md("<p>snake_case and file_name_here and _emphasis_</p>"), "snake_case and file_name_here and \\_emphasis\\_\n");
     assert_eq!(md("<p>1. not a list</p><p># not a heading</p><p>*not em*</p>"), "1\\. not a list\n\n\\# not a heading\n\n\\*not em\\*\n");
     assert_eq!(md("<p>use <code>a_b</code> and <code>x\\_y</code></p>"), "use `a_b` and `x\\_y`\n");
+    assert_eq!(md("<p>1) not a list</p><p>&amp;copy; is text, &amp; alone too</p>"), "1\\) not a list\n\n\\&copy; is text, & alone too\n");
+    assert_eq!(
+        md("<p><code>&amp;copy;</code></p><figure><p>&amp;copy;</p><figcaption>x</figcaption></figure>"),
+        "`&copy;`\n\n<figure>\n<p>&amp;copy;</p>\n<figcaption>x</figcaption>\n</figure>\n"
+    );
+    assert_eq!(md("<p><img src=\"/a b.png\" alt=\"a [b\" title='say \"hi\"'></p>"), "![a \\[b](</a b.png> \"say \\\"hi\\\"\")\n");
+}
+
+#[test]
+fn empty_headings_items_and_emphasis_leave_nothing() {
+    assert_eq!(
+        md("<h2></h2><h3>&nbsp;</h3><ul><li></li><li>x</li><li> <br> </li></ul><p><strong> </strong>a</p><blockquote><p> </p></blockquote>"),
+        "- x\n\na\n"
+    );
+    assert_eq!(md("<ul><li><img src=\"/a.png\" alt=\"\"></li></ul>"), "- ![](/a.png)\n");
+}
+
+#[test]
+fn a_long_post_converts_in_reasonable_time() {
+    let one = std::fs::read_to_string(fixtures().join("wordpress-gutenberg.html")).unwrap().replace("<!--more-->", "");
+    let html = one.repeat(300);
+    let t = std::time::Instant::now();
+    let c = convert_as(Dialect::WordPress, false, &html);
+    assert_eq!(c.markdown.matches("## What changed").count(), 300);
+    // About 0.5 MB: a few hundred milliseconds in a debug build; far more means something went quadratic.
+    assert!(t.elapsed() < std::time::Duration::from_secs(20), "{:?}", t.elapsed());
 }
 
 #[test]
@@ -296,5 +322,11 @@ proptest! {
             let doc = Document::parse(&c.markdown);
             prop_assert_eq!(doc.markers.len(), 1);
         }
+    }
+
+    #[test]
+    fn never_panics_on_any_text(html in "\\PC{0,300}", dialect in prop_oneof![Just(Dialect::WordPress), Just(Dialect::Substack)], cut in any::<bool>()) {
+        let c = to_markdown(&html, &Convert { dialect, site_url: Some("not a url"), cut });
+        prop_assert!(c.markdown.lines().all(|l| l == l.trim_end()));
     }
 }
