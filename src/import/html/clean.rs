@@ -97,6 +97,7 @@ pub(super) fn clean(body: &Handle, how: &Convert<'_>, notes: &mut Notes) -> Foun
             found.taken.push(def);
         }
     }
+    drop_edge_breaks(body);
     trim_around_breaks(body);
     mark_escapes(body);
     urls(body, how.site_url, notes);
@@ -197,6 +198,86 @@ fn tighten(list: &Handle) {
             if let Some(p) = dom::children(&li).into_iter().find(|k| dom::is(k, "p")) {
                 dom::unwrap(&p);
             }
+        }
+    }
+}
+
+/// Elements a line break cannot reach past: one at their start or end breaks nothing.
+fn is_blockish(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "li"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "div"
+            | "td"
+            | "th"
+            | "dd"
+            | "dt"
+            | "figcaption"
+            | "figure"
+            | "section"
+            | "article"
+            | "aside"
+            | "header"
+            | "footer"
+            | "body"
+            | "caption"
+            | "summary"
+            | "details"
+            | "ul"
+            | "ol"
+            | "table"
+            | "tr"
+            | "pre"
+    )
+}
+
+/// Whether a node shows anything: text other than spaces, or an element
+/// with some (line breaks excepted), or one that is seen without text.
+fn shows(node: &Handle) -> bool {
+    match dom::tag(node) {
+        None => dom::text_of(node).is_some_and(|t| !t.trim().is_empty()),
+        Some("br") => false,
+        Some("img" | "iframe" | "video" | "audio" | "hr" | "table") => true,
+        Some(_) => {
+            !dom::text_content(node).trim().is_empty()
+                || dom::find(node, |n| matches!(dom::tag(n), Some("img" | "iframe" | "video" | "audio" | "hr"))).is_some()
+        }
+    }
+}
+
+/// Whether nothing that shows stands between the node and the start (or
+/// the end, `forward`) of the block it is in.
+fn at_block_edge(node: &Handle, forward: bool) -> bool {
+    let mut current = node.clone();
+    loop {
+        let Some(parent) = dom::parent(&current) else { return true };
+        let siblings = dom::children(&parent);
+        let Some(at) = siblings.iter().position(|s| std::rc::Rc::ptr_eq(s, &current)) else { return true };
+        let rest = if forward { &siblings[at + 1..] } else { &siblings[..at] };
+        if rest.iter().any(shows) {
+            return false;
+        }
+        if dom::tag(&parent).is_some_and(is_blockish) {
+            return true;
+        }
+        current = parent;
+    }
+}
+
+/// A line break at the start or end of a block breaks nothing in HTML,
+/// but in Markdown a `\` there is a visible backslash.
+fn drop_edge_breaks(body: &Handle) {
+    let breaks: Vec<Handle> = dom::descendants(body).into_iter().filter(|n| dom::is(n, "br")).collect();
+    for br in breaks {
+        if !dom::has_ancestor(&br, |a| dom::is(a, "pre")) && (at_block_edge(&br, true) || at_block_edge(&br, false)) {
+            dom::detach(&br);
         }
     }
 }

@@ -36,7 +36,8 @@ pub(super) fn converter(cx: Arc<Context>) -> HtmlToMarkdown {
         .options(options)
         .skip_tags(vec!["script", "style", "noscript", "template", "svg", "button", "input", "select", "textarea", "form", "head"])
         .add_handler(vec!["hr"], |_: &dyn Handlers, _: Element<'_>| Some(block("---")))
-        .add_handler(vec!["h1", "h2", "h3", "h4", "h5", "h6", "li"], unless_blank)
+        .add_handler(vec!["li"], unless_blank)
+        .add_handler(vec!["h1", "h2", "h3", "h4", "h5", "h6"], heading)
         .add_handler(vec!["img"], image)
         .add_handler(vec!["p"], paragraph)
         .add_handler(vec!["pre"], code_block)
@@ -79,6 +80,18 @@ fn unless_blank(h: &dyn Handlers, e: Element<'_>) -> Option<HandlerResult> {
         return None;
     }
     h.fallback(e)
+}
+
+/// An ATX heading on one line (a line break in it becomes a space), or
+/// nothing for one without text.
+fn heading(h: &dyn Handlers, e: Element<'_>) -> Option<HandlerResult> {
+    let content = h.walk_children(e.node).content.replace("\\\n", " ");
+    let text = content.split_whitespace().collect::<Vec<_>>().join(" ");
+    if is_blank(&text) {
+        return None;
+    }
+    let level = e.tag.get(1..).and_then(|l| l.parse::<usize>().ok()).unwrap_or(2).clamp(1, 6);
+    Some(block(&format!("{} {text}", "#".repeat(level))))
 }
 
 /// An image: `![alt](src "title")`, with what would end the alt text or

@@ -171,6 +171,9 @@ fn prepare(html: &str, how: &Convert<'_>, placeholder: &str, notes: &mut Notes) 
                 }
                 let t = inner.trim_start();
                 gutenberg |= t.starts_with("wp:") || t.starts_with("/wp:");
+                if how.dialect == Dialect::WordPress && t.trim_end().eq_ignore_ascii_case("nextpage") {
+                    notes.add(Topic::Note, "a <!--nextpage--> page break was dropped: a lede article is one page");
+                }
             }
             other => out.push_str(other.raw()),
         }

@@ -330,3 +330,19 @@ proptest! {
         prop_assert!(c.markdown.lines().all(|l| l == l.trim_end()));
     }
 }
+
+#[test]
+fn line_breaks_at_the_edge_of_a_block_or_in_a_heading_leave_no_backslash() {
+    let cases = [
+        ("<h2>a<br>b</h2>", "## a b\n"),
+        ("<ul><li>a<br></li><li>b</li></ul>", "- a\n- b\n"),
+        ("<p>a<br></p><p>c:\\</p>", "a\n\nc:\\\\\n"),
+        ("<blockquote>a<br>&nbsp;</blockquote>", "> a\n"),
+        ("<p>a<em>b<br></em><br><br></p>", "a*b*\n"),
+        ("<p><br>b<br>c</p>", "b\\\nc\n"),
+        ("<pre>a<br></pre>", "```\na\n```\n"),
+    ];
+    for (html, want) in cases {
+        assert_eq!(md(html), want, "{html}");
+    }
+}

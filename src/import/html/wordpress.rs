@@ -299,7 +299,7 @@ fn caption(code: &Shortcode<'_>) -> String {
             let img_end = content[img..].find('>').map_or(content.len(), |g| img + g + 1);
             let before = content[..img].trim();
             // A link around the image goes with it (`<a href=…><img …></a>`).
-            let linked = before.len() > 2 && before[..2].eq_ignore_ascii_case("<a") && before.ends_with('>') && !before[1..].contains('<');
+            let linked = before.get(..2).is_some_and(|a| a.eq_ignore_ascii_case("<a")) && before.ends_with('>') && !before[1..].contains('<');
             let start = if linked { content.find(before).unwrap_or(img) } else { img };
             let after = &content[img_end..];
             let end = match find_ignore_case(after, "</a>") {
@@ -513,6 +513,12 @@ mod tests {
         );
         assert_eq!(out.trim(), "<figure><a href=\"/big.jpg\"><img src=\"/x.jpg\" alt=\"\" /></a><figcaption>A <em>fine</em> view</figcaption></figure>");
         assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn caption_text_of_any_script_is_read_whole() {
+        let (out, _) = prep("[caption]xé<img src=\"/a.jpg\"> Légende été[/caption]", false);
+        assert_eq!(out.trim(), "<figure>xé<img src=\"/a.jpg\"><figcaption>Légende été</figcaption></figure>");
     }
 
     #[test]
