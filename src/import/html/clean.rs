@@ -133,7 +133,11 @@ fn decide(node: &Handle, tag: &str, how: &Convert<'_>, notes: &mut Notes, found:
             return Drop;
         }
         "form" => {
-            notes.add(Topic::Shortcode, "a form was dropped: lede pages have their own subscribe form");
+            notes.add(Topic::Shortcode, "a form was dropped: a static page cannot send it (lede pages have their own subscribe form)");
+            return Drop;
+        }
+        "iframe" if dom::attr(node, "src").is_none_or(|s| s.trim().is_empty()) => {
+            notes.add(Topic::Shortcode, "an iframe without a source was dropped");
             return Drop;
         }
         "object" | "embed" | "applet" => {

@@ -3,18 +3,15 @@
 //! `<!-- paywall -->` where it can cut, and a note for whatever a person
 //! should look at (shortcodes, embeds, images left on other hosts).
 //!
-//! The converter is htmd (Apache-2.0, maintained, a port of turndown with
-//! handlers per element). Measured on `mixed.html` in the fixtures (debug
-//! builds, per conversion): htmd 1.8 ms, fast_html2md 1.3 ms, mdka 2.0 ms,
-//! html-to-markdown-rs 2.9 ms. html2md is GPL-3.0, ruled out by licence.
-//! fast_html2md (MIT) lost the blank lines, flattened nested lists and
-//! garbled the code block; mdka (Apache-2.0) wrote good tables but filled a
-//! colspan by repeating the cell and had no way to keep an element as HTML;
-//! html-to-markdown-rs (MIT, many dependencies) turned iframes, video and
-//! audio into plain links and nested the caption's emphasis badly. htmd
-//! drops headerless tables to loose paragraphs and escapes more than it
-//! must, but its handlers let us replace exactly those parts (tables,
-//! figures, embeds, code, links), which the others do not allow.
+//! Why htmd: measured on the fixture `mixed.html` (debug builds, per
+//! conversion) htmd took 1.8 ms, fast_html2md 1.3, mdka 2.0,
+//! html-to-markdown-rs 2.9. html2md is GPL-3.0: ruled out. fast_html2md
+//! (MIT) lost blank lines, flattened nested lists, garbled code. mdka
+//! (Apache-2.0) repeated a colspan cell and has modes, not per-element
+//! handlers. html-to-markdown-rs (MIT, heavy) made iframes, video and audio
+//! plain links and nested a caption's emphasis badly. htmd (Apache-2.0, a
+//! maintained turndown port) drops headerless tables to paragraphs and
+//! over-escapes, but its handlers let us replace just those parts.
 
 mod clean;
 mod convert;
@@ -32,6 +29,7 @@ use crate::import::{Dialect, Topic};
 use scan::Seg;
 
 /// How one body is converted.
+#[derive(Debug, Clone, Copy)]
 pub struct Convert<'a> {
     /// The tool that wrote the HTML.
     pub dialect: Dialect,

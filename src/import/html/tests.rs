@@ -346,3 +346,31 @@ fn line_breaks_at_the_edge_of_a_block_or_in_a_heading_leave_no_backslash() {
         assert_eq!(md(html), want, "{html}");
     }
 }
+
+#[test]
+fn cards_that_are_links_keep_their_title() {
+    let file = "<div class=\"kg-card kg-file-card\"><a class=\"kg-file-card-container\" href=\"https://example.com/content/files/report.pdf\" title=\"Download\" download><div class=\"kg-file-card-contents\"><div class=\"kg-file-card-title\">Annual report</div><div class=\"kg-file-card-caption\"></div><div class=\"kg-file-card-metadata\"><div class=\"kg-file-card-filename\">report.pdf</div><div class=\"kg-file-card-filesize\">1 MB</div></div></div><div class=\"kg-file-card-icon\"><svg></svg></div></a></div>";
+    assert_eq!(convert_as(Dialect::Ghost, false, file).markdown, "[Annual report](/content/files/report.pdf \"Download\")\n");
+    let post = "<div class=\"embedded-post-wrap\"><a class=\"embedded-post\" native=\"true\" href=\"https://other.substack.com/p/x?utm_source=substack&amp;utm_campaign=post_embed\"><div class=\"embedded-post-header\"><img class=\"embedded-post-publication-logo\" src=\"https://cdn.example.net/logo.png\"><span>Other</span></div><div class=\"embedded-post-title\">A related post</div><div class=\"embedded-post-body\">Teaser…</div></a></div>";
+    let c = convert_as(Dialect::Substack, false, post);
+    assert_eq!(c.markdown, "[A related post](https://other.substack.com/p/x)\n");
+    assert!(c.notes.is_empty(), "the logo is not imported, so not noted: {:?}", c.notes);
+}
+
+#[test]
+fn substack_footnotes_of_the_old_kind_and_missing_ones() {
+    let html = "<p>One<a class=\"footnote-anchor\" id=\"footnote-anchor-1\" href=\"#footnote-1\">1</a> and two<a class=\"footnote-anchor\" href=\"#footnote-9\">9</a>.</p><div class=\"footnote\" id=\"footnote-1\"><a href=\"#footnote-anchor-1\" class=\"footnote-number\">1</a><div class=\"footnote-content\"><p>Old style.</p></div></div>";
+    assert_eq!(convert_as(Dialect::Substack, false, html).markdown, "One[^1] and two[9](#footnote-9).\n\n[^1]: Old style.\n");
+}
+
+#[test]
+fn scripts_forms_and_sourceless_frames_go_with_a_note() {
+    let c = convert_as(
+        Dialect::Generic,
+        false,
+        "<blockquote class=\"twitter-tweet\"><p>Tweet text</p></blockquote><script async src=\"https://platform.twitter.com/widgets.js\"></script><form><input name=e><button>Go</button></form><iframe srcdoc=\"x\"></iframe>",
+    );
+    assert_eq!(c.markdown, "> Tweet text\n");
+    let notes: Vec<&str> = c.notes.iter().map(|(_, n)| n.as_str()).collect();
+    assert!(notes[0].contains("platform.twitter.com") && notes[1].contains("form") && notes[2].contains("iframe"), "{notes:?}");
+}
