@@ -141,7 +141,7 @@ fn decide(node: &Handle, tag: &str, how: &Convert<'_>, notes: &mut Notes, found:
             return Drop;
         }
         "object" | "embed" | "applet" => {
-            notes.add(Topic::Shortcode, format!("an <{tag}> (a plug-in embed) was dropped"));
+            notes.add(Topic::Shortcode, format!("an `<{tag}>` (a plug-in embed) was dropped"));
             return Drop;
         }
         _ => {}

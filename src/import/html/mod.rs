@@ -114,11 +114,12 @@ fn run(html: &str, how: &Convert<'_>, placeholder: &str, notes: &mut Notes) -> (
     (markdown, if how.dialect == Dialect::Substack { cut_elements } else { comment_markers })
 }
 
-/// What each dialect's marker is called in a note.
+/// What each dialect's marker is called in a note (in backticks: the
+/// report is Markdown, where a bare comment would not show).
 fn marker_name(dialect: Dialect) -> &'static str {
     match dialect {
-        Dialect::WordPress => "<!--more--> marker",
-        Dialect::Ghost => "<!--members-only--> marker",
+        Dialect::WordPress => "`<!--more-->` marker",
+        Dialect::Ghost => "`<!--members-only-->` marker",
         Dialect::Substack => "Substack paywall marker",
         Dialect::Generic => "cutoff marker",
     }
@@ -170,7 +171,7 @@ fn prepare(html: &str, how: &Convert<'_>, placeholder: &str, notes: &mut Notes) 
                 let t = inner.trim_start();
                 gutenberg |= t.starts_with("wp:") || t.starts_with("/wp:");
                 if how.dialect == Dialect::WordPress && t.trim_end().eq_ignore_ascii_case("nextpage") {
-                    notes.add(Topic::Note, "a <!--nextpage--> page break was dropped: a lede article is one page");
+                    notes.add(Topic::Note, "a `<!--nextpage-->` page break was dropped: a lede article is one page");
                 }
             }
             other => out.push_str(other.raw()),

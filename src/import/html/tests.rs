@@ -243,7 +243,7 @@ fn ghost_marker_with_spaces_cuts() {
 #[test]
 fn a_marker_twice_or_nested_or_at_an_edge_places_nothing_and_says_so() {
     let cases = [
-        (Dialect::Ghost, "<p>a</p><!--members-only--><p>b</p><!--members-only--><p>c</p>", "2 <!--members-only--> markers"),
+        (Dialect::Ghost, "<p>a</p><!--members-only--><p>b</p><!--members-only--><p>c</p>", "2 `<!--members-only-->` markers"),
         (Dialect::Ghost, "<ul><li>a</li><li><!--members-only-->b</li></ul><p>c</p>", "inside a list"),
         (Dialect::Ghost, "<blockquote><p>a</p><!--members-only--><p>b</p></blockquote>", "inside a list, a quote"),
         (Dialect::WordPress, "<table><tr><th>h</th></tr><tr><td>a<!--more-->b</td></tr></table><p>c</p>", "cannot be the cut"),

@@ -270,7 +270,7 @@ fn convert_shortcode(code: &Shortcode<'_>, whole: &str, notes: &mut Notes) -> St
                 return whole.to_string();
             };
             let poster = attr(code.attrs, "poster").map(|p| format!(" poster=\"{}\"", attr_escape(p))).unwrap_or_default();
-            notes.add(Topic::Shortcode, format!("a [{name}] shortcode became an <{name}> element"));
+            notes.add(Topic::Shortcode, format!("a [{name}] shortcode became an `<{name}>` element"));
             format!("\n\n<{name} controls src=\"{}\"{poster}></{name}>\n\n", attr_escape(src))
         }
         "gallery" => {
