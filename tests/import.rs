@@ -174,6 +174,23 @@ fn hugo_and_jekyll_sites_become_sites_that_build() {
     }
 }
 
+#[test]
+fn an_html_post_of_a_jekyll_site_is_cut_at_more_when_asked() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let source = tmp.path().join("jekyll");
+    std::fs::create_dir_all(source.join("_posts")).expect("mkdir");
+    std::fs::write(source.join("_config.yml"), "title: Old\nurl: https://old.example\n").expect("write");
+    std::fs::write(source.join("_posts/2020-01-01-html.html"), "---\ntitle: HTML\n---\n<p>Free opening.</p>\n<!--more-->\n<p>Paid htmlpaidword.</p>\n")
+        .expect("write");
+    let site = tmp.path().join("site");
+    let out = lede(tmp.path(), &["import", "jekyll", source.to_str().expect("path"), "--root", site.to_str().expect("path"), "--more-is-paywall"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let article = read(&site, "content/articles/html.md");
+    assert!(article.contains("\n<!-- paywall -->\n") && !article.contains("paywall = 0"), "cut, not made members-only:\n{article}");
+    assert!(lede(&site, &["build"]).status.success());
+    assert!(!read(&site, "dist/public/articles/html/index.html").contains("htmlpaidword"));
+}
+
 /// Unique words for the paid part of post `i`.
 fn paid_words(format: &str, i: usize) -> String {
     format!("paidmark{format}{i}alpha paidmark{format}{i}beta paidmark{format}{i}gamma")

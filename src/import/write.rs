@@ -126,9 +126,12 @@ fn convert_bodies(archive: &mut Archive) {
             let want_cut = post.access == Access::Marker;
             let converted = html::to_markdown(html, &Convert { dialect: *dialect, site_url: site_url.as_deref(), cut: want_cut });
             let mut notes = converted.notes;
-            if want_cut && !converted.cut {
+            // The converter notes a paywall problem when it cannot be sure what is free
+            // (a marker it could not place, content shown to subscribers only): fail closed.
+            let doubt = notes.iter().any(|(topic, _)| *topic == Topic::Paywall);
+            if (want_cut && !converted.cut) || (doubt && post.access != Access::MembersOnly) {
                 post.access = Access::MembersOnly;
-                post.access_reason = format!("{}; its marker could not be placed as a cut, so the whole post is for members", post.access_reason);
+                post.access_reason = format!("{}; the conversion could not keep a cut it was sure of, so the whole post is for members", post.access_reason);
                 notes.push((Topic::Paywall, describe_access(post)));
             }
             post.body = Body::Markdown(converted.markdown);
@@ -146,8 +149,14 @@ fn convert_bodies(archive: &mut Archive) {
         .map(|page| {
             let Body::Html { html, dialect } = &page.body else { return Vec::new() };
             let converted = html::to_markdown(html, &Convert { dialect: *dialect, site_url: site_url.as_deref(), cut: false });
+            let mut notes = converted.notes;
+            // A page is always public: one with content for subscribers only is held back for a person to look at.
+            if notes.iter().any(|(topic, _)| *topic == Topic::Paywall) && !page.draft {
+                page.draft = true;
+                notes.push((Topic::Paywall, "part of this page was for subscribers only, and pages are public: written as a draft".to_string()));
+            }
             page.body = Body::Markdown(converted.markdown);
-            converted.notes
+            notes
         })
         .collect();
     for (page, notes) in archive.pages.iter().zip(page_notes) {

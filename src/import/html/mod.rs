@@ -148,7 +148,9 @@ fn is_dialect_marker(dialect: Dialect, inner: &str) -> bool {
             let squashed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
             squashed.eq_ignore_ascii_case("members-only")
         }
-        Dialect::Substack | Dialect::Generic => false,
+        // An `.html` file of a Hugo or Jekyll site: its reader has put lede's own marker where the cut goes.
+        Dialect::Generic => t.eq_ignore_ascii_case("paywall"),
+        Dialect::Substack => false,
     }
 }
 
