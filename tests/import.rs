@@ -191,6 +191,34 @@ fn an_html_post_of_a_jekyll_site_is_cut_at_more_when_asked() {
     assert!(!read(&site, "dist/public/articles/html/index.html").contains("htmlpaidword"));
 }
 
+/// Every article and page an import wrote, one after another, for a golden file.
+fn written_content(site: &Path) -> String {
+    let mut out = String::new();
+    for (path, bytes) in snapshot(&site.join("content")) {
+        let rel = path.strip_prefix(site).expect("inside the site");
+        out.push_str(&format!("===== {}\n{}", rel.display(), String::from_utf8_lossy(&bytes)));
+    }
+    out
+}
+
+#[test]
+fn imported_files_match_their_golden_copies() {
+    for (format, source) in [
+        ("wordpress", "wordpress/export.xml"),
+        ("ghost", "ghost/export.json"),
+        ("substack", "substack/export"),
+        ("hugo", "hugo/site"),
+        ("jekyll", "jekyll/site"),
+    ] {
+        let today = || jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date().to_string();
+        let before = today();
+        let (tmp, _) = import_and_build(format, &Path::new(FIXTURES).join(source), &[]);
+        // A post without a date is dated on the day of the import.
+        let written = written_content(&site(&tmp)).replace(&before, "TODAY").replace(&today(), "TODAY");
+        insta::assert_snapshot!(format!("import_{format}"), written);
+    }
+}
+
 /// Unique words for the paid part of post `i`.
 fn paid_words(format: &str, i: usize) -> String {
     format!("paidmark{format}{i}alpha paidmark{format}{i}beta paidmark{format}{i}gamma")
