@@ -473,17 +473,6 @@ fn access_of(visibility: Option<&str>, filter: Option<&str>, tiers: &[String], h
     }
 }
 
-/// How an access decision reads in the report.
-fn describe(access: &Access) -> String {
-    match access {
-        Access::Free => "free".into(),
-        Access::Marker => "cut at the marker".into(),
-        Access::MembersOnly => "members only".into(),
-        Access::Blocks(n) => format!("first {n} blocks free"),
-        Access::SiteDefault => "the site's default paywall".into(),
-    }
-}
-
 /// Lookups over the export's tables, and the archive being filled.
 struct Reader<'a> {
     data: &'a Data,
@@ -660,7 +649,7 @@ impl<'a> Reader<'a> {
                 "a page not for everyone: lede's pages are always public, so it is imported as an article with the same paywall, its old URL redirecting there",
             );
         }
-        self.archive.report.note(&origin, Topic::Paywall, format!("{}: {reason}", describe(&access)));
+        self.archive.report.note(&origin, Topic::Paywall, format!("{}: {reason}", access.describe()));
 
         let slug = self.slug(&origin, original, &title, false);
         // Ghost's default permalink; a post without a slug never had a URL.
@@ -927,7 +916,7 @@ mod tests {
         };
         assert_eq!(p, &expected);
         assert_eq!(notes(&a, "post a-partnership-deferred", Topic::Dropped), ["internal tags (Ghost's own, never shown): #newsletter"]);
-        assert_eq!(notes(&a, "post a-partnership-deferred", Topic::Paywall), ["free: visibility = public"]);
+        assert_eq!(notes(&a, "post a-partnership-deferred", Topic::Paywall), ["free (paywall = false): visibility = public"]);
     }
 
     #[test]
@@ -963,7 +952,7 @@ mod tests {
         assert_eq!(notes(&a, "post paid-without-a-cut", Topic::Dropped), ["internal tags (Ghost's own, never shown): Backlog"]);
         assert_eq!(
             notes(&a, "post paid-without-a-cut", Topic::Paywall),
-            ["members only: visibility = paid and no <!--members-only--> marker: all of it is for members"]
+            ["members only (paywall = 0, the teaser alone is public): visibility = paid and no <!--members-only--> marker: all of it is for members"]
         );
     }
 

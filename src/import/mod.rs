@@ -88,6 +88,19 @@ pub enum Access {
     SiteDefault,
 }
 
+impl Access {
+    /// What the decision writes, in the report's words.
+    pub fn describe(&self) -> String {
+        match self {
+            Access::Free => "free (paywall = false)".into(),
+            Access::Marker => "cut at the source's marker (a <!-- paywall --> line)".into(),
+            Access::MembersOnly => "members only (paywall = 0, the teaser alone is public)".into(),
+            Access::Blocks(n) => format!("the first {n} blocks free (paywall = {n})"),
+            Access::SiteDefault => "the site's default cut ([paywall] free_blocks in config.toml)".into(),
+        }
+    }
+}
+
 /// Whether a post is out, held for a date, or unfinished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

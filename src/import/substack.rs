@@ -259,17 +259,6 @@ fn access_of(audience: Option<&str>, html: &str, default: &Access) -> (Access, S
     }
 }
 
-/// How an access decision reads in the report.
-fn describe(access: &Access) -> String {
-    match access {
-        Access::Free => "free".into(),
-        Access::Marker => "cut at the paywall element".into(),
-        Access::MembersOnly => "members only".into(),
-        Access::Blocks(n) => format!("first {n} blocks free"),
-        Access::SiteDefault => "the site's default paywall".into(),
-    }
-}
-
 /// `html` with a link to a podcast's audio: at the top when the post is
 /// wholly free or wholly paid, else at the end, behind any cut.
 fn with_audio_link(html: &str, url: &str, access: &Access) -> String {
@@ -358,7 +347,7 @@ impl Reader<'_> {
         };
 
         let (access, reason) = access_of(table.cell(row, "audience"), &html, &self.options.default_access);
-        report.note(&origin, Topic::Paywall, format!("{}: {reason}", describe(&access)));
+        report.note(&origin, Topic::Paywall, format!("{}: {reason}", access.describe()));
         let html = match cell("type") {
             "" | "newsletter" => html,
             "podcast" => match cell("podcast_url") {
@@ -523,7 +512,7 @@ mod tests {
                 body: Body::Html { html: "<p>Everyone may read every word.</p>\n<p>Second paragraph.</p>\n".into(), dialect: Dialect::Substack },
             }
         );
-        assert_eq!(notes(&a, "post 101.a-public-post", Topic::Paywall), ["free: audience = everyone"]);
+        assert_eq!(notes(&a, "post 101.a-public-post", Topic::Paywall), ["free (paywall = false): audience = everyone"]);
     }
 
     #[test]
@@ -538,7 +527,10 @@ mod tests {
         let p = post(&a, "post 103.founders-only");
         assert_eq!((&p.access, p.access_reason.as_str()), (&Access::MembersOnly, "audience = founding and no paywall element: all of it is for members"));
         assert_eq!(p.teaser, None);
-        assert_eq!(notes(&a, "post 103.founders-only", Topic::Paywall), ["members only: audience = founding and no paywall element: all of it is for members"]);
+        assert_eq!(
+            notes(&a, "post 103.founders-only", Topic::Paywall),
+            ["members only (paywall = 0, the teaser alone is public): audience = founding and no paywall element: all of it is for members"]
+        );
     }
 
     #[test]

@@ -201,14 +201,7 @@ fn free_whole_short_posts(archive: &mut Archive, site_default: Option<usize>) {
 
 /// The report line of a post's paywall decision.
 fn describe_access(post: &Post) -> String {
-    let what = match &post.access {
-        Access::Free => "free (paywall = false)".to_string(),
-        Access::Marker => "cut at the source's marker (<!-- paywall -->)".to_string(),
-        Access::MembersOnly => "members only (paywall = 0, the teaser alone is public)".to_string(),
-        Access::Blocks(n) => format!("the first {n} blocks free (paywall = {n})"),
-        Access::SiteDefault => "the site's default cut ([paywall] free_blocks in config.toml)".to_string(),
-    };
-    format!("{what}: {}", post.access_reason)
+    format!("{}: {}", post.access.describe(), post.access_reason)
 }
 
 /// Old address (a decoded path, without its last slash) → new address, for every post and page.

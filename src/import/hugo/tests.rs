@@ -239,7 +239,8 @@ fn what_is_left_out_is_reported() {
         super::tests::notes(&a, Topic::Dropped),
         ["front matter: `cover` (1 post)", "front matter: `menu` (1 page)", "front matter: `toc` (2 posts)", "front matter: `weight` (1 post)"]
     );
-    let paywall: Vec<String> = a.posts.iter().map(|p| format!("{}: the site's [paywall] default (no paywall key): {DEFAULT}", p.origin)).collect();
+    let paywall: Vec<String> =
+        a.posts.iter().map(|p| format!("{}: the site's default cut ([paywall] free_blocks in config.toml): {DEFAULT}", p.origin)).collect();
     assert_eq!(super::tests::notes(&a, Topic::Paywall), paywall, "each decision, post by post");
 }
 

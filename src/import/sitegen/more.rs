@@ -131,22 +131,11 @@ pub(in crate::import) fn access(outcome: &More, origin: &str, options: &Options,
             report.note(origin, Topic::Paywall, format!("cut where `{separator}` was: the body above it is free (--more-is-paywall)"));
             return (Access::Marker, format!("`{separator}` in the body, with --more-is-paywall"));
         }
-        More::Refused(why) => format!("{why}; {}: {DEFAULT_REASON}", describe(&options.default_access)),
-        More::Absent | More::Dropped => format!("{}: {DEFAULT_REASON}", describe(&options.default_access)),
+        More::Refused(why) => format!("{why}; {}: {DEFAULT_REASON}", options.default_access.describe()),
+        More::Absent | More::Dropped => format!("{}: {DEFAULT_REASON}", options.default_access.describe()),
     };
     report.note(origin, Topic::Paywall, text);
     default
-}
-
-/// What an access means, for the report.
-pub(in crate::import) fn describe(access: &Access) -> String {
-    match access {
-        Access::Free => "free to read (paywall = false)".into(),
-        Access::Marker => "cut at the <!-- paywall --> line".into(),
-        Access::MembersOnly => "for subscribers only (paywall = 0)".into(),
-        Access::Blocks(n) => format!("the first {n} blocks free (paywall = {n})"),
-        Access::SiteDefault => "the site's [paywall] default (no paywall key)".into(),
-    }
 }
 
 #[cfg(test)]

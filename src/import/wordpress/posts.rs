@@ -72,7 +72,7 @@ pub fn post(item: &Item, cx: &Context, report: &mut Report) -> Option<Post> {
     let (column, tags) = taxonomy(item, &cx.export.terms, &origin, report);
     let teaser = fields::teaser(&item.excerpt);
     let (access, access_reason) = access(item, cx.options, &origin, report);
-    report.note(&origin, Topic::Paywall, format!("{}: {access_reason}", describe(&access)));
+    report.note(&origin, Topic::Paywall, format!("{}: {access_reason}", access.describe()));
     dropped(item, &origin, report);
     let image = featured_image(item, &cx.images, &origin, report);
     Some(Post {
@@ -182,17 +182,6 @@ pub fn restriction(item: &Item) -> Option<String> {
 /// Whether the body holds WordPress's `<!--more-->` (or `<!--more Read on-->`).
 fn has_more(html: &str) -> bool {
     html.match_indices("<!--more").any(|(i, m)| html[i + m.len()..].starts_with(|c: char| c == '-' || c.is_whitespace()))
-}
-
-/// What an access decision writes, in the report's words.
-pub fn describe(access: &Access) -> String {
-    match access {
-        Access::Free => "free (paywall = false)".into(),
-        Access::Marker => "cut at its <!--more--> (a <!-- paywall --> line)".into(),
-        Access::MembersOnly => "members only (paywall = 0, the teaser is public)".into(),
-        Access::Blocks(n) => format!("first {n} blocks free (paywall = {n})"),
-        Access::SiteDefault => "the site's default paywall".into(),
-    }
 }
 
 /// Co-Authors Plus bylines in order when there are any, else `dc:creator`.

@@ -104,7 +104,7 @@ fn a_password_protected_post_is_for_members_with_its_excerpt_as_teaser() {
     assert_eq!((&p.access, p.access_reason.as_str()), (&Access::MembersOnly, "password-protected in WordPress"));
     assert_eq!(p.teaser.as_deref(), Some("The public summary of the briefing."));
     assert_eq!((p.status, p.date), (Status::Published, date("2021-01-05T08:00:00Z")));
-    assert_eq!(notes(&archive, "post 12", Topic::Paywall), ["members only (paywall = 0, the teaser is public): password-protected in WordPress"]);
+    assert_eq!(notes(&archive, "post 12", Topic::Paywall), ["members only (paywall = 0, the teaser alone is public): password-protected in WordPress"]);
 }
 
 #[test]
