@@ -312,3 +312,42 @@ fn no_imported_paid_text_reaches_the_public_tree() {
         assert!(members.contains(word.as_str()), "{word} is in no members file");
     }
 }
+
+/// A WordPress export of `items` (each an `<item>` body), written into `dir`.
+fn wxr(dir: &Path, items: &[String]) -> PathBuf {
+    let body: String = items.iter().map(|i| format!("<item>{i}</item>\n")).collect();
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\n<channel><title>Old</title><link>https://old.example</link><wp:wxr_version>1.2</wp:wxr_version>\n{body}</channel></rss>\n"
+    );
+    let path = dir.join("export.xml");
+    std::fs::write(&path, xml).expect("write");
+    path
+}
+
+/// One WordPress item: a published `kind` (post or page) with `content`.
+fn wp_item(id: u32, kind: &str, content: &str) -> String {
+    format!(
+        "<title>Item {id}</title><link>https://old.example/item-{id}/</link><dc:creator>ed</dc:creator><content:encoded><![CDATA[{content}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded><wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2024-01-0{id} 10:00:00</wp:post_date_gmt><wp:post_name>item-{id}</wp:post_name><wp:status>publish</wp:status><wp:post_parent>0</wp:post_parent><wp:post_type>{kind}</wp:post_type><wp:post_password></wp:post_password>"
+    )
+}
+
+#[test]
+fn membership_plugin_shortcodes_keep_their_content_out_of_the_public_tree() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let source = wxr(
+        tmp.path(),
+        &[
+            wp_item(1, "post", "<p>Free opening.</p>\n\n[restrict]Paid rcpsecretword.[/restrict]"),
+            wp_item(2, "post", "<p>Free opening.</p>\n\n[membership level=\"1\"]Paid pmprosecretword.[/membership]"),
+            wp_item(3, "post", "<p>Free opening.</p>\n\n[mepr-active rules=\"4\"]Paid meprsecretword.[/mepr-active]"),
+            wp_item(4, "page", "<p>Free opening.</p>\n\n[s2If current_user_can(access_s2member_level1)]Paid s2secretword.[/s2If]"),
+        ],
+    );
+    let (tmp2, _) = import_and_build("wordpress", &source, &[]);
+    let public: String = snapshot(&site(&tmp2).join("dist/public")).iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    for word in ["rcpsecretword", "pmprosecretword", "meprsecretword", "s2secretword"] {
+        assert!(!public.contains(word), "{word} is in the public tree");
+    }
+    assert!(read(&site(&tmp2), "content/articles/item-1.md").contains("paywall = 0"));
+    assert!(read(&site(&tmp2), "content/item-4.md").contains("draft = true"));
+}

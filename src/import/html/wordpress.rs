@@ -151,6 +151,25 @@ struct Shortcode<'a> {
 /// Shortcodes every WordPress site has (core's own), taken as shortcodes even with nothing else to show it.
 const CORE: &[&str] = &["caption", "wp_caption", "gallery", "embed", "audio", "video", "playlist"];
 
+/// Membership plugins' shortcodes that show their content to some readers
+/// only (Restrict Content Pro, Paid Memberships Pro, MemberPress, s2Member,
+/// Members, WooCommerce Memberships, Simple Membership, Ultimate Member):
+/// lede cannot say that, so a post holding one is for members.
+const RESTRICTING: &[&str] = &[
+    "restrict",
+    "membership",
+    "mepr-active",
+    "mepr-show",
+    "mepr-hide",
+    "s2if",
+    "members_access",
+    "members_logged_in",
+    "wcm_restrict",
+    "swpm_protected",
+    "um_show_content",
+    "um_loggedin",
+];
+
 /// Reads the shortcode starting at the `[` that begins `text`, if one does.
 fn shortcode_at(text: &str) -> Option<Shortcode<'_>> {
     let b = text.as_bytes();
@@ -173,7 +192,7 @@ fn shortcode_at(text: &str) -> Option<Shortcode<'_>> {
     let attrs = attrs.trim_end_matches('/').trim();
     let end_tag = format!("[/{name}]");
     let content = if self_closing { None } else { text[open_len..].find(&end_tag).map(|p| &text[open_len..open_len + p]) };
-    let known = CORE.iter().any(|c| c.eq_ignore_ascii_case(name));
+    let known = CORE.iter().chain(RESTRICTING).any(|c| c.eq_ignore_ascii_case(name));
     if !known && content.is_none() && !attrs.contains('=') {
         // `[sic]`, `[1]`, `[Update]`: brackets in prose, not a shortcode.
         return None;
@@ -252,6 +271,13 @@ fn shortcodes(text: &str, notes: &mut Notes) -> String {
 
 fn convert_shortcode(code: &Shortcode<'_>, whole: &str, notes: &mut Notes) -> String {
     let name = code.name.to_ascii_lowercase();
+    if RESTRICTING.contains(&name.as_str()) {
+        notes.add(
+            Topic::Paywall,
+            format!("a [{}] shortcode shows part of the body to some readers only: lede cannot say that, so the post is for members", code.name),
+        );
+        return whole.to_string();
+    }
     match name.as_str() {
         "caption" | "wp_caption" => caption(code),
         "embed" => {
@@ -528,6 +554,14 @@ mod tests {
         assert!(out.contains("[contact-form-7 id=\"5\"] and [sic] and [gallery]"), "{out}");
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].1.contains("[gallery]") && notes[1].1.contains("[contact-form-7]"), "{notes:?}");
+    }
+
+    #[test]
+    fn membership_shortcodes_are_paywall_notes() {
+        let (out, notes) = prep("Free.\n\n[restrict]Paid.[/restrict] and [S2If is_user_logged_in()]Paid.[/S2If]", true);
+        assert!(out.contains("[restrict]Paid.[/restrict]"), "{out}");
+        let topics: Vec<Topic> = notes.iter().map(|(t, _)| *t).collect();
+        assert_eq!(topics, [Topic::Paywall, Topic::Paywall], "{notes:?}");
     }
 
     #[test]
