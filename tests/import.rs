@@ -351,3 +351,39 @@ fn membership_plugin_shortcodes_keep_their_content_out_of_the_public_tree() {
     assert!(read(&site(&tmp2), "content/articles/item-1.md").contains("paywall = 0"));
     assert!(read(&site(&tmp2), "content/item-4.md").contains("draft = true"));
 }
+
+#[test]
+fn the_same_slug_from_two_exports_is_two_articles_and_a_rerun_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let ghost = serde_json::json!({"db": [{"meta": {"version": "5.0.0"}, "data": {"posts": [{
+        "id": "g1", "title": "From Ghost", "slug": "same", "type": "post", "status": "published", "visibility": "paid",
+        "published_at": "2024-02-01T10:00:00.000Z", "html": "<p>Ghost ghostpaidword.</p>",
+    }], "users": [], "tags": [], "posts_tags": [], "posts_authors": []}}]});
+    let ghost_path = tmp.path().join("ghost.json");
+    std::fs::write(&ghost_path, ghost.to_string()).expect("write");
+    let substack = tmp.path().join("substack");
+    std::fs::create_dir_all(substack.join("posts")).expect("mkdir");
+    std::fs::write(
+        substack.join("posts.csv"),
+        "post_id,post_date,is_published,type,audience,title,subtitle\n1.same,2021-01-01T00:00:00.000Z,true,newsletter,everyone,From Substack,\n",
+    )
+    .expect("write");
+    std::fs::write(substack.join("posts/1.same.html"), "<p>Substack substackword.</p>").expect("write");
+    let site = tmp.path().join("site");
+    let root = site.to_str().expect("path");
+    let run = |format: &str, source: &Path| {
+        let out = lede(tmp.path(), &["import", format, source.to_str().expect("path"), "--root", root]);
+        assert!(out.status.success(), "{}", text(&out));
+        text(&out)
+    };
+    run("ghost", &ghost_path);
+    let said = run("substack", &substack);
+    assert!(!said.contains("were kept"), "{said}");
+    assert!(read(&site, "content/articles/same.md").contains("ghostpaidword"));
+    assert!(read(&site, "content/articles/same-2.md").contains("substackword"));
+    let before = snapshot(&site.join("content"));
+    run("ghost", &ghost_path);
+    run("substack", &substack);
+    assert_eq!(snapshot(&site.join("content")), before, "running both again changed the site");
+    assert!(lede(&site, &["build"]).status.success());
+}

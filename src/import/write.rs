@@ -60,8 +60,9 @@ pub fn write(root: &Path, format: Format, mut archive: Archive, options: &Option
     let mut report = std::mem::take(&mut archive.report);
     // Slugs first: links are pointed at the addresses they make.
     let mut taken: HashMap<String, String> = HashMap::new();
+    let others = existing_articles(root, &prefix);
     for post in &mut archive.posts {
-        unique_slug(post, &mut taken, &mut report);
+        unique_slug(post, &mut taken, &others, &prefix, &mut report);
     }
     std::mem::swap(&mut report, &mut archive.report);
     convert_bodies(&mut archive);
@@ -306,17 +307,53 @@ fn own_path(dest: &str, host: Option<&str>) -> Option<(String, String)> {
     Some((parsed.path().to_string(), rest))
 }
 
+/// An old address as the site's `aliases` hold it: below the base path, without its last slash.
+fn alias_key(alias: &str, prefix: &str) -> String {
+    let path = match alias.strip_prefix(prefix) {
+        Some(rest) if !prefix.is_empty() && rest.starts_with('/') => rest,
+        _ => alias,
+    };
+    path.trim_end_matches('/').to_string()
+}
+
+/// The articles already in the site that name old addresses: file name
+/// (lower case) → those addresses. An imported post whose file name is one
+/// of these but whose old addresses are all others is another article.
+fn existing_articles(root: &Path, prefix: &str) -> HashMap<String, Vec<String>> {
+    let mut out = HashMap::new();
+    let Ok(entries) = std::fs::read_dir(root.join(CONTENT_DIR).join("articles")) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let (Some(stem), Some("md")) = (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|e| e.to_str())) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Some(front) = text.strip_prefix("+++\n").and_then(|rest| rest.split_once("\n+++").map(|(front, _)| front)) else { continue };
+        let Ok(table) = front.parse::<toml::Table>() else { continue };
+        let aliases: Vec<String> =
+            table.get("aliases").and_then(toml::Value::as_array).into_iter().flatten().filter_map(toml::Value::as_str).map(|a| alias_key(a, prefix)).collect();
+        if !aliases.is_empty() {
+            out.insert(stem.to_ascii_lowercase(), aliases);
+        }
+    }
+    out
+}
+
 /// Gives `post` a slug no earlier post has (compared without case, as lede
-/// does), noting the change.
-fn unique_slug(post: &mut Post, taken: &mut HashMap<String, String>, report: &mut Report) {
+/// does), nor an article already in the site that is another one (its old
+/// addresses all differ: imported from elsewhere), noting the change.
+fn unique_slug(post: &mut Post, taken: &mut HashMap<String, String>, others: &HashMap<String, Vec<String>>, prefix: &str, report: &mut Report) {
     if !urls::is_segment(&post.slug) {
         let slug = slugify(&post.slug);
         report.note(&post.origin, Topic::Slug, format!("slug {:?} is not a URL segment: written as {slug:?}", post.slug));
         post.slug = slug;
     }
+    let own: Vec<String> = post.aliases.iter().map(|a| alias_key(a, prefix)).collect();
+    let another = |slug: &str| -> Option<String> {
+        let theirs = others.get(&slug.to_ascii_lowercase())?;
+        (!own.is_empty() && !own.iter().any(|a| theirs.contains(a))).then(|| format!("content/articles/{slug}.md, another article already in the site"))
+    };
     let base = post.slug.clone();
     let mut n = 1;
-    while let Some(other) = taken.get(&post.slug.to_ascii_lowercase()) {
+    while let Some(other) = taken.get(&post.slug.to_ascii_lowercase()).cloned().or_else(|| another(&post.slug)) {
         n += 1;
         let next = format!("{base}-{n}");
         if n == 2 {
@@ -621,7 +658,7 @@ mod tests {
         let mut b = post("same");
         let mut c = post("caf\u{e9}");
         for p in [&mut a, &mut b, &mut c] {
-            unique_slug(p, &mut taken, &mut report);
+            unique_slug(p, &mut taken, &HashMap::new(), "", &mut report);
         }
         assert_eq!((a.slug.as_str(), b.slug.as_str(), c.slug.as_str()), ("Same", "same-2", "cafe"));
         assert_eq!(report.about(Topic::Slug).count(), 2);
