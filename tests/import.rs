@@ -219,6 +219,24 @@ fn imported_files_match_their_golden_copies() {
     }
 }
 
+#[test]
+fn a_hugo_authors_own_paywall_line_decides_over_the_default() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let source = tmp.path().join("hugo");
+    std::fs::create_dir_all(source.join("content/posts")).expect("mkdir");
+    let body = "First.\n\n<!-- paywall -->\n\nSecond ownlinepaidword.\n\nThird ownlinepaidword.\n";
+    std::fs::write(source.join("content/posts/own.md"), format!("---\ntitle: Own\ndate: 2024-01-01\n---\n{body}")).expect("write");
+    for (paywall, expect) in [("false", "\n<!-- paywall -->\n"), ("1", "\n<!-- paywall -->\n"), ("members", "paywall = 0")] {
+        let site = tmp.path().join(format!("site-{paywall}"));
+        let out = lede(tmp.path(), &["import", "hugo", source.to_str().expect("path"), "--root", site.to_str().expect("path"), "--paywall", paywall]);
+        assert!(out.status.success(), "--paywall {paywall}: {}", text(&out));
+        let article = read(&site, "content/articles/own.md");
+        assert!(article.contains(expect), "--paywall {paywall}:\n{article}");
+        assert!(lede(&site, &["build"]).status.success());
+        assert!(!read(&site, "dist/public/articles/own/index.html").contains("ownlinepaidword"), "--paywall {paywall}");
+    }
+}
+
 /// Unique words for the paid part of post `i`.
 fn paid_words(format: &str, i: usize) -> String {
     format!("paidmark{format}{i}alpha paidmark{format}{i}beta paidmark{format}{i}gamma")

@@ -66,7 +66,7 @@ pub fn write(root: &Path, format: Format, mut archive: Archive, options: &Option
     }
     std::mem::swap(&mut report, &mut archive.report);
     convert_bodies(&mut archive);
-    free_whole_short_posts(&mut archive, config.default_free_blocks);
+    settle_cuts(&mut archive, config.default_free_blocks);
     let addresses = new_addresses(&archive, &prefix);
     let mut report = std::mem::take(&mut archive.report);
     let known_files: HashSet<String> = archive.assets.iter().map(|a| format!("/{}", a.to.to_string_lossy().replace('\\', "/"))).collect();
@@ -174,13 +174,44 @@ fn convert_bodies(archive: &mut Archive) {
     }
 }
 
-/// Posts that a number of free blocks would leave with nothing paid: lede
-/// refuses such a cut in an article written by hand (the author may have
-/// meant another), but here the number is the import's default for posts
-/// the old site published whole, and every block of them is within it,
-/// so they are written free, and the report says so.
-fn free_whole_short_posts(archive: &mut Archive, site_default: Option<usize>) {
+/// Settles the cut of Markdown bodies before they are written, so that
+/// lede takes what is written. A body's own `<!-- paywall -->` line (a Hugo
+/// or Jekyll author's) decides where it is cut, over a default; in a post
+/// that is for members whole it says nothing, and lede refuses a marker
+/// beside `paywall = 0`, so it goes. A number of free blocks that would
+/// leave nothing paid is refused in an article written by hand (the author
+/// may have meant another), but here it is the import's default for posts
+/// the old site published whole, and every block is within it: such a post
+/// is written free. The report says each.
+fn settle_cuts(archive: &mut Archive, site_default: Option<usize>) {
     for post in &mut archive.posts {
+        let Body::Markdown(md) = &post.body else { continue };
+        let doc = crate::markdown::Document::parse(md);
+        if !doc.markers.is_empty() {
+            let changed = match post.access {
+                Access::Marker => false,
+                Access::MembersOnly => {
+                    let mut body = md.clone();
+                    for marker in doc.markers.iter().rev() {
+                        let line_start = body[..marker.offset].rfind('\n').map_or(0, |i| i + 1);
+                        let line_end = body[marker.offset..].find('\n').map_or(body.len(), |i| marker.offset + i + 1);
+                        body.replace_range(line_start..line_end, "");
+                    }
+                    post.body = Body::Markdown(body);
+                    post.access_reason = format!("{}; its <!-- paywall --> line is removed, as nothing of it is free", post.access_reason);
+                    true
+                }
+                _ => {
+                    post.access = Access::Marker;
+                    post.access_reason = format!("{}; but the post's own <!-- paywall --> line decides where it is cut", post.access_reason);
+                    true
+                }
+            };
+            if changed {
+                archive.report.note(&post.origin, Topic::Paywall, describe_access(post));
+            }
+            continue;
+        }
         let free = match post.access {
             Access::Blocks(n) => n,
             Access::SiteDefault => match site_default {
@@ -189,10 +220,8 @@ fn free_whole_short_posts(archive: &mut Archive, site_default: Option<usize>) {
             },
             _ => continue,
         };
-        let Body::Markdown(md) = &post.body else { continue };
-        let doc = crate::markdown::Document::parse(md);
         let blocks = doc.block_count();
-        if doc.markers.is_empty() && doc.markers_in_code.is_empty() && blocks <= free {
+        if doc.markers_in_code.is_empty() && blocks <= free {
             post.access = Access::Free;
             post.access_reason = format!("{}; it has {blocks} blocks, all within the {free} free ones, so it is written free", post.access_reason);
             archive.report.note(&post.origin, Topic::Paywall, describe_access(post));

@@ -167,6 +167,10 @@ pub fn restriction(item: &Item) -> Option<String> {
     if truthy("_jetpack_memberships_contains_paid_content") || item.content.contains("<!-- wp:premium-content/") {
         return Some("holds Jetpack premium content (blocks only subscribers could read)".into());
     }
+    // Jetpack's paywall block hides what follows it, whatever the post's access setting says (or lacks).
+    if item.content.contains("<!-- wp:jetpack/paywall") {
+        return Some("holds Jetpack's paywall block (what follows it was for subscribers)".into());
+    }
     if let Some(role) = meta("_members_access_role") {
         return Some(format!("the Members plugin restricted it to the role `{role}`"));
     }

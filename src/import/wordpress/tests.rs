@@ -323,6 +323,7 @@ fn membership_plugins_make_a_post_members_only_without_a_guessed_teaser() {
         item(3, "<content:encoded><![CDATA[<p>Free</p><!-- wp:premium-content/container --><p>Paid</p>]]></content:encoded>"),
         item(4, &meta("rcp_subscription_level", "a:1:{i:0;s:1:\"2\";}")),
         item(5, &meta("rcp_subscription_level", "all")),
+        item(6, "<content:encoded><![CDATA[<p>Free</p><!-- wp:jetpack/paywall /--><p>Paid</p>]]></content:encoded>"),
     ];
     let options = Options { more_is_paywall: true, ..Options::default() };
     let archive = read_items(&items, &options);
@@ -335,6 +336,7 @@ fn membership_plugins_make_a_post_members_only_without_a_guessed_teaser() {
             (&Access::MembersOnly, "holds Jetpack premium content (blocks only subscribers could read)", &None),
             (&Access::MembersOnly, "Restrict Content Pro restricted it to members", &None),
             (&Access::Free, "public post", &None),
+            (&Access::MembersOnly, "holds Jetpack's paywall block (what follows it was for subscribers)", &None),
         ]
     );
 }
