@@ -34,7 +34,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     };
     if first.trim_end() != "+++" {
         let hint = if first.trim_end() == "---" {
-            "YAML front matter (`---`) is not supported: write TOML between `+++` lines"
+            "YAML front matter (`---`) is not supported: write TOML between `+++` lines (`lede import hugo` or `lede import jekyll` converts a folder of such files)"
         } else {
             "missing front matter: the file must start with a `+++` line, then TOML (title, date, …), then a closing `+++`"
         };
