@@ -80,7 +80,7 @@ pub fn not_markdown(under_content: &Path) -> String {
         }
         "" => "a file without an extension: articles and pages are Markdown (.md or .markdown); rename it, or move it to static/ if readers should download it",
         _ => {
-            "not Markdown, so nothing would publish it: files for readers (images, PDFs, data) go in static/ (for example static/images/) and are linked as /images/…; articles and pages are .md or .markdown"
+            "not Markdown, and not beside an index.md, so nothing would publish it: make its article a folder (content/articles/<slug>/index.md with its files beside it), or put it in static/ (linked as /…); articles and pages are .md or .markdown"
         }
     };
     format!("{}/{} is {what}", CONTENT_DIR, under_content.display())

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::frontmatter::{self, Kind, PaywallSetting};
-use super::{Alias, Article, ArticleMeta, AuthorBio, Item, Page, Selection, file_slug};
+use super::{Alias, Article, ArticleMeta, AuthorBio, Item, Page, Selection, bundle_files, file_slug, is_bundle_index};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result, line_col};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
@@ -37,7 +37,7 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
     };
     let under_content = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
     match content_kind(under_content) {
-        ContentKind::Article => load_article(&rel, &text, config, selection),
+        ContentKind::Article => load_article(root, &rel, &text, config, selection),
         ContentKind::Bio => load_bio(&rel, &text, config),
         ContentKind::MisspeltFolder { folder, known } => Err(Diagnostic::file(
             Path::new(CONTENT_DIR).join(&folder),
@@ -46,7 +46,7 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
             ),
         )
         .into()),
-        ContentKind::Page | ContentKind::NotContent => load_page(&rel, under_content, &text, config, selection),
+        ContentKind::Page | ContentKind::NotContent => load_page(root, &rel, under_content, &text, config, selection),
     }
 }
 
@@ -141,7 +141,7 @@ fn aliases(text: &str, written: &[(String, usize)]) -> Vec<Alias> {
         .collect()
 }
 
-fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
+fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Article)?;
     let body = &text[body_offset..];
     let doc = Document::parse(body);
@@ -211,10 +211,11 @@ fn load_article(rel: &Path, text: &str, config: &Config, selection: Selection) -
         canonical: fm.canonical,
         image: fm.image,
     };
-    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members }))
+    let assets = if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() };
+    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets }))
 }
 
-fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
+fn load_page(root: &Path, rel: &Path, under_content: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
     if fm.draft {
         return Ok(Item::HeldBack);
@@ -227,6 +228,10 @@ fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, sele
     }
     let parent: Vec<String> = under_content.parent().map(|p| p.components().map(|c| slugify(&c.as_os_str().to_string_lossy())).collect()).unwrap_or_default();
     let mut segments = parent;
+    // A bundle's index.md is its folder's page (`about/index.md` is /about/).
+    if is_bundle_index(rel) {
+        segments.pop();
+    }
     segments.push(fm.slug.clone().unwrap_or_else(|| file_slug(rel)));
     let path = segments.join("/");
     let page_url = urls::page_url(&config.base_url, &path);
@@ -257,6 +262,7 @@ fn load_page(rel: &Path, under_content: &Path, text: &str, config: &Config, sele
         aliases: aliases(text, &fm.aliases),
         canonical: fm.canonical,
         image: fm.image,
+        assets: if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() },
     }))
 }
 

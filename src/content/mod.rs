@@ -96,6 +96,8 @@ pub struct Article {
     pub public: Part,
     /// The whole article; `None` when it is free.
     pub members: Option<Part>,
+    /// The files beside a bundle's `index.md` (relative to its folder), written beside its page.
+    pub assets: Vec<String>,
 }
 
 /// A plain page such as `about.md`: never paywalled.
@@ -119,6 +121,8 @@ pub struct Page {
     pub canonical: Option<String>,
     /// The cover image as written.
     pub image: Option<String>,
+    /// The files beside a bundle's `index.md`, written beside the page in both trees.
+    pub assets: Vec<String>,
 }
 
 /// A bio from `content/authors/<slug>.md`.
@@ -172,7 +176,8 @@ pub fn files(root: &Path) -> Result<(Vec<PathBuf>, Diagnostics)> {
     files.retain(|f| {
         let under = f.strip_prefix(&content).unwrap_or(f);
         let markdown = content_kind(under) != ContentKind::NotContent;
-        if !markdown {
+        // A bundle's own files (images, data, PDFs beside its index.md) are its assets.
+        if !markdown && !in_bundle(&content, under) {
             problems.push(Diagnostic::file(crate::layout::relative(root, f), crate::layout::not_markdown(under)));
         }
         markdown
@@ -309,9 +314,51 @@ pub fn positions<'a>(sources: impl Iterator<Item = &'a Path>, changed: &BTreeSet
         .collect()
 }
 
-/// The slug a file name gives.
+/// The slug a file name gives: its folder's name for a bundle's `index.md`.
 pub fn file_slug(rel: &Path) -> String {
-    slugify(&rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
+    let named = if is_bundle_index(rel) { rel.parent().and_then(Path::file_name) } else { rel.file_stem() };
+    slugify(&named.map(|s| s.to_string_lossy()).unwrap_or_default())
+}
+
+/// Whether `rel` is the `index.md` (or `index.markdown`) of a folder below
+/// `content/`: an article or page whose files lie beside it.
+pub fn is_bundle_index(rel: &Path) -> bool {
+    rel.file_stem().is_some_and(|s| s == "index")
+        && rel.extension().is_some_and(|x| x == "md" || x == "markdown")
+        && rel.parent().and_then(Path::file_name).is_some_and(|dir| dir != CONTENT_DIR && dir != "articles")
+}
+
+/// The files of the bundle whose `index.md` is `rel` (relative to `root`):
+/// every file in its folder and below it that is not Markdown, hidden, or
+/// in a folder that is a bundle of its own; `/`-separated, sorted.
+pub fn bundle_files(root: &Path, rel: &Path) -> Vec<String> {
+    let Some(dir) = rel.parent() else { return Vec::new() };
+    let base = root.join(dir);
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&base).min_depth(1).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        let own_bundle = e.file_type().is_dir() && ["index.md", "index.markdown"].iter().any(|i| e.path().join(i).is_file());
+        !crate::layout::is_ignored_name(&name) && !own_bundle
+    });
+    for entry in walker.flatten() {
+        let markdown = entry.path().extension().is_some_and(|x| x == "md" || x == "markdown");
+        if entry.file_type().is_file()
+            && !markdown
+            && let Ok(rel) = entry.path().strip_prefix(&base)
+        {
+            files.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    files
+}
+
+/// Whether `under_content` lies in a bundle's folder (one holding an `index.md`).
+fn in_bundle(content: &Path, under_content: &Path) -> bool {
+    under_content
+        .ancestors()
+        .skip(1)
+        .take_while(|a| !a.as_os_str().is_empty())
+        .any(|a| ["index.md", "index.markdown"].iter().any(|i| content.join(a).join(i).is_file()))
 }
 
 #[cfg(test)]

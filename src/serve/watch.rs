@@ -235,7 +235,10 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         TEMPLATES_DIR => Some(Change::Templates),
         STATIC_DIR => Some(Change::Static(below.join("/"))),
         CONTENT_DIR => {
-            if content_kind(Path::new(&below.join("/"))) != ContentKind::NotContent {
+            if crate::content::is_bundle_index(rel) {
+                // A folder's index.md decides which of its files go to which tree: load it all again.
+                Some(Change::Full)
+            } else if content_kind(Path::new(&below.join("/"))) != ContentKind::NotContent {
                 Some(Change::Content(rel.to_path_buf()))
             } else {
                 // A folder, a file that is not Markdown (which a build

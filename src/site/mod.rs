@@ -4,6 +4,7 @@
 //! (`jobs`), article, listing and plain pages (`pages`), feeds and sitemap
 //! (`feeds`), static files (`statics`), and what an edit touches (`update`).
 
+mod assets;
 mod feeds;
 mod jobs;
 mod pages;
@@ -86,12 +87,14 @@ impl Setup {
     /// Renders an article's page in both trees into `sink`; returns its
     /// cards, for the listings to show it with.
     pub fn write_article(&self, article: &Article, sink: &dyn Sink) -> Result<Cards> {
-        PerTarget::try_from_fn(|target| {
+        let cards = PerTarget::try_from_fn(|target| -> Result<Value> {
             let card = self.new_card(&article.meta, target)?;
             let (path, html) = self.render_article(article, target, card.clone())?;
             sink.write(target, &path, &html)?;
             Ok(card)
-        })
+        })?;
+        self.write_article_assets(article, sink)?;
+        Ok(cards)
     }
 }
 
@@ -172,14 +175,27 @@ impl Site {
     /// Renders every page of both trees and the static files into `sink`; returns the number of files.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<usize> {
         let pages = self.render_jobs(&self.jobs(), sink)?;
-        Ok(pages + self.write_statics(sink)?)
+        let mut assets = 0;
+        for article in self.library.articles.iter().filter(|a| !a.assets.is_empty()) {
+            assets += self.setup.write_article_assets(article, sink)?;
+        }
+        Ok(pages + assets + self.write_page_assets(sink)? + self.write_statics(sink)?)
     }
 
     /// What `lede build` renders once it has written every article as it
     /// loaded it: every other page, and the static files.
     pub fn render_all_but_articles(&self, sink: &dyn Sink) -> Result<usize> {
         let pages = self.render_jobs(&self.jobs_but_articles(), sink)?;
-        Ok(pages + self.write_statics(sink)?)
+        Ok(pages + self.write_page_assets(sink)? + self.write_statics(sink)?)
+    }
+
+    /// The files beside every plain page that is a folder.
+    fn write_page_assets(&self, sink: &dyn Sink) -> Result<usize> {
+        let mut written = 0;
+        for page in self.library.pages.iter().filter(|p| !p.assets.is_empty()) {
+            written += self.setup.write_page_assets(page, sink)?;
+        }
+        Ok(written)
     }
 
     /// Renders `jobs` for both targets in parallel; returns the number of files written.

@@ -1,0 +1,94 @@
+//! The files of an article or page that is a folder (`index.md` with its
+//! images, data and PDFs beside it), written beside its page. Assets follow
+//! the cut: a file that the free part, a footnote it cites, or the cover
+//! names goes to both trees; one that only the paid part names, or that
+//! nothing names, goes to the members tree only, so no paid chart or full
+//! report reaches the public tree. Which file a page names is read from its
+//! rendered HTML, so raw HTML in Markdown counts as much as `![]()`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::Setup;
+use crate::content::{Article, Page};
+use crate::diagnostics::{Diagnostic, Result};
+use crate::linkcheck;
+use crate::output::Sink;
+use crate::target::{PerTarget, Target};
+use crate::urls;
+
+/// The assets among `assets` that `html`, shown at `page_url` (ending in `/`), names.
+fn named_in(html: &str, page_url: &str, assets: &[String]) -> BTreeSet<String> {
+    let Ok(base) = url::Url::parse(page_url) else { return BTreeSet::new() };
+    let mut named = BTreeSet::new();
+    for (_, href) in linkcheck::scan(html).refs {
+        let Ok(mut absolute) = base.join(&href) else { continue };
+        absolute.set_fragment(None);
+        absolute.set_query(None);
+        let Some(rest) = absolute.as_str().strip_prefix(page_url) else { continue };
+        let rel = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+        if assets.iter().any(|a| *a == rel) {
+            named.insert(rel.into_owned());
+        }
+    }
+    named
+}
+
+/// Which trees each asset of `article` goes to.
+pub fn routes(setup: &Setup, article: &Article) -> Vec<(String, PerTarget<bool>)> {
+    if article.assets.is_empty() {
+        return Vec::new();
+    }
+    let config = setup.config();
+    let public_url = urls::article_url(&config.base_url, &article.meta.slug);
+    let free_html = format!("{}{}", article.public.html, article.public.footnotes_html);
+    let mut free = named_in(&free_html, &public_url, &article.assets);
+    if let Some(cover) = article.meta.image.as_deref().filter(|i| !i.contains("://") && !i.starts_with('/')) {
+        free.insert(cover.to_string());
+    }
+    article.assets.iter().map(|a| (a.clone(), PerTarget::from_fn(|t| t == Target::Members || free.contains(a)))).collect()
+}
+
+impl Setup {
+    /// Copies the assets of `article` into the trees their routes name.
+    pub fn write_article_assets(&self, article: &Article, sink: &dyn Sink) -> Result<usize> {
+        let routes = routes(self, article);
+        let dir = article.meta.source.parent().unwrap_or(Path::new(""));
+        let mut written = 0;
+        for (asset, trees) in routes {
+            let bytes = self.read_asset(dir, &asset)?;
+            for target in Target::ALL.into_iter().filter(|t| trees[*t]) {
+                sink.write(target, &format!("{}{asset}", urls::article_dir(&article.meta.slug)), &bytes)?;
+                written += 1;
+            }
+        }
+        Ok(written)
+    }
+
+    /// Copies the assets of `page` into both trees: a page is public whole.
+    pub fn write_page_assets(&self, page: &Page, sink: &dyn Sink) -> Result<usize> {
+        let dir = page.source.parent().unwrap_or(Path::new(""));
+        for asset in &page.assets {
+            sink.write_both(&format!("{}{asset}", urls::page_dir(&page.path)), &self.read_asset(dir, asset)?)?;
+        }
+        Ok(page.assets.len() * 2)
+    }
+
+    fn read_asset(&self, dir: &Path, asset: &str) -> Result<Vec<u8>> {
+        let rel = dir.join(asset);
+        std::fs::read(self.root().join(&rel)).map_err(|e| Diagnostic::io(&rel, "read the file to copy it beside its page", &e).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_asset_counts_as_named_when_a_link_or_embed_resolves_to_it() {
+        let assets = vec!["chart.png".to_string(), "data/full report.pdf".to_string(), "other.csv".to_string()];
+        let html = r#"<img src="chart.png"> <a href="./data/full%20report.pdf#p2">pdf</a> <a href="https://example.org/articles/y/other.csv">elsewhere</a>"#;
+        let named = named_in(html, "https://example.org/articles/x/", &assets);
+        assert_eq!(named.into_iter().collect::<Vec<_>>(), ["chart.png", "data/full report.pdf"]);
+    }
+}
