@@ -237,6 +237,25 @@ fn a_hugo_authors_own_paywall_line_decides_over_the_default() {
     }
 }
 
+#[test]
+fn a_hugo_page_bundle_becomes_a_folder_whose_paid_files_stay_with_members() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bundle = tmp.path().join("hugo/content/posts/report");
+    std::fs::create_dir_all(&bundle).expect("mkdir");
+    std::fs::write(bundle.join("index.md"), "---\ntitle: Report\ndate: 2024-01-01\n---\n![Free](free.png)\n\n![Paid](paid.png)\n").expect("write");
+    std::fs::write(bundle.join("free.png"), "FREEPNG").expect("write");
+    std::fs::write(bundle.join("paid.png"), "PAIDPNG").expect("write");
+    let site = tmp.path().join("site");
+    let source = tmp.path().join("hugo");
+    let out = lede(tmp.path(), &["import", "hugo", source.to_str().expect("path"), "--root", site.to_str().expect("path"), "--paywall", "1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(site.join("content/articles/report/index.md").is_file() && site.join("content/articles/report/paid.png").is_file());
+    assert!(lede(&site, &["build"]).status.success());
+    assert!(site.join("dist/public/articles/report/free.png").is_file());
+    assert!(!site.join("dist/public/articles/report/paid.png").exists(), "a paid-only image is in the public tree");
+    assert!(site.join("dist/members/articles/report/paid.png").is_file());
+}
+
 /// Unique words for the paid part of post `i`.
 fn paid_words(format: &str, i: usize) -> String {
     format!("paidmark{format}{i}alpha paidmark{format}{i}beta paidmark{format}{i}gamma")

@@ -58,6 +58,19 @@ pub fn write(root: &Path, format: Format, mut archive: Archive, options: &Option
     // Addresses in the site are below its base_url's path (`/blog` of `https://example.org/blog`).
     let prefix = url_path(&config.base_url);
     let mut report = std::mem::take(&mut archive.report);
+    // A reader's files for `articles/<slug>/` (a Hugo page bundle's) go
+    // beside the article's index.md, so that they follow its cut.
+    let mut beside: Vec<Vec<(PathBuf, String)>> = vec![Vec::new(); archive.posts.len()];
+    for (i, post) in archive.posts.iter().enumerate() {
+        let dir = format!("articles/{}/", post.slug);
+        archive.assets.retain(|a| match a.to.to_string_lossy().replace('\\', "/").strip_prefix(&dir) {
+            Some(rel) if !rel.is_empty() => {
+                beside[i].push((a.from.clone(), rel.to_string()));
+                false
+            }
+            _ => true,
+        });
+    }
     // Slugs first: links are pointed at the addresses they make.
     let mut taken: HashMap<String, String> = HashMap::new();
     let others = existing_articles(root, &prefix);
@@ -84,11 +97,16 @@ pub fn write(root: &Path, format: Format, mut archive: Archive, options: &Option
 
     let today = PubDate::from_date(jiff::tz::TimeZone::UTC.to_datetime(now).date());
     let articles = Path::new(CONTENT_DIR).join("articles");
-    for post in &archive.posts {
-        let rel = articles.join(format!("{}.md", post.slug));
+    for (post, files) in archive.posts.iter().zip(&beside) {
+        let folder = articles.join(&post.slug);
+        let rel = if files.is_empty() { articles.join(format!("{}.md", post.slug)) } else { folder.join("index.md") };
         report.note(&post.origin, Topic::Mapped, format!("{:?} → {}", one_line(&post.title), rel.display()));
         let text = post_text(post, today, &prefix, &mut report);
         put(root, &rel, text.as_bytes(), options.force, &mut written, &mut report)?;
+        for (from, name) in files {
+            let bytes = std::fs::read(from).map_err(|e| Diagnostic::io(from, "read the file to copy", &e))?;
+            put(root, &folder.join(name), &bytes, options.force, &mut written, &mut report)?;
+        }
     }
     for page in &archive.pages {
         let rel = page_file(page, &mut report);
@@ -353,7 +371,15 @@ fn existing_articles(root: &Path, prefix: &str) -> HashMap<String, Vec<String>> 
     let Ok(entries) = std::fs::read_dir(root.join(CONTENT_DIR).join("articles")) else { return out };
     for entry in entries.flatten() {
         let path = entry.path();
-        let (Some(stem), Some("md")) = (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|e| e.to_str())) else { continue };
+        // An article is a file `<slug>.md` or a folder `<slug>/index.md`.
+        let (stem, path) = if path.join("index.md").is_file() {
+            (path.file_name().and_then(|s| s.to_str()).map(str::to_string), path.join("index.md"))
+        } else if path.extension().is_some_and(|e| e == "md") {
+            (path.file_stem().and_then(|s| s.to_str()).map(str::to_string), path)
+        } else {
+            continue;
+        };
+        let Some(stem) = stem else { continue };
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
         let Some(front) = text.strip_prefix("+++\n").and_then(|rest| rest.split_once("\n+++").map(|(front, _)| front)) else { continue };
         let Ok(table) = front.parse::<toml::Table>() else { continue };

@@ -43,8 +43,12 @@ pub fn routes(setup: &Setup, article: &Article) -> Vec<(String, PerTarget<bool>)
     let public_url = urls::article_url(&config.base_url, &article.meta.slug);
     let free_html = format!("{}{}", article.public.html, article.public.footnotes_html);
     let mut free = named_in(&free_html, &public_url, &article.assets);
-    if let Some(cover) = article.meta.image.as_deref().filter(|i| !i.contains("://") && !i.starts_with('/')) {
-        free.insert(cover.to_string());
+    // The cover is public (og:image, cards, feeds), however its address is written.
+    if let Some(cover) = article.meta.image.as_deref() {
+        let absolute = urls::image_url(&config.base_url, &public_url, cover);
+        if let Some(rel) = absolute.strip_prefix(public_url.as_str()) {
+            free.insert(percent_encoding::percent_decode_str(rel).decode_utf8_lossy().into_owned());
+        }
     }
     article.assets.iter().map(|a| (a.clone(), PerTarget::from_fn(|t| t == Target::Members || free.contains(a)))).collect()
 }
