@@ -175,7 +175,7 @@ fn random_files_load_to_articles_or_located_problems_without_panic_or_delay() {
         let bytes = case(&mut rng);
         std::fs::write(&path, &bytes).expect("write");
         let started = Instant::now();
-        let result = std::panic::catch_unwind(|| load_file(root, &path, &config, selection));
+        let result = std::panic::catch_unwind(|| load_file(root, &path, &config, selection, None));
         let took = started.elapsed();
         let shown = String::from_utf8_lossy(&bytes);
         match result {

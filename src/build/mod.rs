@@ -172,7 +172,7 @@ fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> 
     let items = files
         .par_iter()
         .map(|path| {
-            let mut item = content::load_file(setup.root(), path, setup.config(), setup.selection())?;
+            let mut item = content::load_file(setup.root(), path, setup.config(), setup.selection(), Some(setup.shortcodes()))?;
             if let Item::Article(article) = &mut item {
                 let made = setup.write_article(article, sink)?;
                 cards.lock().unwrap_or_else(PoisonError::into_inner).insert(article.meta.slug.clone(), made);

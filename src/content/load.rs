@@ -10,7 +10,7 @@ use super::{Alias, Article, ArticleMeta, AuthorBio, Item, Page, Selection, bundl
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result, line_col};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
-use crate::markdown::{Document, RenderContext};
+use crate::markdown::{Document, RenderContext, Shortcodes};
 use crate::paywall::{self, Cut, Fault};
 use crate::text::{slugify, summarize};
 use crate::urls::{self, TermKind};
@@ -23,7 +23,7 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Reads one Markdown file (an absolute path below `root/content`).
-pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection) -> Result<Item> {
+pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
     let rel = relative(root, path);
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(&rel, "read the file", &e))?;
     let text = match String::from_utf8(bytes) {
@@ -37,8 +37,8 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
     };
     let under_content = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
     match content_kind(under_content) {
-        ContentKind::Article => load_article(root, &rel, &text, config, selection),
-        ContentKind::Bio => load_bio(&rel, &text, config),
+        ContentKind::Article => load_article(root, &rel, &text, config, selection, shortcodes),
+        ContentKind::Bio => load_bio(&rel, &text, config, shortcodes),
         ContentKind::MisspeltFolder { folder, known } => Err(Diagnostic::file(
             Path::new(CONTENT_DIR).join(&folder),
             format!(
@@ -46,7 +46,7 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
             ),
         )
         .into()),
-        ContentKind::Page | ContentKind::NotContent => load_page(root, &rel, under_content, &text, config, selection),
+        ContentKind::Page | ContentKind::NotContent => load_page(root, &rel, under_content, &text, config, selection, shortcodes),
     }
 }
 
@@ -106,6 +106,7 @@ fn body_problems(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>,
             problems.push(at_body(*offset, format!("the id \"{id}\" is given twice (first on line {first_line}): ids must be unique on a page")));
         }
     }
+    problems.extend(doc.shortcode_problems.iter().map(|(o, m)| at_body(*o, m.clone())));
     for d in &doc.duplicate_notes {
         let (first_line, _) = line_col(text, body_offset + d.first);
         problems.push(at_body(
@@ -116,9 +117,13 @@ fn body_problems(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>,
     problems
 }
 
-/// Raw HTML that no closing text can end (`<plaintext>`), as an error at
-/// the line where it is written: the page after it would be swallowed.
+/// Shortcodes that could not be rendered, and raw HTML that no closing
+/// text can end (`<plaintext>`), as errors at the lines where they are
+/// written: the page after such HTML would be swallowed.
 fn unclosable_problem(rel: &Path, text: &str, body_offset: usize, rendered: &crate::markdown::Rendered) -> Result<()> {
+    if !rendered.shortcode_problems.is_empty() {
+        return Err(rendered.shortcode_problems.iter().map(|(o, m)| Diagnostic::at_offset(rel, text, body_offset + o, m.clone())).collect());
+    }
     let Some((snippet, what)) = &rendered.unclosable else { return Ok(()) };
     let message =
         format!("{what}: the rest of the page (the ellipsis, the subscribe form, the footer) would end up inside it; remove it or write it another way");
@@ -141,7 +146,7 @@ fn aliases(text: &str, written: &[(String, usize)]) -> Vec<Alias> {
         .collect()
 }
 
-fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
+fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Article)?;
     let body = &text[body_offset..];
     let doc = Document::parse(body);
@@ -188,7 +193,7 @@ fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection:
     }
     let slug = fm.slug.clone().unwrap_or_else(|| file_slug(rel));
     let page_url = urls::article_url(&config.base_url, &slug);
-    let rendered = doc.render(cut, &mut RenderContext::new(rel, &page_url));
+    let rendered = doc.render(cut, &mut RenderContext::new(rel, &page_url).with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     let teaser = fm.teaser.clone().unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
     let meta = ArticleMeta {
@@ -215,7 +220,15 @@ fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection:
     Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets }))
 }
 
-fn load_page(root: &Path, rel: &Path, under_content: &Path, text: &str, config: &Config, selection: Selection) -> Result<Item> {
+fn load_page(
+    root: &Path,
+    rel: &Path,
+    under_content: &Path,
+    text: &str,
+    config: &Config,
+    selection: Selection,
+    shortcodes: Option<&dyn Shortcodes>,
+) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
     if fm.draft {
         return Ok(Item::HeldBack);
@@ -235,7 +248,7 @@ fn load_page(root: &Path, rel: &Path, under_content: &Path, text: &str, config: 
     segments.push(fm.slug.clone().unwrap_or_else(|| file_slug(rel)));
     let path = segments.join("/");
     let page_url = urls::page_url(&config.base_url, &path);
-    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url));
+    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url).with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     if path == "index" || path == "_index" {
         return Err(Diagnostic::file(
@@ -266,7 +279,7 @@ fn load_page(root: &Path, rel: &Path, under_content: &Path, text: &str, config: 
     }))
 }
 
-fn load_bio(rel: &Path, text: &str, config: &Config) -> Result<Item> {
+fn load_bio(rel: &Path, text: &str, config: &Config, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
     let (_fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
     let doc = Document::parse(&text[body_offset..]);
     let problems = body_problems(rel, text, body_offset, &doc, BodyOf::Bio);
@@ -276,7 +289,7 @@ fn load_bio(rel: &Path, text: &str, config: &Config) -> Result<Item> {
     let slug = file_slug(rel);
     // A bio is shown on its author's listing.
     let page_url = urls::term_url(&config.base_url, TermKind::Author, &slug);
-    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url));
+    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url).with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     Ok(Item::Bio(AuthorBio { source: rel.to_path_buf(), slug, html: rendered.public.html }))
 }

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::dates::PubDate;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
-use crate::markdown::Part;
+use crate::markdown::{Part, Shortcodes};
 use crate::text::slugify;
 use crate::urls;
 pub use listings::{Index, Listing, ListingKey};
@@ -187,9 +187,9 @@ pub fn files(root: &Path) -> Result<(Vec<PathBuf>, Diagnostics)> {
 
 impl Library {
     /// Reads every Markdown file under `root/content` (in parallel).
-    pub fn load(root: &Path, config: &Config, selection: Selection) -> Result<Library> {
+    pub fn load(root: &Path, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Library> {
         let (files, problems) = files(root)?;
-        let items = files.par_iter().map(|path| load_file(root, path, config, selection)).collect();
+        let items = files.par_iter().map(|path| load_file(root, path, config, selection, shortcodes)).collect();
         Library::gather(items, problems)
     }
 

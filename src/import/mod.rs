@@ -254,5 +254,5 @@ pub fn import(format: Format, source: &Path, root: &Path, options: &Options, now
 /// as a build would: the problems an import left, if any.
 pub fn check_site(root: &Path, now: Timestamp) -> Result<()> {
     let config = Config::load(root)?;
-    Library::load(root, &config, Selection { drafts: true, future: true, now }).map(|_| ())
+    Library::load(root, &config, Selection { drafts: true, future: true, now }, None).map(|_| ())
 }

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, Tag};
 
+use super::Shortcodes;
 use crate::target::Target;
 
 /// The page a body is rendered for.
-#[derive(Debug)]
 pub struct RenderContext<'a> {
     /// The body's file, relative to the site root.
     pub source: &'a Path,
@@ -20,12 +20,31 @@ pub struct RenderContext<'a> {
     pub page_url: &'a str,
     /// Where the links and images met are noted, when a caller needs them (`None` skips the work).
     pub references: Option<&'a mut Vec<Reference>>,
+    /// What renders shortcodes (`None`: they render as nothing, for callers that only read the text).
+    pub shortcodes: Option<&'a dyn Shortcodes>,
+}
+
+impl std::fmt::Debug for RenderContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderContext")
+            .field("source", &self.source)
+            .field("page_url", &self.page_url)
+            .field("references", &self.references)
+            .field("shortcodes", &self.shortcodes.is_some())
+            .finish()
+    }
 }
 
 impl<'a> RenderContext<'a> {
     /// A context that notes nothing.
     pub fn new(source: &'a Path, page_url: &'a str) -> Self {
-        RenderContext { source, page_url, references: None }
+        RenderContext { source, page_url, references: None, shortcodes: None }
+    }
+
+    /// The same context, rendering shortcodes with `shortcodes`.
+    pub fn with_shortcodes(mut self, shortcodes: Option<&'a dyn Shortcodes>) -> Self {
+        self.shortcodes = shortcodes;
+        self
     }
 }
 

@@ -7,6 +7,7 @@ mod context;
 mod ids;
 mod parse;
 mod render;
+mod shortcodes;
 #[cfg(test)]
 mod tests;
 mod unclosed;
@@ -19,6 +20,7 @@ use crate::paywall::Marker;
 
 pub use context::{Reference, ReferenceKind, RenderContext};
 pub use ids::is_page_id;
+pub use shortcodes::{Arg, Failure, Invocation, Shortcodes};
 
 /// The Markdown extensions every body is read with.
 pub fn options() -> Options {
@@ -106,6 +108,25 @@ pub struct Document<'a> {
     words: usize,
     /// Length of the Markdown, to size the HTML buffers.
     source_len: usize,
+    /// The Markdown as written (shortcode bodies are read from it).
+    source: &'a str,
+    /// The shortcodes at the top of the body (those in their bodies are read with the body).
+    calls: Vec<shortcodes::Call>,
+    /// Where each shortcode's placeholder event is.
+    slots: Vec<Slot>,
+    /// Shortcodes written wrong: body offsets and messages.
+    pub shortcode_problems: Vec<(usize, String)>,
+}
+
+/// The event that stands for a shortcode, to be replaced by its HTML.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The footnote definition it is in (by position), or `None` in the flow of blocks.
+    footnote: Option<usize>,
+    /// Its index among those events.
+    event: usize,
+    /// The shortcode (in `Document::calls`).
+    call: usize,
 }
 
 /// One side of a cut, rendered.
@@ -136,6 +157,8 @@ pub struct Rendered {
     /// Raw HTML that nothing appended can close (`<plaintext>`, …): the start
     /// of it as written, and why, for an error.
     pub unclosable: Option<(String, String)>,
+    /// Shortcodes that could not be rendered: body offsets and messages.
+    pub shortcode_problems: Vec<(usize, String)>,
 }
 
 impl Document<'_> {

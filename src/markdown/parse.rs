@@ -10,7 +10,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use super::ids::{footnote_key, ids_in};
 use super::unclosed::{runs_into_another, swallows_what_follows, what_is_unclosed};
 use super::words::WordCounter;
-use super::{Document, DuplicateNote, FootnoteDef, Lookalike, Unclosed, options};
+use super::{Document, DuplicateNote, FootnoteDef, Lookalike, Slot, Unclosed, options, shortcodes};
 use crate::paywall::{self, Marker};
 
 /// Whether the construct at `at` (its inside `inner`) is a complete `<!-- paywall -->`.
@@ -58,8 +58,64 @@ fn without_code_spans(line: &str) -> String {
 }
 
 impl<'a> Document<'a> {
-    /// Parses a body into blocks, footnotes and markers.
+    /// Parses a body into blocks, footnotes and markers. A body with
+    /// shortcodes is read with each replaced by a placeholder of its length.
     pub fn parse(body: &'a str) -> Document<'a> {
+        if !shortcodes::may_hold(body) {
+            return Document::read(body, body, &[]);
+        }
+        let scan = shortcodes::scan(body);
+        if scan.calls.is_empty() && scan.problems.is_empty() {
+            return Document::read(body, body, &[]);
+        }
+        let starts: Vec<usize> = scan.calls.iter().map(|c| c.span.start).collect();
+        let mut doc = Document::read(&scan.prepared, "", &starts).rebind(body);
+        // A cut inside a shortcode would split its HTML: the shortcode is one block.
+        for call in &scan.calls {
+            let Some(range) = call.body.clone() else { continue };
+            let mut at = range.start;
+            for line in body[range].split_inclusive('\n') {
+                if paywall::is_marker(line) {
+                    let message = format!("a <!-- paywall --> marker cannot cut inside the shortcode `{}`: move it above or below the shortcode", call.name);
+                    doc.shortcode_problems.push((at, message));
+                }
+                at += line.len();
+            }
+        }
+        doc.shortcode_problems.extend(scan.problems);
+        doc.shortcode_problems.sort();
+        doc.calls = scan.calls;
+        doc
+    }
+
+    /// The same document over another source; its events no longer borrow the text they were read from.
+    fn rebind<'b>(self, source: &'b str) -> Document<'b> {
+        let owned = |events: Vec<Event<'a>>| events.into_iter().map(Event::into_static).collect();
+        Document {
+            events: owned(self.events),
+            blocks: self.blocks,
+            footnotes: self.footnotes.into_iter().map(|f| FootnoteDef { key: f.key, events: owned(f.events) }).collect(),
+            markers: self.markers,
+            misplaced_markers: self.misplaced_markers,
+            markers_in_code: self.markers_in_code,
+            lookalikes: self.lookalikes,
+            unclosed: self.unclosed,
+            duplicate_notes: self.duplicate_notes,
+            run_on: self.run_on,
+            raw_ids: self.raw_ids,
+            toc: self.toc,
+            toc_block: self.toc_block,
+            words: self.words,
+            source_len: self.source_len,
+            source,
+            calls: self.calls,
+            slots: self.slots,
+            shortcode_problems: self.shortcode_problems,
+        }
+    }
+
+    /// Reads `body`; `placeholders` are the offsets where shortcodes were replaced.
+    fn read(body: &'a str, source: &'a str, placeholders: &[usize]) -> Document<'a> {
         let mut doc = Document {
             events: Vec::with_capacity(body.len() / 16),
             blocks: Vec::new(),
@@ -76,6 +132,10 @@ impl<'a> Document<'a> {
             toc_block: Vec::new(),
             words: 0,
             source_len: body.len(),
+            source,
+            calls: Vec::new(),
+            slots: Vec::new(),
+            shortcode_problems: Vec::new(),
         };
         let mut depth = 0usize;
         // Where the open block's events start in `doc.events`, and its source offset.
@@ -94,6 +154,13 @@ impl<'a> Document<'a> {
         let mut words = WordCounter::new();
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             words.event(&event);
+            let slot = match event {
+                Event::Html(_) | Event::InlineHtml(_) if !placeholders.is_empty() => {
+                    let i = placeholders.partition_point(|&p| p < range.start);
+                    placeholders.get(i).filter(|&&p| p < range.end).map(|_| i)
+                }
+                _ => None,
+            };
             match &event {
                 Event::Start(tag) => {
                     if depth == 0 {
@@ -207,9 +274,15 @@ impl<'a> Document<'a> {
                         }
                     }
                 } else {
+                    if let Some(call) = slot {
+                        doc.slots.push(Slot { footnote: Some(doc.footnotes.len()), event: events.len(), call });
+                    }
                     events.push(event);
                 }
                 continue;
+            }
+            if let Some(call) = slot {
+                doc.slots.push(Slot { footnote: None, event: doc.events.len(), call });
             }
             if depth > 0 {
                 doc.events.push(event);

@@ -45,6 +45,10 @@ impl<'a> Document<'a> {
     /// from where the free side stopped (footnote anchors, table labels).
     /// The events are moved into the renderer, not copied: a document renders once.
     pub fn render(mut self, cut: Cut, cx: &mut RenderContext<'_>) -> Rendered {
+        let mut shortcode_problems = Vec::new();
+        if !self.calls.is_empty() {
+            self.expand_shortcodes(cx, &mut shortcode_problems);
+        }
         let numbers = self.footnote_numbers();
         let free_blocks = match cut {
             Cut::Free => self.blocks.len(),
@@ -106,7 +110,38 @@ impl<'a> Document<'a> {
             }
             Part { footnotes_html, toc: self.toc_of(all), first_paragraph, html, paid_from }
         });
-        Rendered { public, members, words: self.words, unclosable }
+        Rendered { public, members, words: self.words, unclosable, shortcode_problems }
+    }
+
+    /// Replaces each shortcode's placeholder by its HTML, noting what fails
+    /// (at body offsets). A shortcode's HTML stands where its placeholder
+    /// stood, so it falls on the side of the cut that its place does.
+    fn expand_shortcodes(&mut self, cx: &RenderContext<'_>, problems: &mut Vec<(usize, String)>) {
+        let outputs: Vec<String> = self.calls.iter().map(|call| render_call(self.source, call, cx, problems)).collect();
+        for slot in &self.slots {
+            let call = &self.calls[slot.call];
+            let events = match slot.footnote {
+                None => &mut self.events,
+                Some(f) => match self.footnotes.get_mut(f) {
+                    Some(def) => &mut def.events,
+                    None => continue,
+                },
+            };
+            let Some(event) = events.get_mut(slot.event) else { continue };
+            let html = outputs[slot.call].clone();
+            *event = match event {
+                Event::Html(_) if call.standalone => {
+                    let mut html = html;
+                    if !html.ends_with('\n') {
+                        html.push('\n');
+                    }
+                    Event::Html(CowStr::from(html))
+                }
+                Event::Html(_) => Event::Html(CowStr::from(html)),
+                Event::InlineHtml(_) => Event::InlineHtml(CowStr::from(html.trim_end().to_string())),
+                _ => continue,
+            };
+        }
     }
 
     /// Notes the references of every cited footnote: in the public tree
@@ -288,4 +323,30 @@ fn code_block_start(kind: &CodeBlockKind<'_>) -> String {
         CodeBlockKind::Indented => "",
     };
     if lang.is_empty() { "<pre tabindex=\"0\"><code>".to_string() } else { format!("<pre tabindex=\"0\"><code class=\"language-{}\">", xml_escape(lang)) }
+}
+
+/// Renders one shortcode (its body first, as Markdown of its own), or notes why it cannot be.
+fn render_call(source: &str, call: &super::shortcodes::Call, cx: &RenderContext<'_>, problems: &mut Vec<(usize, String)>) -> String {
+    let Some(shortcodes) = cx.shortcodes else { return String::new() };
+    let body = call.body.clone().map(|range| {
+        let offset = range.start;
+        let doc = Document::parse(&source[range]);
+        let at = |o: usize| offset + o;
+        problems.extend(doc.shortcode_problems.iter().map(|(o, m)| (at(*o), m.clone())));
+        // Links in a body are not noted: the body is rendered apart from its side of the cut.
+        let mut inner = RenderContext { source: cx.source, page_url: cx.page_url, references: None, shortcodes: cx.shortcodes };
+        let rendered = doc.render(Cut::Free, &mut inner);
+        problems.extend(rendered.shortcode_problems.into_iter().map(|(o, m)| (at(o), m)));
+        rendered.public.html
+    });
+    let invocation =
+        super::Invocation { name: &call.name, args: call.args.iter().map(|(k, v, _)| (k.as_str(), v)).collect(), body: body.as_deref(), source: cx.source };
+    match shortcodes.render(&invocation) {
+        Ok(html) => html,
+        Err(failure) => {
+            let at = failure.arg.and_then(|i| call.args.get(i)).map_or(call.span.start, |(_, _, o)| *o);
+            problems.push((at, failure.message));
+            String::new()
+        }
+    }
 }

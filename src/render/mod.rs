@@ -2,7 +2,9 @@
 //! `templates/` over it), compiled once per build, and the functions that
 //! turn views into HTML with template errors located in their files.
 
+mod chart;
 pub mod feeds;
+mod shortcodes;
 pub mod theme;
 pub mod views;
 
@@ -19,6 +21,8 @@ pub struct Renderer {
     tera: Tera,
     /// Template name to the file it was read from (site templates only).
     sources: BTreeMap<String, PathBuf>,
+    /// The site folder: shortcodes read the files beside an article.
+    root: PathBuf,
 }
 
 impl Renderer {
@@ -48,7 +52,7 @@ impl Renderer {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut renderer = Renderer { tera: Tera::new(), sources };
+        let mut renderer = Renderer { tera: Tera::new(), sources, root: root.to_path_buf() };
         renderer.tera.autoescape_on([".html", ".xml"]);
         if let Err(e) = renderer.tera.add_raw_templates(texts.iter()) {
             // Tera stops at the first error; check each template alone to name them all.

@@ -18,6 +18,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("partials/byline.html", include_str!("../../templates/partials/byline.html")),
     ("partials/body.html", include_str!("../../templates/partials/body.html")),
     ("partials/subscribe_box.html", include_str!("../../templates/partials/subscribe_box.html")),
+    ("shortcodes/pullquote.html", include_str!("../../templates/shortcodes/pullquote.html")),
+    ("shortcodes/callout.html", include_str!("../../templates/shortcodes/callout.html")),
+    ("shortcodes/figure.html", include_str!("../../templates/shortcodes/figure.html")),
+    ("shortcodes/embed.html", include_str!("../../templates/shortcodes/embed.html")),
+    ("shortcodes/chart.html", include_str!("../../templates/shortcodes/chart.html")),
 ];
 
 /// Built-in static files, by path under `static/`.

@@ -57,7 +57,7 @@ impl Setup {
         match Renderer::load(root) {
             Ok(renderer) => Ok(Setup::new(config, renderer, root, selection)),
             Err(mut problems) => {
-                if let Err(more) = Library::load(root, &config, selection) {
+                if let Err(more) = Library::load(root, &config, selection, None) {
                     problems.append(more);
                 }
                 Err(problems.sorted())
@@ -72,6 +72,11 @@ impl Setup {
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// What renders the shortcodes in bodies: the templates.
+    pub fn shortcodes(&self) -> &dyn crate::markdown::Shortcodes {
+        &self.renderer
     }
 
     /// The site folder.
@@ -119,7 +124,7 @@ impl Site {
     /// Loads settings, templates and content, reporting every problem found.
     pub fn load(root: &Path, selection: Selection) -> Result<Site> {
         let setup = Setup::load(root, selection)?;
-        let library = Library::load(root, &setup.config, selection)?;
+        let library = Library::load(root, &setup.config, selection, Some(setup.shortcodes()))?;
         Ok(Site::new(setup, library, HashMap::new()))
     }
 

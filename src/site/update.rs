@@ -85,7 +85,7 @@ impl Site {
         let item = if abs.is_file() {
             // The same links are followed as in a build's walk of content/.
             crate::layout::check_input_file(&setup.root, &abs)?;
-            Some(content::load_file(&setup.root, &abs, &setup.config, setup.selection).map_err(Diagnostics::sorted)?)
+            Some(content::load_file(&setup.root, &abs, &setup.config, setup.selection, Some(setup.shortcodes())).map_err(Diagnostics::sorted)?)
         } else {
             None
         };
