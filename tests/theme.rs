@@ -190,6 +190,42 @@ The end.
         "+++\ntitle = \"A Free Note\"\ndate = 2026-01-02\npaywall = false\naliases = [\"/2019/05/07/a-free-note/\", \"/old/note.html\"]\nimage = \"/chart.svg\"\n+++\nShort and free.\n",
     );
     write("content/about.md", "+++\ntitle = \"About\"\n+++\nAbout this fixture.\n");
+    // The built-in shortcodes, free and paid, in an article folder with its files.
+    write(
+        "content/articles/shortcodes/index.md",
+        r#"+++
+title = "Shortcodes in Use"
+date = 2026-01-04
+paywall = 3
++++
+{{ figure(src="map.svg", alt="A map of the member states", width=640, height=320, caption="Figure 1. Where the votes fell.", credit="Drawn by Jo Li", source="Council records", data="votes.csv") }}
+
+{% callout(kind="finding", title="The finding") %}
+Most votes were **unanimous**, and most of the rest were one abstention short.
+{% end %}
+
+{% callout(kind="warning") %}
+The 2020 figures are provisional.
+{% end %}
+
+The paid part starts here.
+
+{% pullquote(cite="A delegate") %}
+Unanimity is a habit, not a rule.
+{% end %}
+
+{{ chart(csv="votes.csv", kind="bar", title="Contested votes by year", x="year", y="votes") }}
+
+{{ chart(csv="votes.csv", kind="line", title="Contested votes, the trend", x="year", y="votes") }}
+
+{{ embed(url="https://www.youtube.com/watch?v=dQw4w9WgXcQ", title="The debate, in full") }}
+"#,
+    );
+    write("content/articles/shortcodes/votes.csv", "year,votes\n2019,12\n2020,7\n2021,15\n2022,9\n");
+    write(
+        "content/articles/shortcodes/map.svg",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="320" viewBox="0 0 640 320"><rect width="640" height="320" fill="#dfe6da"/></svg>"##,
+    );
 }
 
 fn build(root: &Path, out: &Path) {
@@ -328,6 +364,7 @@ fn the_theme_in_a_real_browser() {
             json!({ "path": "/no-such-page/", "status": 404 }),
             page("/fixture/"), page("/fixture/articles/supranationalisation/"),
             page("/fixture/members/articles/supranationalisation/"), page("/fixture/authors/jo-li/"), page("/fixture/page/2/"),
+            page("/fixture/articles/shortcodes/"), page("/fixture/members/articles/shortcodes/"),
         ],
         "measure": [page(&member)],
         "teaser": { "path": teaser, "slug": TEASER_SLUG, "plans": ["monthly", "annual", "trial"] },
@@ -340,6 +377,7 @@ fn the_theme_in_a_real_browser() {
             { "path": "/tags/", "name": "topics", "dark": false },
             { "path": "/no-such-page/", "name": "not-found", "dark": false },
             { "path": "/fixture/members/articles/supranationalisation/", "name": "fixture-members", "dark": false },
+            { "path": "/fixture/members/articles/shortcodes/", "name": "fixture-shortcodes", "print": true },
         ],
     });
     {

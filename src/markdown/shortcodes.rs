@@ -92,7 +92,8 @@ pub(super) struct Scan {
 
 /// Whether `body` may hold a shortcode at all: most do not, and cost nothing more.
 pub(super) fn may_hold(body: &str) -> bool {
-    memchr::memmem::find(body.as_bytes(), b"{{").is_some() || memchr::memmem::find(body.as_bytes(), b"{%").is_some()
+    let bytes = body.as_bytes();
+    memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
 }
 
 /// The ranges of code (blocks and spans), in order: shortcodes there are text.

@@ -103,11 +103,23 @@ pub(super) fn prepare(root: &Path, call: &Invocation<'_>, context: &mut Context)
     Ok(())
 }
 
+/// A step between gridlines that a reader counts in: 1, 2, 2.5 or 5 times a power of ten.
+fn nice_step(raw: f64) -> f64 {
+    if raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= raw * 0.999).unwrap_or(10.0 * power)
+}
+
 /// The SVG: a bar or line chart of `points`, with a title and a description for screen readers.
 fn draw(points: &[(String, f64)], line: bool, height: f64, title: &str, x_name: &str, y_name: &str) -> String {
-    let max = points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
-    let min = points.iter().map(|p| p.1).fold(0.0_f64, f64::min);
+    let high = points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
+    let low = points.iter().map(|p| p.1).fold(0.0_f64, f64::min);
+    let step = nice_step((high - low) / TICKS as f64);
+    let (min, max) = ((low / step).floor() * step, (high / step).ceil() * step);
     let span = if max - min > 0.0 { max - min } else { 1.0 };
+    let ticks = (span / step).round().max(1.0) as usize;
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = height - TOP - BOTTOM;
     let y_of = |v: f64| TOP + (max - v) / span * plot_h;
@@ -131,8 +143,8 @@ fn draw(points: &[(String, f64)], line: bool, height: f64, title: &str, x_name: 
         xml_escape(&desc)
     );
     // The value axis: gridlines with their values.
-    for t in 0..=TICKS {
-        let v = min + span * t as f64 / TICKS as f64;
+    for t in 0..=ticks {
+        let v = min + step * t as f64;
         let y = y_of(v);
         let _ = write!(
             s,
@@ -148,7 +160,7 @@ fn draw(points: &[(String, f64)], line: bool, height: f64, title: &str, x_name: 
     let _ = write!(s, "<line class=\"chart-axis\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{zero:.1}\" y2=\"{zero:.1}\"/>", WIDTH - RIGHT);
     if line {
         let path: Vec<String> = points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x_of(i), y_of(p.1))).collect();
-        let _ = write!(s, "<polyline class=\"chart-line\" fill=\"none\" points=\"{}\"/>", path.join(" "));
+        let _ = write!(s, "<polyline class=\"chart-trend\" fill=\"none\" points=\"{}\"/>", path.join(" "));
         for (i, p) in points.iter().enumerate() {
             let _ = write!(s, "<circle class=\"chart-point\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"/>", x_of(i), y_of(p.1));
         }
@@ -206,6 +218,7 @@ mod tests {
         let svg = context.get("svg").unwrap().as_str().unwrap().to_string();
         assert!(svg.contains("role=\"img\"") && svg.contains("<title>Rates &lt;%&gt;</title>") && svg.contains("<desc>"), "{svg}");
         assert_eq!(svg.matches("<rect").count(), 3);
+        assert!(svg.contains(">-1</text>") && svg.contains(">3</text>"), "gridlines at round values: {svg}");
         let bad = Arg::Str("rates".into());
         let args = [("csv", &csv), ("title", &title), ("x", &x), ("y", &bad)];
         let e = prepare(dir.path(), &call(&args), &mut Context::new()).unwrap_err();

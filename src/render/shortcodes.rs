@@ -47,7 +47,20 @@ const BUILTINS: &[Builtin] = &[
         params: &[Param { key: "kind", kind: Kind::Str, required: false, choices: &["note", "warning", "finding"] }, opt("title")],
         body: true,
     },
-    Builtin { name: "figure", params: &[req("src"), req("alt"), opt("caption"), opt("credit"), opt("source"), opt("data")], body: false },
+    Builtin {
+        name: "figure",
+        params: &[
+            req("src"),
+            req("alt"),
+            opt("caption"),
+            opt("credit"),
+            opt("source"),
+            opt("data"),
+            Param { key: "width", kind: Kind::Num, required: false, choices: &[] },
+            Param { key: "height", kind: Kind::Num, required: false, choices: &[] },
+        ],
+        body: false,
+    },
     Builtin { name: "embed", params: &[req("url"), req("title")], body: false },
     Builtin {
         name: "chart",
