@@ -20,7 +20,7 @@ use crate::paywall::Marker;
 
 pub use context::{Reference, ReferenceKind, RenderContext};
 pub use ids::is_page_id;
-pub use shortcodes::{Arg, Failure, Invocation, Shortcodes};
+pub use shortcodes::{Arg, Failure, Invocation, Shortcodes, may_hold as may_hold_shortcode};
 
 /// The Markdown extensions every body is read with.
 pub fn options() -> Options {

@@ -91,7 +91,7 @@ pub(super) struct Scan {
 }
 
 /// Whether `body` may hold a shortcode at all: most do not, and cost nothing more.
-pub(super) fn may_hold(body: &str) -> bool {
+pub fn may_hold(body: &str) -> bool {
     let bytes = body.as_bytes();
     memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
 }

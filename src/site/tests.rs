@@ -169,3 +169,20 @@ fn an_edit_to_aliases_moves_the_redirects_as_a_fresh_load_has_them() {
     let update = edit(&mut site, "+++\ntitle = \"First Story\"\ndate = 2026-01-02\n+++\nText.\n");
     assert!(update.removed.contains(&"old/one/index.html".to_string()) && update.removed.contains(&"_redirects".to_string()), "{:?}", update.removed);
 }
+
+#[test]
+fn an_edit_to_a_shortcode_template_renders_the_bodies_that_use_it_again() {
+    let (dir, mut site) = site_with_one_article();
+    let root = dir.path();
+    std::fs::write(root.join("content/articles/one.md"), "+++\ntitle = \"One\"\ndate = 2026-01-02\n+++\nText {{ mark() }}.\n").expect("edit");
+    std::fs::create_dir_all(root.join("templates/shortcodes")).expect("mkdir");
+    std::fs::write(root.join("templates/shortcodes/mark.html"), "MARK-V1").expect("template");
+    let changed = BTreeSet::from([Path::new("content/articles/one.md").to_path_buf()]);
+    site.update(Edit { content: &changed, templates: true, statics: &BTreeSet::new() }).expect("update");
+    std::fs::write(root.join("templates/shortcodes/mark.html"), "MARK-V2").expect("template");
+    site.update(Edit { content: &BTreeSet::new(), templates: true, statics: &BTreeSet::new() }).expect("update");
+    let fresh = Site::load(root, site.setup.selection).expect("load");
+    let (now, then) = (all_files(&site), all_files(&fresh));
+    assert!(then.values().any(|f| String::from_utf8_lossy(f).contains("MARK-V2")));
+    assert_eq!(now, then, "the updated site renders what a fresh load renders");
+}

@@ -46,6 +46,25 @@ impl Site {
     pub fn update(&mut self, edit: Edit<'_>) -> Result<Update> {
         let mut update = Update::default();
         let mut jobs = BTreeSet::new();
+        if edit.templates {
+            self.set_renderer(Renderer::load(&self.setup.root).map_err(Diagnostics::sorted)?);
+            // Bodies were rendered with the shortcode templates as they were:
+            // those that may use one are read again.
+            let library = &self.library;
+            let sources: Vec<PathBuf> = library
+                .articles
+                .iter()
+                .map(|a| &a.meta.source)
+                .chain(library.pages.iter().map(|p| &p.source))
+                .chain(library.bios.values().map(|b| &b.source))
+                .filter(|rel| !edit.content.contains(*rel))
+                .filter(|rel| std::fs::read_to_string(self.setup.root.join(rel)).is_ok_and(|t| crate::markdown::may_hold_shortcode(&t)))
+                .cloned()
+                .collect();
+            for rel in sources {
+                self.update_content(&rel)?;
+            }
+        }
         for rel in edit.content {
             let one = self.update_content(rel)?;
             jobs.extend(one.jobs);
@@ -58,7 +77,6 @@ impl Site {
             }
         }
         if edit.templates {
-            self.set_renderer(Renderer::load(&self.setup.root).map_err(Diagnostics::sorted)?);
             // Any page may use the edited template (through extends or include).
             jobs = self.jobs().into_iter().collect();
         }
