@@ -20,11 +20,12 @@ fn check(site: &Site, args: &[&str]) -> (bool, String) {
 #[test]
 fn broken_links_images_and_anchors_are_reported_at_their_lines() {
     let site = Site::new();
+    // A Markdown image whose file is missing stops the build itself (tests/images.rs); one in raw HTML is the link check's.
     site.article("target", "title = \"Target\"\ndate = 2025-01-01\npaywall = false", "## Findings\n\nText.\n");
     site.article(
         "links",
         "title = \"Links\"\ndate = 2025-01-02\npaywall = 2",
-        "See [the methods](#methods) and [findings](../target/#findings).\n\nA [dead link](/articles/nowhere/) and ![a chart](chart.png) and [a bad anchor](../target/#nope).\n\n## Methods\n\nPaid text.\n",
+        "See [the methods](#methods) and [findings](../target/#findings).\n\nA [dead link](/articles/nowhere/) and <img src=\"chart.png\" alt=\"a chart\"> and [a bad anchor](../target/#nope).\n\n## Methods\n\nPaid text.\n",
     );
     site.write("content/about.md", "+++\ntitle = \"About\"\n+++\nOur [old archive](/archive/1999/).\n");
     let (ok, text) = check(&site, &[]);
@@ -32,8 +33,8 @@ fn broken_links_images_and_anchors_are_reported_at_their_lines() {
     for expected in [
         "content/articles/links.md:6:19: a link to #methods leads to a heading past the paywall",
         "content/articles/links.md:8:15: a link to /articles/nowhere/ leads nowhere in the public tree",
-        "content/articles/links.md:8:50: the file chart.png is missing from the public tree",
-        "content/articles/links.md:8:80: a link to ../target/#nope leads to an anchor the page does not have",
+        "content/articles/links.md:8:49: the file chart.png is missing from the public tree",
+        "content/articles/links.md:8:94: a link to ../target/#nope leads to an anchor the page does not have",
         "content/about.md:4:19: a link to /archive/1999/ leads nowhere",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");

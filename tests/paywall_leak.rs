@@ -33,7 +33,7 @@ fn paid_blocks(a: usize, marker_in_code: bool) -> (String, Vec<String>) {
          <div class=\"aside\">html {m9}</div>\n\n\
          ---\n\n\
          ### Sub {m10}\n\n\
-         Link [anchor {m11}](https://example.org/{m12}) and image ![alt {m13}](x.png).\n\n\
+         Link [anchor {m11}](https://example.org/{m12}) and image ![alt {m13}](/x.png).\n\n\
          [^late{a}]: Footnote only the paid part cites: {note}.\n",
         m0 = m[0],
         m1 = m[1],
@@ -93,6 +93,8 @@ fn html_blocks(word: impl Fn(usize) -> String) -> String {
 #[test]
 fn no_paid_word_reaches_the_public_tree() {
     let site = Site::new();
+    // The paid part embeds it: a missing image would be refused.
+    site.write("static/x.png", b"not a picture");
     let mut paid_words = Vec::new();
     let mut free_words = Vec::new();
     let mut hidden_words = Vec::new();

@@ -1046,7 +1046,13 @@ mod tests {
         );
         assert_eq!(a.posts.len(), 9);
         assert_eq!(notes(&a, "export", Topic::Dropped), ["fields lede has no place for: codeinjection_head (1 post), featured (1 post)"]);
-        // No content folder beside the fixture: the person is told where the images went.
+        // Ghost's content folder is beside the fixture, with the image a body shows (a site needs it to build).
+        assert_eq!(a.assets.iter().map(|x| x.to.clone()).collect::<Vec<_>>(), [PathBuf::from("content/images/2024/03/map.jpg")]);
+        // Without the folder, the person is told where the images went.
+        let dir = tempfile::tempdir().unwrap();
+        let alone = dir.path().join("export.json");
+        std::fs::copy(fixture("export.json"), &alone).unwrap();
+        let a = read_at(&alone, &Options::default(), at("2025-01-01T00:00:00Z")).unwrap();
         assert_eq!(notes(&a, "export", Topic::Note).len(), 1);
         assert!(a.assets.is_empty());
     }
