@@ -4,6 +4,7 @@
 //!
 //! The stages, each a module that only uses the ones before it: the shared
 //! vocabulary (`text`, `urls`, `target`, `dates`, `diagnostics`, `layout`),
+//! the site's own images (`images`),
 //! the settings (`config`), Markdown and the paywall cut (`paywall`,
 //! `balance`, `markdown`), the library of content and its listings
 //! (`content`), templates and views (`render`), where files go (`output`),
@@ -17,6 +18,7 @@ pub mod config;
 pub mod content;
 mod dates;
 pub mod diagnostics;
+pub mod images;
 pub mod import;
 mod layout;
 pub mod leakcheck;

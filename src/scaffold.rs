@@ -79,7 +79,7 @@ Delete this article when you write your first own.
 const NEW_BODY: &str = "The opening, free for every reader.\n\n<!-- paywall -->\n\nThe analysis, for subscribers.\n";
 
 /// What a new site's repository leaves out: the output and the folders a build keeps beside it.
-const GITIGNORE: &str = "dist/\n.*.lede-spare/\n.*.lede-staging-*\n.*.lede-old-*\n.*.lede-lock\n";
+const GITIGNORE: &str = "dist/\n.lede-cache/\n.*.lede-spare/\n.*.lede-staging-*\n.*.lede-old-*\n.*.lede-lock\n";
 
 /// The settings of a new site made by an import: `CONFIG` with the
 /// source's name and address where it gave them (the members tree then

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::content::{self, Article, Item, Library, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
+use crate::images::ImageCounts;
 use crate::layout::{self, CONTENT_DIR};
 use crate::output::{self, Sink, Staging};
 use crate::site::{Cards, Setup, Site};
@@ -73,6 +74,8 @@ pub struct Summary {
     pub out: PathBuf,
     /// Folders an interrupted build had left beside the output, cleared by this one.
     pub recovered: usize,
+    /// Images whose smaller WebP versions this build made, and those it took from the cache.
+    pub images: ImageCounts,
 }
 
 impl std::fmt::Display for Summary {
@@ -90,6 +93,9 @@ impl std::fmt::Display for Summary {
             self.out.display(),
             self.elapsed.as_secs_f64()
         )?;
+        if self.images.made + self.images.cached > 0 {
+            write!(f, "\nImages: {} resized, {} from the cache", self.images.made, self.images.cached)?;
+        }
         if self.recovered > 0 {
             write!(f, "\n(cleared {} folder{} that an interrupted build left beside the output)", self.recovered, if self.recovered == 1 { "" } else { "s" })?;
         }
@@ -148,7 +154,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let recovered = staging.recovered().len();
     staging.commit()?;
     steps.lap("clear what this build did not write, swap the new output in");
-    let summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
+    let mut summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
+    summary.images = site.images().take_counts();
     // Freeing a large site's hundreds of megabytes takes a noticeable
     // moment that nobody needs to wait for: `lede build` exits right after.
     std::thread::spawn(move || drop(site));
@@ -172,7 +179,7 @@ fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> 
     let items = files
         .par_iter()
         .map(|path| {
-            let mut item = content::load_file(setup.root(), path, setup.config(), setup.selection(), Some(setup.shortcodes()))?;
+            let mut item = content::load_file_with(setup.root(), path, setup.config(), setup.selection(), setup.images(), Some(setup.shortcodes()))?;
             if let Item::Article(article) = &mut item {
                 let made = setup.write_article(article, sink)?;
                 cards.lock().unwrap_or_else(PoisonError::into_inner).insert(article.meta.slug.clone(), made);
@@ -243,6 +250,7 @@ impl Summary {
             steps: steps.done,
             out: out.to_path_buf(),
             recovered,
+            images: ImageCounts::default(),
         }
     }
 }

@@ -2,13 +2,14 @@
 //! body parsed, checked for marker mistakes, cut at its paywall and
 //! rendered to HTML on both sides of the cut.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::frontmatter::{self, Kind, PaywallSetting};
 use super::{Alias, Article, ArticleMeta, AuthorBio, Item, Page, Selection, bundle_files, file_slug, is_bundle_index};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result, line_col};
+use crate::images::{Images, LocalImage, Located};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
 use crate::markdown::{Document, RenderContext, Shortcodes};
 use crate::paywall::{self, Cut, Fault};
@@ -24,6 +25,11 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads one Markdown file (an absolute path below `root/content`).
 pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
+    load_file_with(root, path, config, selection, &Images::new(root), shortcodes)
+}
+
+/// Reads one Markdown file, as [`load_file`], with the image sizes read so far in the build.
+pub fn load_file_with(root: &Path, path: &Path, config: &Config, selection: Selection, images: &Images, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
     let rel = relative(root, path);
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(&rel, "read the file", &e))?;
     let text = match String::from_utf8(bytes) {
@@ -37,8 +43,8 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
     };
     let under_content = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
     match content_kind(under_content) {
-        ContentKind::Article => load_article(root, &rel, &text, config, selection, shortcodes),
-        ContentKind::Bio => load_bio(&rel, &text, config, shortcodes),
+        ContentKind::Article => load_article(root, &rel, &text, config, selection, images, shortcodes),
+        ContentKind::Bio => load_bio(&rel, &text, config, images, shortcodes),
         ContentKind::MisspeltFolder { folder, known } => Err(Diagnostic::file(
             Path::new(CONTENT_DIR).join(&folder),
             format!(
@@ -46,7 +52,7 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, selection: Selection
             ),
         )
         .into()),
-        ContentKind::Page | ContentKind::NotContent => load_page(root, &rel, under_content, &text, config, selection, shortcodes),
+        ContentKind::Page | ContentKind::NotContent => load_page(root, &rel, under_content, &text, config, selection, images, shortcodes),
     }
 }
 
@@ -135,6 +141,60 @@ fn unclosable_problem(rel: &Path, text: &str, body_offset: usize, rendered: &cra
     .into())
 }
 
+/// A body's Markdown images that are files of the site, by address as
+/// written, or one problem for each that names a file that is not there.
+/// Free for a body without images.
+struct Embedded<'x> {
+    images: &'x Images,
+    rel: &'x Path,
+    text: &'x str,
+    body_offset: usize,
+    page_url: &'x str,
+    base_url: &'x str,
+    /// Whether the WebP widths are written beside the files (not for bios, shown on listings).
+    variants: bool,
+}
+
+impl Embedded<'_> {
+    fn locate(&self, doc: &Document<'_>, problems: &mut Diagnostics) -> HashMap<String, LocalImage> {
+        let mut found = HashMap::new();
+        if doc.images.is_empty() {
+            return found;
+        }
+        let bundle = if is_bundle_index(self.rel) { self.rel.parent() } else { None };
+        for (written, offset) in &doc.images {
+            match self.images.locate(written, self.page_url, self.base_url, bundle, self.variants) {
+                Located::Elsewhere => {}
+                Located::Local(image) => {
+                    found.insert(written.clone(), image);
+                }
+                Located::Missing(file) => {
+                    let hint = if bundle.is_none() && !written.starts_with('/') {
+                        " (to keep an image beside an article, make the article a folder: content/articles/<slug>/index.md with the image beside it; `/…` names a file in static/)"
+                    } else {
+                        ""
+                    };
+                    problems.push(Diagnostic::at_offset(
+                        self.rel,
+                        self.text,
+                        self.body_offset + offset,
+                        format!("image `{written}` not found: there is no file {}{hint}", file.display()),
+                    ));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// The distinct files among `found` that get WebP widths, in a stable order.
+fn with_variants(found: &HashMap<String, LocalImage>) -> Vec<LocalImage> {
+    let mut files: Vec<LocalImage> = found.values().filter(|i| !i.widths.is_empty()).cloned().collect();
+    files.sort_by(|a, b| a.file.cmp(&b.file));
+    files.dedup_by(|a, b| a.file == b.file);
+    files
+}
+
 /// The aliases of a front matter with the lines they are written on.
 fn aliases(text: &str, written: &[(String, usize)]) -> Vec<Alias> {
     written
@@ -146,7 +206,16 @@ fn aliases(text: &str, written: &[(String, usize)]) -> Vec<Alias> {
         .collect()
 }
 
-fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
+#[allow(clippy::too_many_arguments)]
+fn load_article(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    config: &Config,
+    selection: Selection,
+    images: &Images,
+    shortcodes: Option<&dyn Shortcodes>,
+) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Article)?;
     let body = &text[body_offset..];
     let doc = Document::parse(body);
@@ -182,6 +251,10 @@ fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection:
         // It runs to the end (or on to a later block), so the cut would count paid text as part of one block.
         problems.extend(doc.unclosed.iter().chain(&doc.run_on).map(|u| at_body(u.offset, &u.what)));
     }
+    let slug = fm.slug.clone().unwrap_or_else(|| file_slug(rel));
+    let page_url = urls::article_url(&config.base_url, &slug);
+    let embedded = Embedded { images, rel, text, body_offset, page_url: &page_url, base_url: &config.base_url, variants: true };
+    let local = embedded.locate(&doc, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -191,9 +264,7 @@ fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection:
     if (fm.draft && !selection.drafts) || (date.published_at(&config.timezone) > selection.now && !selection.future) {
         return Ok(Item::HeldBack);
     }
-    let slug = fm.slug.clone().unwrap_or_else(|| file_slug(rel));
-    let page_url = urls::article_url(&config.base_url, &slug);
-    let rendered = doc.render(cut, &mut RenderContext::new(rel, &page_url).with_shortcodes(shortcodes));
+    let rendered = doc.render(cut, &mut RenderContext { images: Some(&local), ..RenderContext::new(rel, &page_url) }.with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     let teaser = fm.teaser.clone().unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
     let meta = ArticleMeta {
@@ -217,9 +288,10 @@ fn load_article(root: &Path, rel: &Path, text: &str, config: &Config, selection:
         image: fm.image,
     };
     let assets = if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() };
-    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets }))
+    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets, images: with_variants(&local) }))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn load_page(
     root: &Path,
     rel: &Path,
@@ -227,6 +299,7 @@ fn load_page(
     text: &str,
     config: &Config,
     selection: Selection,
+    images: &Images,
     shortcodes: Option<&dyn Shortcodes>,
 ) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
@@ -235,10 +308,7 @@ fn load_page(
     }
     let body = &text[body_offset..];
     let doc = Document::parse(body);
-    let problems = body_problems(rel, text, body_offset, &doc, BodyOf::Page);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let mut problems = body_problems(rel, text, body_offset, &doc, BodyOf::Page);
     let parent: Vec<String> = under_content.parent().map(|p| p.components().map(|c| slugify(&c.as_os_str().to_string_lossy())).collect()).unwrap_or_default();
     let mut segments = parent;
     // A bundle's index.md is its folder's page (`about/index.md` is /about/).
@@ -248,7 +318,12 @@ fn load_page(
     segments.push(fm.slug.clone().unwrap_or_else(|| file_slug(rel)));
     let path = segments.join("/");
     let page_url = urls::page_url(&config.base_url, &path);
-    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url).with_shortcodes(shortcodes));
+    let embedded = Embedded { images, rel, text, body_offset, page_url: &page_url, base_url: &config.base_url, variants: true };
+    let local = embedded.locate(&doc, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let rendered = doc.render(Cut::Free, &mut RenderContext { images: Some(&local), ..RenderContext::new(rel, &page_url) }.with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     if path == "index" || path == "_index" {
         return Err(Diagnostic::file(
@@ -276,20 +351,23 @@ fn load_page(
         canonical: fm.canonical,
         image: fm.image,
         assets: if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() },
+        images: with_variants(&local),
     }))
 }
 
-fn load_bio(rel: &Path, text: &str, config: &Config, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
+fn load_bio(rel: &Path, text: &str, config: &Config, images: &Images, shortcodes: Option<&dyn Shortcodes>) -> Result<Item> {
     let (_fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
     let doc = Document::parse(&text[body_offset..]);
-    let problems = body_problems(rel, text, body_offset, &doc, BodyOf::Bio);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let mut problems = body_problems(rel, text, body_offset, &doc, BodyOf::Bio);
     let slug = file_slug(rel);
     // A bio is shown on its author's listing.
     let page_url = urls::term_url(&config.base_url, TermKind::Author, &slug);
-    let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, &page_url).with_shortcodes(shortcodes));
+    let embedded = Embedded { images, rel, text, body_offset, page_url: &page_url, base_url: &config.base_url, variants: false };
+    let local = embedded.locate(&doc, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let rendered = doc.render(Cut::Free, &mut RenderContext { images: Some(&local), ..RenderContext::new(rel, &page_url) }.with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     Ok(Item::Bio(AuthorBio { source: rel.to_path_buf(), slug, html: rendered.public.html }))
 }

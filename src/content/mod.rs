@@ -22,7 +22,7 @@ use crate::markdown::{Part, Shortcodes};
 use crate::text::slugify;
 use crate::urls;
 pub use listings::{Index, Listing, ListingKey};
-pub use load::load_file;
+pub use load::{load_file, load_file_with};
 
 /// Which articles a build includes.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +98,8 @@ pub struct Article {
     pub members: Option<Part>,
     /// The files beside a bundle's `index.md` (relative to its folder), written beside its page.
     pub assets: Vec<String>,
+    /// The site's own images the body embeds that get WebP widths beside them.
+    pub images: Vec<crate::images::LocalImage>,
 }
 
 /// A plain page such as `about.md`: never paywalled.
@@ -123,6 +125,8 @@ pub struct Page {
     pub image: Option<String>,
     /// The files beside a bundle's `index.md`, written beside the page in both trees.
     pub assets: Vec<String>,
+    /// The site's own images the body embeds that get WebP widths beside them.
+    pub images: Vec<crate::images::LocalImage>,
 }
 
 /// A bio from `content/authors/<slug>.md`.
@@ -189,7 +193,8 @@ impl Library {
     /// Reads every Markdown file under `root/content` (in parallel).
     pub fn load(root: &Path, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Library> {
         let (files, problems) = files(root)?;
-        let items = files.par_iter().map(|path| load_file(root, path, config, selection, shortcodes)).collect();
+        let images = crate::images::Images::new(root);
+        let items = files.par_iter().map(|path| load_file_with(root, path, config, selection, &images, shortcodes)).collect();
         Library::gather(items, problems)
     }
 

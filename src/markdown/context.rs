@@ -5,11 +5,13 @@
 //! body becomes HTML (a link report, co-located images, shortcodes, an
 //! email edition) reads it from here, not from global state.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use pulldown_cmark::{Event, Tag};
 
 use super::Shortcodes;
+use crate::images::LocalImage;
 use crate::target::Target;
 
 /// The page a body is rendered for.
@@ -20,6 +22,9 @@ pub struct RenderContext<'a> {
     pub page_url: &'a str,
     /// Where the links and images met are noted, when a caller needs them (`None` skips the work).
     pub references: Option<&'a mut Vec<Reference>>,
+    /// The site's own images the body embeds, by address as written: their
+    /// `<img>` gets its size and `srcset` (`None`: a body without local images).
+    pub images: Option<&'a HashMap<String, LocalImage>>,
     /// What renders shortcodes (`None`: they render as nothing, for callers that only read the text).
     pub shortcodes: Option<&'a dyn Shortcodes>,
 }
@@ -30,6 +35,7 @@ impl std::fmt::Debug for RenderContext<'_> {
             .field("source", &self.source)
             .field("page_url", &self.page_url)
             .field("references", &self.references)
+            .field("images", &self.images)
             .field("shortcodes", &self.shortcodes.is_some())
             .finish()
     }
@@ -38,7 +44,7 @@ impl std::fmt::Debug for RenderContext<'_> {
 impl<'a> RenderContext<'a> {
     /// A context that notes nothing.
     pub fn new(source: &'a Path, page_url: &'a str) -> Self {
-        RenderContext { source, page_url, references: None, shortcodes: None }
+        RenderContext { source, page_url, references: None, images: None, shortcodes: None }
     }
 
     /// The same context, rendering shortcodes with `shortcodes`.

@@ -102,6 +102,8 @@ pub struct Document<'a> {
     pub run_on: Vec<Unclosed>,
     /// `id` attributes in the author's raw HTML, with their body offsets.
     pub raw_ids: Vec<(String, usize)>,
+    /// Every Markdown image's address as written, with its body offset (footnotes included).
+    pub images: Vec<(String, usize)>,
     toc: Vec<TocEntry>,
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,

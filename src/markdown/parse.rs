@@ -111,6 +111,7 @@ impl<'a> Document<'a> {
             calls: self.calls,
             slots: self.slots,
             shortcode_problems: self.shortcode_problems,
+            images: self.images,
         }
     }
 
@@ -128,6 +129,7 @@ impl<'a> Document<'a> {
             duplicate_notes: Vec::new(),
             run_on: Vec::new(),
             raw_ids: Vec::new(),
+            images: Vec::new(),
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
@@ -186,6 +188,7 @@ impl<'a> Document<'a> {
                         }
                     }
                     match tag {
+                        Tag::Image { dest_url, .. } => doc.images.push((dest_url.to_string(), range.start)),
                         Tag::CodeBlock(_) => in_code += 1,
                         Tag::HtmlBlock => html_block = Some((range.start, String::new())),
                         Tag::Paragraph => {

@@ -10,6 +10,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use super::ids::{footnote_key, push_ref_id};
 use super::words::plain_text;
 use super::{Document, FootnoteDef, Part, RenderContext, Rendered, TocEntry};
+use crate::images::{self, LocalImage};
 use crate::paywall::Cut;
 use crate::target::Target;
 use crate::text::{push_decimal, xml_escape};
@@ -73,7 +74,7 @@ impl<'a> Document<'a> {
         let mut events = std::mem::take(&mut self.events).into_iter();
         let mut state = RenderState { ref_count: vec![0; numbers.len() + 1], ..RenderState::default() };
         let mut free_html = String::with_capacity(html_size(free_events));
-        self.render_events(events.by_ref().take(free_events), &numbers, &mut state, &mut free_html);
+        self.render_events(events.by_ref().take(free_events), &numbers, &mut state, cx.images, &mut free_html);
         let mut unclosable = None;
         // The public page goes on after the free part (the ellipsis, the
         // subscribe form, the footer): whatever the author's HTML left open
@@ -99,7 +100,7 @@ impl<'a> Document<'a> {
             html.reserve(html_size(events.len()) + 64);
             let paid_from = html.len();
             html.push_str("<div class=\"paid-content\" id=\"subscriber-content\">\n");
-            self.render_events(events, &numbers, &mut state, &mut html);
+            self.render_events(events, &numbers, &mut state, cx.images, &mut html);
             html.push_str("</div>\n");
             if free_raw || paid_raw {
                 close_open(&mut html, &mut unclosable);
@@ -205,7 +206,14 @@ impl<'a> Document<'a> {
     }
 
     /// Appends the HTML of `events` to `html`, numbering on from `state`.
-    fn render_events(&self, mut source: impl Iterator<Item = Event<'a>>, numbers: &HashMap<String, usize>, state: &mut RenderState, html: &mut String) {
+    fn render_events(
+        &self,
+        mut source: impl Iterator<Item = Event<'a>>,
+        numbers: &HashMap<String, usize>,
+        state: &mut RenderState,
+        local: Option<&HashMap<String, LocalImage>>,
+        html: &mut String,
+    ) {
         let mut pending: Option<Event<'a>> = None;
         let events = std::iter::from_fn(|| {
             if let Some(e) = pending.take() {
@@ -223,6 +231,13 @@ impl<'a> Document<'a> {
                 Event::End(TagEnd::Table) => {
                     pending = Some(Event::Html(CowStr::Borrowed("</div>\n")));
                     e
+                }
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let alt = alt_text(&mut source);
+                    state.images += 1;
+                    let shown =
+                        Shown { dest: &dest_url, title: &title, alt: &alt, local: local.and_then(|l| l.get(dest_url.as_ref())), first: state.images == 1 };
+                    Event::InlineHtml(CowStr::from(img_tag(&shown)))
                 }
                 // Code blocks are focusable so that a keyboard can scroll them.
                 Event::Start(Tag::CodeBlock(kind)) => Event::Html(CowStr::from(code_block_start(&kind))),
@@ -314,6 +329,90 @@ struct RenderState {
     ref_count: Vec<usize>,
     /// Tables rendered.
     tables: usize,
+    /// Images rendered: all but the first load lazily.
+    images: usize,
+}
+
+/// An image as its `<img>` shows it.
+struct Shown<'s> {
+    /// The address as written.
+    dest: &'s str,
+    title: &'s str,
+    /// Already escaped.
+    alt: &'s str,
+    /// The site's file, when it is one.
+    local: Option<&'s LocalImage>,
+    /// The body's first image, likely in view as the page opens: not lazy.
+    first: bool,
+}
+
+/// The `<img>` of an image: pulldown-cmark's, with the file's size, its
+/// WebP widths and, after the first, lazy loading.
+fn img_tag(img: &Shown<'_>) -> String {
+    let mut html = String::with_capacity(64 + img.dest.len() + img.alt.len());
+    html.push_str("<img src=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut html, img.dest);
+    html.push_str("\" alt=\"");
+    html.push_str(img.alt);
+    if !img.title.is_empty() {
+        html.push_str("\" title=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, img.title);
+    }
+    html.push('"');
+    if let Some(LocalImage { size: Some((width, height)), widths, .. }) = img.local {
+        html.push_str(" width=\"");
+        push_decimal(&mut html, u64::from(*width), 1);
+        html.push_str("\" height=\"");
+        push_decimal(&mut html, u64::from(*height), 1);
+        html.push('"');
+        if !widths.is_empty() {
+            // Variants sit beside the original: named from the address without its query.
+            let path = img.dest.split(['?', '#']).next().unwrap_or(img.dest);
+            html.push_str(" srcset=\"");
+            for &w in widths {
+                let _ = pulldown_cmark_escape::escape_href(&mut html, &images::variant_name(path, w));
+                html.push(' ');
+                push_decimal(&mut html, u64::from(w), 1);
+                html.push_str("w, ");
+            }
+            let _ = pulldown_cmark_escape::escape_href(&mut html, img.dest);
+            html.push(' ');
+            push_decimal(&mut html, u64::from(*width), 1);
+            html.push_str("w\" sizes=\"");
+            html.push_str(&images::sizes(*width));
+            html.push('"');
+        }
+    }
+    if !img.first {
+        html.push_str(" loading=\"lazy\" decoding=\"async\"");
+    }
+    html.push_str(" />");
+    html
+}
+
+/// The alt text of the image just opened, escaped, as pulldown-cmark writes
+/// it: the plain text of what is inside, up to the image's end.
+fn alt_text<'e>(source: &mut impl Iterator<Item = Event<'e>>) -> String {
+    let mut alt = String::new();
+    let mut depth = 0usize;
+    for e in source.by_ref() {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                let _ = pulldown_cmark_escape::escape_html(&mut alt, &t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::Rule => alt.push(' '),
+            Event::FootnoteReference(name) => {
+                alt.push_str("[^");
+                let _ = pulldown_cmark_escape::escape_html(&mut alt, &name);
+                alt.push(']');
+            }
+            Event::TaskListMarker(done) => alt.push_str(if done { "[x]" } else { "[ ]" }),
+        }
+    }
+    alt
 }
 
 /// The opening tags of a code block, as pulldown-cmark writes them but focusable.
@@ -334,7 +433,7 @@ fn render_call(source: &str, call: &super::shortcodes::Call, cx: &RenderContext<
         let at = |o: usize| offset + o;
         problems.extend(doc.shortcode_problems.iter().map(|(o, m)| (at(*o), m.clone())));
         // Links in a body are not noted: the body is rendered apart from its side of the cut.
-        let mut inner = RenderContext { source: cx.source, page_url: cx.page_url, references: None, shortcodes: cx.shortcodes };
+        let mut inner = RenderContext { source: cx.source, page_url: cx.page_url, references: None, images: cx.images, shortcodes: cx.shortcodes };
         let rendered = doc.render(Cut::Free, &mut inner);
         problems.extend(rendered.shortcode_problems.into_iter().map(|(o, m)| (at(o), m)));
         rendered.public.html

@@ -4,7 +4,8 @@
 //! names goes to both trees; one that only the paid part names, or that
 //! nothing names, goes to the members tree only, so no paid chart or full
 //! report reaches the public tree. Which file a page names is read from its
-//! rendered HTML, so raw HTML in Markdown counts as much as `![]()`.
+//! rendered HTML, so raw HTML in Markdown counts as much as `![]()`. The
+//! WebP widths of an image go where the image goes.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,6 +13,8 @@ use std::path::Path;
 use super::Setup;
 use crate::content::{Article, Page};
 use crate::diagnostics::{Diagnostic, Result};
+use crate::images::{self, LocalImage};
+use crate::layout::STATIC_DIR;
 use crate::linkcheck;
 use crate::output::Sink;
 use crate::target::{PerTarget, Target};
@@ -59,11 +62,39 @@ impl Setup {
         let routes = routes(self, article);
         let dir = article.meta.source.parent().unwrap_or(Path::new(""));
         let mut written = 0;
-        for (asset, trees) in routes {
-            let bytes = self.read_asset(dir, &asset)?;
+        for (asset, trees) in &routes {
+            let bytes = self.read_asset(dir, asset)?;
             for target in Target::ALL.into_iter().filter(|t| trees[*t]) {
                 sink.write(target, &format!("{}{asset}", urls::article_dir(&article.meta.slug)), &bytes)?;
                 written += 1;
+            }
+        }
+        written += self.write_variants(&article.images, dir, &urls::article_dir(&article.meta.slug), sink, |asset| {
+            // A variant goes where its original goes: a paid-only chart's smaller copies stay in the members tree.
+            routes.iter().find(|(a, _)| a == asset).map_or(PerTarget::from_fn(|t| t == Target::Members), |(_, trees)| *trees)
+        })?;
+        Ok(written)
+    }
+
+    /// Writes the WebP widths of `images` beside their originals: a file of
+    /// the folder `dir` (written under `out_dir`) into the trees `route`
+    /// gives its name, a file of static/ into both, as static/ is public.
+    fn write_variants(&self, images: &[LocalImage], dir: &Path, out_dir: &str, sink: &dyn Sink, route: impl Fn(&str) -> PerTarget<bool>) -> Result<usize> {
+        let mut written = 0;
+        for image in images {
+            let (name, trees) = if let Ok(asset) = image.file.strip_prefix(dir) {
+                let asset = asset.to_string_lossy().replace('\\', "/");
+                (format!("{out_dir}{asset}"), route(&asset))
+            } else if let Ok(path) = image.file.strip_prefix(STATIC_DIR) {
+                (path.to_string_lossy().replace('\\', "/"), PerTarget::from_fn(|_| true))
+            } else {
+                continue;
+            };
+            for (width, bytes) in self.images().variants(image)? {
+                for target in Target::ALL.into_iter().filter(|t| trees[*t]) {
+                    sink.write(target, &images::variant_name(&name, width), &bytes)?;
+                    written += 1;
+                }
             }
         }
         Ok(written)
@@ -75,7 +106,8 @@ impl Setup {
         for asset in &page.assets {
             sink.write_both(&format!("{}{asset}", urls::page_dir(&page.path)), &self.read_asset(dir, asset)?)?;
         }
-        Ok(page.assets.len() * 2)
+        let variants = self.write_variants(&page.images, dir, &urls::page_dir(&page.path), sink, |_| PerTarget::from_fn(|_| true))?;
+        Ok(page.assets.len() * 2 + variants)
     }
 
     fn read_asset(&self, dir: &Path, asset: &str) -> Result<Vec<u8>> {

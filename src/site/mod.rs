@@ -25,6 +25,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::{Article, Index, Library, Selection};
 use crate::diagnostics::{Diagnostics, Result};
+use crate::images::Images;
 use crate::output::Sink;
 use crate::render::Renderer;
 use crate::render::views::SiteView;
@@ -46,6 +47,8 @@ pub struct Setup {
     root: PathBuf,
     selection: Selection,
     site: PerTarget<Value>,
+    /// Image sizes read and variants made, shared by every page of a build.
+    images: Images,
 }
 
 impl Setup {
@@ -66,7 +69,7 @@ impl Setup {
     }
 
     fn new(config: Config, renderer: Renderer, root: &Path, selection: Selection) -> Setup {
-        Setup { site: site_values(&config), config, renderer, root: root.to_path_buf(), selection }
+        Setup { site: site_values(&config), config, renderer, root: root.to_path_buf(), selection, images: Images::new(root) }
     }
 
     /// The settings.
@@ -82,6 +85,11 @@ impl Setup {
     /// The site folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The image sizes read and the variants made so far.
+    pub fn images(&self) -> &Images {
+        &self.images
     }
 
     /// Which articles the site includes.
@@ -156,6 +164,11 @@ impl Site {
     /// The site's folder.
     pub fn root(&self) -> &Path {
         &self.setup.root
+    }
+
+    /// The image sizes read and the variants made so far.
+    pub fn images(&self) -> &Images {
+        &self.setup.images
     }
 
     /// Serves both trees from other addresses (the preview server's), instead of `base_url` and `members_url`.

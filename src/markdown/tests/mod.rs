@@ -3,6 +3,7 @@
 mod cut;
 mod footnotes;
 mod ids;
+mod images;
 mod parse;
 mod references;
 mod unclosed;

@@ -1,0 +1,113 @@
+//! The site's own images: `<img>` with the file's width and height, WebP
+//! versions at smaller widths beside the original that follow its side of
+//! the cut, a cache that makes each once, and a clear error for an image
+//! whose file is not there.
+
+mod common;
+
+use common::Site;
+
+/// A PNG or JPEG (by `name`'s extension) of `width` × `height` pixels.
+fn picture(width: u32, height: u32, name: &str) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let format = if name.ends_with(".png") { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format).expect("encode");
+    out.into_inner()
+}
+
+fn charts_site() -> Site {
+    let site = Site::new();
+    site.write(
+        "content/articles/charts/index.md",
+        "+++\ntitle = \"Charts\"\ndate = 2025-03-01\n+++\n![The free chart](free.png \"Exports\")\n\n![](/images/logo.png)\n\n<!-- paywall -->\n\n![The paid chart](paid.jpg)\n\n![Elsewhere](https://cdn.example.net/x.png)\n",
+    );
+    site.write("content/articles/charts/free.png", picture(1000, 500, "free.png"));
+    site.write("content/articles/charts/paid.jpg", picture(600, 300, "paid.jpg"));
+    site.write("static/images/logo.png", picture(100, 50, "logo.png"));
+    site
+}
+
+fn exists(site: &Site, rel: &str) -> bool {
+    site.path(rel).is_file()
+}
+
+#[test]
+fn a_local_image_gets_its_size_and_srcset_and_only_the_first_loads_eagerly() {
+    let site = charts_site();
+    site.build_ok();
+    let public = site.read("dist/public/articles/charts/index.html");
+    assert!(
+        public.contains(r#"<img src="free.png" alt="The free chart" title="Exports" width="1000" height="500" srcset="free-480.webp 480w, free-960.webp 960w, free.png 1000w" sizes="(max-width: 640px) 100vw, 640px" />"#),
+        "{public}"
+    );
+    // Too small for any variant; not the first, so lazy.
+    assert!(public.contains(r#"<img src="/images/logo.png" alt="" width="100" height="50" loading="lazy" decoding="async" />"#), "{public}");
+    let members = site.read("dist/members/articles/charts/index.html");
+    assert!(members.contains(r#"<img src="paid.jpg" alt="The paid chart" width="600" height="300" srcset="paid-480.webp 480w, paid.jpg 600w""#), "{members}");
+    // Another host's image is left as written, but lazy all the same.
+    assert!(members.contains(r#"<img src="https://cdn.example.net/x.png" alt="Elsewhere" loading="lazy" decoding="async" />"#), "{members}");
+}
+
+#[test]
+fn variants_are_written_beside_their_original_and_follow_its_side_of_the_cut() {
+    let site = charts_site();
+    site.build_ok();
+    for tree in ["public", "members"] {
+        for name in ["free.png", "free-480.webp", "free-960.webp"] {
+            assert!(exists(&site, &format!("dist/{tree}/articles/charts/{name}")), "{tree}/{name}");
+        }
+        assert!(!exists(&site, &format!("dist/{tree}/articles/charts/free-1440.webp")), "never wider than the original");
+        assert!(!exists(&site, &format!("dist/{tree}/images/logo-480.webp")), "no variant of a small image");
+    }
+    assert!(exists(&site, "dist/members/articles/charts/paid-480.webp"));
+    assert!(!exists(&site, "dist/public/articles/charts/paid-480.webp"), "a paid-only image's variants stay in the members tree");
+    assert!(!exists(&site, "dist/public/articles/charts/paid.jpg"));
+    let small = imagesize::size(site.path("dist/public/articles/charts/free-480.webp")).expect("a WebP");
+    assert_eq!((small.width, small.height), (480, 240));
+}
+
+#[test]
+fn a_second_build_takes_every_variant_from_the_cache() {
+    let site = charts_site();
+    let first = site.build_ok();
+    assert!(first.contains("Images: 2 resized, 0 from the cache"), "{first}");
+    let second = site.build_ok();
+    assert!(second.contains("Images: 0 resized, 2 from the cache"), "{second}");
+    assert!(exists(&site, "dist/members/articles/charts/paid-480.webp"));
+    // A changed file is a new key: made again.
+    site.write("content/articles/charts/paid.jpg", picture(700, 300, "paid.jpg"));
+    let third = site.build_ok();
+    assert!(third.contains("Images: 1 resized, 1 from the cache"), "{third}");
+}
+
+#[test]
+fn a_missing_image_is_an_error_at_its_line() {
+    let site = Site::new();
+    site.article("gone", "title = \"Gone\"\ndate = 2025-03-01", "Intro.\n\nSee ![Chart](chart.png) here, and ![Logo](/images/logo.png).\n");
+    let err = site.build_err();
+    assert!(err.contains("content/articles/gone.md:7:5: image `chart.png` not found"), "{err}");
+    assert!(err.contains("make the article a folder"), "{err}");
+    assert!(err.contains("content/articles/gone.md:7:35: image `/images/logo.png` not found: there is no file static/images/logo.png"), "{err}");
+}
+
+#[test]
+fn an_image_without_alt_text_builds_and_is_marked_decorative() {
+    let site = Site::new();
+    site.write("content/articles/plain/index.md", "+++\ntitle = \"Plain\"\ndate = 2025-03-01\npaywall = false\n+++\n![](dot.png)\n");
+    site.write("content/articles/plain/dot.png", picture(4, 4, "dot.png"));
+    site.build_ok();
+    let html = site.read("dist/public/articles/plain/index.html");
+    assert!(html.contains(r#"<img src="dot.png" alt="" width="4" height="4" />"#), "{html}");
+}
+
+#[test]
+fn the_cache_is_in_the_site_folder_and_a_new_site_ignores_it() {
+    let site = charts_site();
+    site.build_ok();
+    assert!(site.path(".lede-cache/images").is_dir());
+    let fresh = tempfile::tempdir().expect("tempdir");
+    assert!(lede::scaffold::init(fresh.path(), jiff::Timestamp::now()).is_ok());
+    let ignore = std::fs::read_to_string(fresh.path().join(".gitignore")).expect(".gitignore");
+    assert!(ignore.lines().any(|l| l == ".lede-cache/"), "{ignore}");
+}
