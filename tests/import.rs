@@ -256,6 +256,18 @@ fn a_hugo_page_bundle_becomes_a_folder_whose_paid_files_stay_with_members() {
     assert!(site.join("dist/members/articles/report/paid.png").is_file());
 }
 
+#[test]
+fn a_ghost_export_without_its_images_folder_still_builds() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let alone = tmp.path().join("ghost.json");
+    std::fs::copy(Path::new(FIXTURES).join("ghost/export.json"), &alone).expect("copy");
+    let (tmp2, _) = import_and_build("ghost", &alone, &[]);
+    let site = site(&tmp2);
+    let article = read(&site, "content/articles/a-partnership-deferred.md");
+    assert!(article.contains("<img src=\"/content/images/2024/03/map.jpg\""), "{article}");
+    assert!(read(&site, "import-report-ghost.md").contains("copy it to static/content/images/2024/03/map.jpg"));
+}
+
 /// Unique words for the paid part of post `i`.
 fn paid_words(format: &str, i: usize) -> String {
     format!("paidmark{format}{i}alpha paidmark{format}{i}beta paidmark{format}{i}gamma")

@@ -279,8 +279,23 @@ fn new_addresses(archive: &Archive, prefix: &str) -> HashMap<String, String> {
 fn relink(markdown: &str, origin: &str, site_url: Option<&str>, addresses: &HashMap<String, String>, files: &HashSet<String>, report: &mut Report) -> String {
     let host = site_url.and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    // An image found nowhere, written back as raw HTML once its alt text is read.
+    let mut unfound: Option<(Range<usize>, String, String)> = None;
     let parser = Parser::new_ext(markdown, MdOptions::ENABLE_TABLES | MdOptions::ENABLE_FOOTNOTES | MdOptions::ENABLE_STRIKETHROUGH).into_offset_iter();
     for (event, range) in parser {
+        if let Some((_, _, alt)) = &mut unfound {
+            match &event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                Event::End(pulldown_cmark::TagEnd::Image) => {
+                    if let Some((at, src, alt)) = unfound.take() {
+                        let esc = |v: &str| v.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+                        edits.push((at, format!("<img src=\"{}\" alt=\"{}\">", esc(&src), esc(&alt))));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
         let (dest, is_image) = match &event {
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url.to_string(), false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url.to_string(), true),
@@ -296,7 +311,18 @@ fn relink(markdown: &str, origin: &str, site_url: Option<&str>, addresses: &Hash
             format!("{path}{rest}")
         } else if is_image {
             // Not copied: it stays where the old site serves it, for now.
-            let Some(old_host) = site_url.and_then(|u| url::Url::parse(u).ok()).map(|u| u.origin().ascii_serialization()) else { continue };
+            let Some(old_host) = site_url.and_then(|u| url::Url::parse(u).ok()).map(|u| u.origin().ascii_serialization()) else {
+                // No old host to load it from: lede refuses a Markdown image
+                // whose file is missing, so it is kept as raw HTML (which
+                // `lede check` reports until the file is in static/).
+                report.note(
+                    origin,
+                    Topic::RemoteImage,
+                    format!("{dest}: not found beside the export and no address to load it from; kept as an <img> tag: copy it to static{decoded}"),
+                );
+                unfound = Some((range, dest.clone(), String::new()));
+                continue;
+            };
             report.note(
                 origin,
                 Topic::RemoteImage,
