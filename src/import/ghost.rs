@@ -658,14 +658,7 @@ impl<'a> Reader<'a> {
         let (column, tags) = self.tags(&origin, p);
         let image = given(p.feature_image.as_deref()).map(root_relative);
         let canonical = given(p.canonical_url.as_deref()).map(root_relative);
-        self.archive.report.count(
-            match status {
-                Status::Published => "published posts",
-                Status::Scheduled => "scheduled posts",
-                Status::Draft => "draft posts",
-            },
-            1,
-        );
+        self.archive.report.count(status.counted_as(), 1);
         self.archive.posts.push(Post {
             origin,
             title,

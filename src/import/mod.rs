@@ -112,6 +112,17 @@ pub enum Status {
     Draft,
 }
 
+impl Status {
+    /// What the report counts a post of this status under.
+    pub fn counted_as(self) -> &'static str {
+        match self {
+            Status::Published => "published posts",
+            Status::Scheduled => "scheduled posts",
+            Status::Draft => "draft posts",
+        }
+    }
+}
+
 /// An article as the import will write it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Post {

@@ -369,14 +369,7 @@ impl Reader<'_> {
 
         let slug = self.slug(&origin, original, &title);
         let aliases = if original.is_empty() { Vec::new() } else { self.alias(&origin, original) };
-        self.archive.report.count(
-            match status {
-                Status::Published => "published posts",
-                Status::Scheduled => "scheduled posts",
-                Status::Draft => "draft posts",
-            },
-            1,
-        );
+        self.archive.report.count(status.counted_as(), 1);
         self.archive.posts.push(Post {
             origin,
             title,

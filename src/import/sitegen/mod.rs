@@ -268,9 +268,9 @@ pub(super) fn dedup(names: Vec<String>) -> Vec<String> {
 pub(super) fn count(report: &mut Report, archive: &super::Archive) {
     let posts = |s: Status| archive.posts.iter().filter(|p| p.status == s).count();
     let pages = |draft: bool| archive.pages.iter().filter(|p| p.draft == draft).count();
-    report.count("published posts", posts(Status::Published));
-    report.count("scheduled posts", posts(Status::Scheduled));
-    report.count("draft posts", posts(Status::Draft));
+    for status in [Status::Published, Status::Scheduled, Status::Draft] {
+        report.count(status.counted_as(), posts(status));
+    }
     report.count("pages", pages(false));
     report.count("draft pages", pages(true));
     report.count("authors", archive.authors.len());
