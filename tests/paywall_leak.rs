@@ -182,3 +182,49 @@ fn drafts_and_future_articles_are_built_only_when_asked() {
     assert!(site.path("dist/public/articles/draft/index.html").exists());
     assert!(site.path("dist/members/articles/later/index.html").exists());
 }
+
+#[test]
+fn highlighted_code_stays_on_its_side_of_the_cut() {
+    let site = Site::new();
+    let body = "Free prose zqfreeproseq.\n\n\
+                ```rust\nfn zqfreefnq() -> bool { 1 < 2 } // zqfreecommentq\n```\n\n\
+                <!-- paywall -->\n\n\
+                ```python\ndef zqpaidfnq(minister, coalition):\n    \"\"\"zqpaiddocq: expected before the summer recess.\"\"\"\n    \
+                return minister.budget < coalition.partners(\"zqpaidstrq\")  # zqpaidcommentq survives the winter\n```\n\n\
+                ```sh\nexport ZQPAIDVARQ=1 && echo \"zqpaidshq\"\n```\n\n\
+                ```diff\n-zqpaidoldq\n+zqpaidnewq\n```\n";
+    site.article("coded", "title = \"Coded\"\ndate = 2025-01-01", body);
+    site.build_ok();
+    let paid_words = ["zqpaidfnq", "zqpaiddocq", "zqpaidstrq", "zqpaidcommentq", "zqpaidvarq", "zqpaidshq", "zqpaidoldq", "zqpaidnewq"];
+    for (path, bytes) in site.files_under("dist/public") {
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for word in paid_words {
+            assert!(!text.contains(word), "paid code {word} leaked into {}", path.display());
+        }
+    }
+    // The free code is highlighted on the public page, the paid code on the members page only.
+    let public = site.read("dist/public/articles/coded/index.html");
+    assert!(public.contains("<span class=\"hl-function\">zqfreefnq</span>"), "{public}");
+    assert!(public.contains("<span class=\"hl-comment\">// zqfreecommentq</span>"), "{public}");
+    let members = site.read("dist/members/articles/coded/index.html");
+    let paid = &members[members.find("subscriber-content").expect("paid part")..];
+    for expected in [
+        "<span class=\"hl-function\">zqpaidfnq</span>",
+        "<span class=\"hl-string\">\"zqpaidstrq\"</span>",
+        "<span class=\"hl-comment\"># zqpaidcommentq survives the winter",
+        "<span class=\"hl-inserted\">+zqpaidnewq",
+    ] {
+        assert!(paid.contains(expected), "{expected} missing from the paid part:\n{paid}");
+    }
+    // The leak check passes the site as built, and finds the paid code once
+    // its highlighted HTML is copied into a public file.
+    let out = site.lede(&["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let block = &paid[paid.find("<pre").expect("a code block")..];
+    let block = &block[..block.find("</pre>").expect("closed") + 6];
+    site.write("static/snippet.html", format!("<!doctype html><title>Snippet</title>{block}"));
+    let out = site.lede(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/articles/coded.md") && stderr.contains("snippet.html"), "{stderr}");
+}

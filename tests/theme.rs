@@ -103,7 +103,8 @@ fn example_site(dir: &Path, urls: Option<(&str, &str, &str)>) {
 }
 
 /// A fixture site that stresses the theme: one plan, no description, long
-/// words, a wide table, footnotes, quotes, a pull quote, an image, code.
+/// words, a wide table, footnotes, quotes, a pull quote, an image, code
+/// highlighted in each of the theme's classes, free and paid.
 fn fixture_site(dir: &Path, base: &str) {
     let write = |rel: &str, text: &str| {
         let p = dir.join(rel);
@@ -145,11 +146,17 @@ date = 2026-01-05
 column = "Institutional Architecture and Constitutional Design"
 authors = ["Maximiliane Oberhausen-Wittgenstein", "Jo Li", "Kwame Mensah-Bonsu"]
 tags = ["EU", "Institutions"]
-paywall = 4
+paywall = 5
 +++
 A first paragraph with a footnote[^a] and a long unbroken reference: https://example.org/a/very/long/path/that/does/not/break/anywhere/at/all/in/a/narrow/column.
 
 > A block quote from a speech, which the theme sets apart from the analysis around it.
+
+```toml
+[paywall]
+free_blocks = 3 # a comment
+plans = ["yearly", true, 1.5]
+```
 
 <aside class="pull-quote"><p>A pull quote: the sentence an editor wants a skimming reader to see.</p></aside>
 
@@ -173,8 +180,33 @@ The paid part starts here, with its own note[^b].
 
 ## A second-level heading
 
+```rust
+/// Every class the theme colours, in both schemes.
+pub fn a_code_block_with_a_very_long_line_that_must_scroll_inside_its_box_rather_than_widen_the_page(x: u32) -> Option<&'static str> {
+    let s = "text\n"; const MAX: u32 = 0x1F; if self.x < MAX { println!("{s}"); } None
+}
 ```
-a_code_block_with_a_very_long_line_that_must_scroll_inside_its_box_rather_than_widen_the_page(1, 2, 3)
+
+```python
+def f(a, b=2):
+    return [x for x in a if x is not None]
+```
+
+```html
+<a href="/x" class="y">link &amp; more</a>
+```
+
+```diff
+--- a/x
++++ b/x
+@@ -1 +1 @@
+-old
++new
+```
+
+```markdown
+# A heading with *emphasis* and **strong** words
+> a quote
 ```
 
 ### A third-level heading

@@ -4,6 +4,7 @@
 //! contents and the footnotes that side may show.
 
 mod context;
+mod highlight;
 mod ids;
 mod parse;
 mod render;

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
+use super::highlight;
 use super::ids::{footnote_key, push_ref_id};
 use super::words::plain_text;
 use super::{Document, FootnoteDef, Part, RenderContext, Rendered, TocEntry};
@@ -239,12 +240,10 @@ impl<'a> Document<'a> {
                         Shown { dest: &dest_url, title: &title, alt: &alt, local: local.and_then(|l| l.get(dest_url.as_ref())), first: state.images == 1 };
                     Event::InlineHtml(CowStr::from(img_tag(&shown)))
                 }
-                // Code blocks are focusable so that a keyboard can scroll them.
-                Event::Start(Tag::CodeBlock(kind)) => Event::Html(CowStr::from(code_block_start(&kind))),
                 e => e,
             })
         });
-        pulldown_cmark::html::push_html(html, events);
+        pulldown_cmark::html::push_html(html, code_blocks(events));
     }
 
     /// A reference becomes a numbered link; one to an undefined note stays as written.
@@ -312,7 +311,7 @@ impl<'a> Document<'a> {
             out.push_str("\" value=\"");
             push_decimal(&mut out, n as u64, 1);
             out.push_str("\">");
-            pulldown_cmark::html::push_html(&mut out, events.into_iter());
+            pulldown_cmark::html::push_html(&mut out, code_blocks(events.into_iter()));
             out.push_str("</li>\n");
         }
         out
@@ -413,6 +412,42 @@ fn alt_text<'e>(source: &mut impl Iterator<Item = Event<'e>>) -> String {
         }
     }
     alt
+}
+
+/// `events` with each code block made focusable, so that a keyboard can
+/// scroll it, and one whose language is known highlighted: the block
+/// arrives as one piece of HTML, its text escaped as pulldown-cmark
+/// escapes it. A body without code pays one comparison an event.
+fn code_blocks<'a>(mut source: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    std::iter::from_fn(move || {
+        let e = source.next()?;
+        let Event::Start(Tag::CodeBlock(kind)) = e else { return Some(e) };
+        let mut html = code_block_start(&kind);
+        let Some(syntax) = fenced_language(&kind).and_then(highlight::syntax_for) else { return Some(Event::Html(CowStr::from(html))) };
+        // A code block holds text alone, to its end.
+        let mut code = String::new();
+        for e in source.by_ref() {
+            match e {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        match highlight::highlight(syntax, &code) {
+            Some(spans) => html.push_str(&spans),
+            None => highlight::push_escaped(&mut html, &code),
+        }
+        html.push_str("</code></pre>\n");
+        Some(Event::Html(CowStr::from(html)))
+    })
+}
+
+/// A fenced block's language: the first word of its info string, up to a
+/// comma or a brace (`rust,ignore`, `python {.numberLines}`).
+fn fenced_language<'k>(kind: &'k CodeBlockKind<'_>) -> Option<&'k str> {
+    let CodeBlockKind::Fenced(info) = kind else { return None };
+    let word = info.split(' ').next().unwrap_or("");
+    Some(word.split([',', '{']).next().unwrap_or("")).filter(|w| !w.is_empty())
 }
 
 /// The opening tags of a code block, as pulldown-cmark writes them but focusable.

@@ -79,3 +79,37 @@ fn a_leak_reads_as_a_diagnostic_naming_the_article_and_the_public_file() {
     let many = Leak { runs: 40, ..leak };
     assert!(Diagnostic::from(many).message.ends_with("survive …\" (40 runs of eight words)"));
 }
+
+/// The paid part of a body cut after its first block, rendered as a build
+/// renders it (its code highlighted when `lang` is known), and the page's
+/// whole members HTML.
+fn rendered_paid(lang: &str) -> (String, String) {
+    let body = format!(
+        "Free words.\n\n```{lang}\ndef reshuffle(minister, coalition):\n    \"\"\"Expected before the summer recess.\"\"\"\n    \
+         return budget_vote(minister) < coalition.partners(winter=True) # survives\n```\n"
+    );
+    let page_url = "https://example.org/articles/budget/";
+    let rendered =
+        crate::markdown::Document::parse(&body).render(crate::paywall::Cut::After(1), &mut crate::markdown::RenderContext::new(Path::new(ARTICLE), page_url));
+    let members = rendered.members.expect("a paid part");
+    (members.html[members.paid_from..].to_string(), members.html)
+}
+
+#[test]
+fn highlighted_paid_code_reads_as_the_same_words_and_is_found() {
+    let (paid, page) = rendered_paid("python");
+    let (plain_paid, plain_page) = rendered_paid("text");
+    assert!(page.contains("<span class=\"hl-keyword\">def</span>"), "{page}");
+    assert!(!plain_page.contains("<span"), "{plain_page}");
+    // Spans sit inside words and add none: both sides read the same prose.
+    assert_eq!(prose_words(page.as_bytes(), Input::Markup), prose_words(plain_page.as_bytes(), Input::Markup));
+    assert_eq!(prose_words(paid.as_bytes(), Input::Plain), prose_words(plain_paid.as_bytes(), Input::Plain));
+    // The paid code, given as the build gives it, is found in a public file
+    // whether that file shows it highlighted or plain.
+    let index = index_of(&paid, &["Free words."]);
+    for file in [&page, &plain_page] {
+        let leaks = scan_file(&index, &paid, "articles/budget/index.html", file.as_bytes());
+        assert_eq!(leaks.len(), 1, "{file}");
+    }
+    assert_eq!(scan_file(&index, &paid, "index.html", b"<p>Free words.</p>"), []);
+}

@@ -55,5 +55,11 @@ fn members_text_starts_with_the_public_text() {
     assert_eq!(m.html.matches("</table>\n</div>").count(), 2, "{}", m.html);
     // The second reference to the note gets the next anchor on the paid side.
     assert!(m.html.contains("id=\"fnref-1-2\""));
-    assert!(m.html.contains("<pre tabindex=\"0\"><code class=\"language-rust\">let x = 1;\n</code></pre>"), "{}", m.html);
+    assert!(
+        m.html.contains(
+            "<pre tabindex=\"0\"><code class=\"language-rust\"><span class=\"hl-keyword\">let</span> x = <span class=\"hl-number\">1</span>;\n</code></pre>"
+        ),
+        "{}",
+        m.html
+    );
 }

@@ -2,6 +2,7 @@
 
 mod cut;
 mod footnotes;
+mod highlight;
 mod ids;
 mod images;
 mod parse;
