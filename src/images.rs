@@ -209,6 +209,24 @@ pub fn variant_name(name: &str, width: u32) -> String {
     format!("{}-{width}.webp", &name[..stem_end])
 }
 
+/// The `srcset` of an image written as `dest`, escaped for an HTML
+/// attribute: its WebP widths, then the original at its own width; `None`
+/// when it has no widths.
+pub fn srcset(dest: &str, image: &LocalImage) -> Option<String> {
+    let (Some((width, _)), false) = (image.size, image.widths.is_empty()) else { return None };
+    // Variants sit beside the original: named from the address without its query.
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    let mut set = String::with_capacity((path.len() + 12) * (image.widths.len() + 1));
+    // Each address is escaped alone: a space in one would split the list.
+    for &w in &image.widths {
+        let _ = pulldown_cmark_escape::escape_href(&mut set, &variant_name(path, w));
+        set.push_str(&format!(" {w}w, "));
+    }
+    let _ = pulldown_cmark_escape::escape_href(&mut set, dest);
+    set.push_str(&format!(" {width}w"));
+    Some(set)
+}
+
 /// The `sizes` attribute for an image `width` pixels wide.
 pub fn sizes(width: u32) -> String {
     let shown = width.min(COLUMN_PX);

@@ -237,6 +237,9 @@ impl CheckArgs {
         };
         match lede::build(&opts) {
             Ok(summary) => {
+                for note in &summary.notes {
+                    println!("warning: {note}");
+                }
                 let links = if self.external { "every link, those to other hosts too," } else { "every link within the site" };
                 println!(
                     "No paid text in any public file, and {links} leads somewhere: {} articles ({} paywalled) built and checked in {:.2} s",

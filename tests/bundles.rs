@@ -43,6 +43,26 @@ fn a_folder_is_one_article_named_after_it_with_its_files_beside_its_page() {
 }
 
 #[test]
+fn a_file_nothing_names_is_reported_and_kept_to_the_members_tree() {
+    let site = bundle_site();
+    let out = site.build_ok();
+    let warning = "warning: content/articles/trade-deficits/unused.csv: nothing in the article names this file, so it is written to the members tree only (articles/trade-deficits/unused.csv)";
+    assert!(out.contains(warning), "{out}");
+    // Only that one: the others are named by a side of the cut or are the cover.
+    assert_eq!(out.matches("warning:").count(), 1, "{out}");
+    let check = site.lede(&["check"]);
+    assert!(String::from_utf8_lossy(&check.stdout).contains(warning), "{}", String::from_utf8_lossy(&check.stdout));
+    // Named from the paid part, it is no longer reported, and stays members-only.
+    site.write(
+        "content/articles/trade-deficits/index.md",
+        site.read("content/articles/trade-deficits/index.md").replace("The [full report]", "The [data](unused.csv) and the [full report]"),
+    );
+    let out = site.build_ok();
+    assert!(!out.contains("warning:"), "{out}");
+    assert!(!site.root().join("dist/public/articles/trade-deficits/unused.csv").exists());
+}
+
+#[test]
 fn files_only_the_paid_part_names_never_reach_the_public_tree() {
     let site = bundle_site();
     for file in ["paid-chart.png", "paid-raw.png", "full report.pdf", "unused.csv"] {

@@ -7,13 +7,8 @@ mod common;
 
 use common::Site;
 
-/// A PNG or JPEG (by `name`'s extension) of `width` × `height` pixels.
 fn picture(width: u32, height: u32, name: &str) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
-    let format = if name.ends_with(".png") { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, format).expect("encode");
-    out.into_inner()
+    common::picture(width, height, name, 128)
 }
 
 fn charts_site() -> Site {
@@ -38,7 +33,7 @@ fn a_local_image_gets_its_size_and_srcset_and_only_the_first_loads_eagerly() {
     site.build_ok();
     let public = site.read("dist/public/articles/charts/index.html");
     assert!(
-        public.contains(r#"<img src="free.png" alt="The free chart" title="Exports" width="1000" height="500" srcset="free-480.webp 480w, free-960.webp 960w, free.png 1000w" sizes="(max-width: 640px) 100vw, 640px" />"#),
+        public.contains(r#"<figure class="figure"><img src="free.png" alt="The free chart" width="1000" height="500" srcset="free-480.webp 480w, free-960.webp 960w, free.png 1000w" sizes="(max-width: 640px) 100vw, 640px" /><figcaption>Exports</figcaption></figure>"#),
         "{public}"
     );
     // Too small for any variant; not the first, so lazy.
@@ -92,13 +87,53 @@ fn a_missing_image_is_an_error_at_its_line() {
 }
 
 #[test]
-fn an_image_without_alt_text_builds_and_is_marked_decorative() {
+fn an_image_without_alt_text_builds_with_a_warning_at_its_line() {
     let site = Site::new();
-    site.write("content/articles/plain/index.md", "+++\ntitle = \"Plain\"\ndate = 2025-03-01\npaywall = false\n+++\n![](dot.png)\n");
+    site.write(
+        "content/articles/plain/index.md",
+        "+++\ntitle = \"Plain\"\ndate = 2025-03-01\npaywall = false\n+++\nText.\n\nA dot: ![](dot.png)\n\n![Described](dot.png)\n",
+    );
     site.write("content/articles/plain/dot.png", picture(4, 4, "dot.png"));
-    site.build_ok();
+    let out = site.build_ok();
+    assert!(out.contains("warning: content/articles/plain/index.md:8:8: this image has no alt text, so screen readers skip it"), "{out}");
+    assert_eq!(out.matches("warning:").count(), 1, "{out}");
     let html = site.read("dist/public/articles/plain/index.html");
     assert!(html.contains(r#"<img src="dot.png" alt="" width="4" height="4" />"#), "{html}");
+}
+
+#[test]
+fn a_figure_shortcode_and_images_in_shortcode_bodies_are_sized_and_follow_the_cut() {
+    let site = Site::new();
+    site.write(
+        "content/articles/maps/index.md",
+        "+++\ntitle = \"Maps\"\ndate = 2025-03-01\n+++\nFree.\n\n<!-- paywall -->\n\n{{ figure(src=\"paid-map.jpg\", alt=\"The paid map\", caption=\"Where it went\", credit=\"Photo: J. Li\") }}\n\n{% callout(kind=\"finding\") %}\nAs drawn: ![Inset](inset.png)\n{% end %}\n",
+    );
+    site.write("content/articles/maps/paid-map.jpg", picture(1600, 900, "paid-map.jpg"));
+    site.write("content/articles/maps/inset.png", picture(500, 250, "inset.png"));
+    let out = site.build_ok();
+    assert!(!out.contains("warning:"), "{out}");
+    let members = site.read("dist/members/articles/maps/index.html");
+    assert!(
+        members.contains(r#"<img src="paid-map.jpg" alt="The paid map" width="1600" height="900" srcset="paid-map-480.webp 480w, paid-map-960.webp 960w, paid-map-1440.webp 1440w, paid-map.jpg 1600w" sizes="(max-width: 640px) 100vw, 640px" loading="lazy" decoding="async"><figcaption>Where it went · <span class="figure-credit">Photo: J. Li</span></figcaption>"#),
+        "{members}"
+    );
+    assert!(members.contains(r#"<img src="inset.png" alt="Inset" width="500" height="250" srcset="inset-480.webp 480w, inset.png 500w""#), "{members}");
+    for name in ["paid-map.jpg", "paid-map-480.webp", "paid-map-960.webp", "paid-map-1440.webp", "inset.png", "inset-480.webp"] {
+        assert!(exists(&site, &format!("dist/members/articles/maps/{name}")), "{name} missing from the members tree");
+        assert!(!exists(&site, &format!("dist/public/articles/maps/{name}")), "{name} is in the public tree");
+    }
+}
+
+#[test]
+fn a_missing_figure_or_body_image_is_an_error_at_its_line() {
+    let site = Site::new();
+    site.write(
+        "content/articles/maps/index.md",
+        "+++\ntitle = \"Maps\"\ndate = 2025-03-01\n+++\nFree.\n\n{{ figure(src=\"gone.png\", alt=\"Gone\") }}\n\n{% callout() %}\nSee ![Inset](lost.png).\n{% end %}\n",
+    );
+    let err = site.build_err();
+    assert!(err.contains("content/articles/maps/index.md:7:11: image `gone.png` not found"), "{err}");
+    assert!(err.contains("content/articles/maps/index.md:10:5: image `lost.png` not found"), "{err}");
 }
 
 #[test]

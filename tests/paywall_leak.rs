@@ -228,3 +228,83 @@ fn highlighted_code_stays_on_its_side_of_the_cut() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("content/articles/coded.md") && stderr.contains("snippet.html"), "{stderr}");
 }
+
+#[test]
+fn paid_figures_images_charts_and_embeds_and_their_files_never_reach_the_public_tree() {
+    let site = Site::new();
+    let body = "Free opening zqfreeopenq.\n\n\
+        {{ figure(src=\"free-map.png\", alt=\"The free map zqfreealtq\", caption=\"Free caption zqfreecapq\", credit=\"Free credit\") }}\n\n\
+        <!-- paywall -->\n\n\
+        Paid text zqpaidtextq.[^n]\n\n\
+        {{ figure(src=\"paid-photo.jpg\", alt=\"Paid alt zqpaidaltq\", caption=\"Paid caption zqpaidcapq\", credit=\"Photo: zqpaidcreditq\", data=\"paid-data.csv\") }}\n\n\
+        ![Titled alt zqpaidtitledaltq](paid-titled.png \"Titled caption zqpaidtitledq\")\n\n\
+        {% callout(kind=\"finding\", title=\"Finding zqpaidfindingq\") %}\nInside ![Inset zqpaidinsetq](paid-inset.png).\n{% end %}\n\n\
+        {{ chart(csv=\"paid-series.csv\", title=\"Chart zqpaidchartq\", x=\"year\", y=\"value\") }}\n\n\
+        {{ embed(url=\"https://vimeo.com/4242424242\", title=\"Video zqpaidvideoq\") }}\n\n\
+        [^n]: A note with its own image ![Note zqpaidnoteq](paid-note.png).\n";
+    site.write("content/articles/evidence/index.md", format!("+++\ntitle = \"Evidence\"\ndate = 2025-04-01\n+++\n{body}"));
+    let dir = "content/articles/evidence";
+    site.write(&format!("{dir}/free-map.png"), common::picture(1200, 600, "free-map.png", 1));
+    for (i, name) in ["paid-photo.jpg", "paid-titled.png", "paid-inset.png", "paid-note.png"].into_iter().enumerate() {
+        site.write(&format!("{dir}/{name}"), common::picture(1000 + 10 * i as u32, 500, name, 10 + i as u8));
+    }
+    site.write(&format!("{dir}/paid-series.csv"), "year,value\n2021 zqpaidlabelq,3\n2022,5\n");
+    site.write(&format!("{dir}/paid-data.csv"), "a,b\nzqpaidcellq,1\n");
+    site.build_ok();
+
+    let public = site.files_under("dist/public");
+    let members = site.files_under("dist/members");
+    let paid_words = [
+        "zqpaidtextq",
+        "zqpaidaltq",
+        "zqpaidcapq",
+        "zqpaidcreditq",
+        "zqpaidtitledaltq",
+        "zqpaidtitledq",
+        "zqpaidfindingq",
+        "zqpaidinsetq",
+        "zqpaidchartq",
+        "zqpaidlabelq",
+        "zqpaidvideoq",
+        "4242424242",
+        "zqpaidnoteq",
+        "zqpaidcellq",
+    ];
+    for (path, bytes) in &public {
+        let text = String::from_utf8_lossy(bytes);
+        for w in paid_words {
+            assert!(!text.contains(w), "{w} in {}", path.display());
+        }
+    }
+    // No paid file or any of its WebP widths, by name or by content.
+    let paid_files: Vec<&(std::path::PathBuf, Vec<u8>)> = members.iter().filter(|(p, _)| p.to_string_lossy().contains("/paid-")).collect();
+    let names: Vec<String> = paid_files.iter().map(|(p, _)| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
+    for expected in [
+        "paid-photo.jpg",
+        "paid-photo-480.webp",
+        "paid-photo-960.webp",
+        "paid-titled-960.webp",
+        "paid-inset-480.webp",
+        "paid-note-480.webp",
+        "paid-series.csv",
+        "paid-data.csv",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from the members tree: {names:?}");
+    }
+    for (path, bytes) in &public {
+        assert!(!path.to_string_lossy().contains("/paid-"), "{} is public", path.display());
+        assert!(!paid_files.iter().any(|(_, b)| b == bytes), "{} holds a paid file's bytes", path.display());
+    }
+    // Not vacuous: the free side and its files are public.
+    let page = site.read("dist/public/articles/evidence/index.html");
+    assert!(page.contains("zqfreecapq") && page.contains("zqfreealtq"), "{page}");
+    for name in ["free-map.png", "free-map-480.webp", "free-map-960.webp"] {
+        assert!(site.path(&format!("dist/public/articles/evidence/{name}")).is_file(), "{name} missing from the public tree");
+    }
+    let members_text: String = members.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    for w in paid_words {
+        assert!(members_text.contains(w), "{w} missing for members");
+    }
+    let check = site.lede(&["check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}

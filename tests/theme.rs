@@ -251,8 +251,18 @@ Unanimity is a habit, not a rule.
 {{ chart(csv="votes.csv", kind="line", title="Contested votes, the trend", x="year", y="votes") }}
 
 {{ embed(url="https://www.youtube.com/watch?v=dQw4w9WgXcQ", title="The debate, in full") }}
+
+![The chamber from the public gallery, half empty](chamber.jpg "Figure 2. The chamber during the vote.")
+
+{{ figure(src="delegates.png", alt="Delegates queueing at the ballot boxes", caption="Figure 3. The second ballot.", credit="Photo: Jo Li") }}
 "#,
     );
+    let picture = |rel: &str, width: u32, height: u32, seed: u8| {
+        let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x / 4 % 256) as u8, (y / 4 % 256) as u8, seed]));
+        img.save(dir.join(rel)).expect("write a picture");
+    };
+    picture("content/articles/shortcodes/chamber.jpg", 1600, 900, 90);
+    picture("content/articles/shortcodes/delegates.png", 1000, 750, 160);
     write("content/articles/shortcodes/votes.csv", "year,votes\n2019,12\n2020,7\n2021,15\n2022,9\n");
     write(
         "content/articles/shortcodes/map.svg",
@@ -399,6 +409,7 @@ fn the_theme_in_a_real_browser() {
             page("/fixture/articles/shortcodes/"), page("/fixture/members/articles/shortcodes/"),
         ],
         "measure": [page(&member)],
+        "embeds": [{ "path": "/fixture/members/articles/shortcodes/", "count": 1, "player": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1" }],
         "teaser": { "path": teaser, "slug": TEASER_SLUG, "plans": ["monthly", "annual", "trial"] },
         "screenshots": [
             { "path": teaser, "name": "teaser" },

@@ -76,7 +76,12 @@ pub struct Summary {
     pub recovered: usize,
     /// Images whose smaller WebP versions this build made, and those it took from the cache.
     pub images: ImageCounts,
+    /// Warnings: what the build let through but the author should see, in file order.
+    pub notes: Vec<Diagnostic>,
 }
+
+/// How many warnings a build prints.
+const NOTES_SHOWN: usize = 20;
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -95,6 +100,13 @@ impl std::fmt::Display for Summary {
         )?;
         if self.images.made + self.images.cached > 0 {
             write!(f, "\nImages: {} resized, {} from the cache", self.images.made, self.images.cached)?;
+        }
+        // Enough to act on; an imported archive may have thousands of the same kind.
+        for note in self.notes.iter().take(NOTES_SHOWN) {
+            write!(f, "\nwarning: {note}")?;
+        }
+        if self.notes.len() > NOTES_SHOWN {
+            write!(f, "\n(and {} more warnings; `lede check` lists them all)", self.notes.len() - NOTES_SHOWN)?;
         }
         if self.recovered > 0 {
             write!(f, "\n(cleared {} folder{} that an interrupted build left beside the output)", self.recovered, if self.recovered == 1 { "" } else { "s" })?;
@@ -156,6 +168,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     steps.lap("clear what this build did not write, swap the new output in");
     let mut summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
     summary.images = site.images().take_counts();
+    summary.notes = site.library().notes();
     // Freeing a large site's hundreds of megabytes takes a noticeable
     // moment that nobody needs to wait for: `lede build` exits right after.
     std::thread::spawn(move || drop(site));
@@ -182,6 +195,8 @@ fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> 
             let mut item = content::load_file_with(setup.root(), path, setup.config(), setup.selection(), setup.images(), Some(setup.shortcodes()))?;
             if let Item::Article(article) = &mut item {
                 let made = setup.write_article(article, sink)?;
+                let unnamed = setup.unnamed_assets(article);
+                article.notes.extend(unnamed);
                 cards.lock().unwrap_or_else(PoisonError::into_inner).insert(article.meta.slug.clone(), made);
                 extras.iter().for_each(|e| e.article(article));
                 if !keep_members {
@@ -251,6 +266,7 @@ impl Summary {
             out: out.to_path_buf(),
             recovered,
             images: ImageCounts::default(),
+            notes: Vec::new(),
         }
     }
 }

@@ -187,6 +187,41 @@ impl Embedded<'_> {
     }
 }
 
+/// `problems`, and the mistakes of the body's shortcodes (found only by
+/// rendering them), so that one run reports both.
+fn with_shortcode_problems(
+    mut problems: Diagnostics,
+    doc: Document<'_>,
+    rel: &Path,
+    text: &str,
+    body_offset: usize,
+    page_url: &str,
+    shortcodes: Option<&dyn Shortcodes>,
+) -> Diagnostics {
+    if doc.has_shortcodes() {
+        let rendered = doc.render(Cut::Free, &mut RenderContext::new(rel, page_url).with_shortcodes(shortcodes));
+        problems.extend(rendered.shortcode_problems.into_iter().map(|(o, m)| Diagnostic::at_offset(rel, text, body_offset + o, m)));
+        problems.0.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
+    problems
+}
+
+/// A warning for each Markdown image without alt text: a screen reader
+/// says nothing of it, which is right only for an image that is decoration.
+fn alt_notes(rel: &Path, text: &str, body_offset: usize, doc: &Document<'_>) -> Vec<Diagnostic> {
+    doc.images_without_alt
+        .iter()
+        .map(|&at| {
+            Diagnostic::at_offset(
+                rel,
+                text,
+                body_offset + at,
+                "this image has no alt text, so screen readers skip it: say what it shows between the brackets (`![Exports by year, 2015-2025](chart.png)`), unless it is only decoration",
+            )
+        })
+        .collect()
+}
+
 /// The distinct files among `found` that get WebP widths, in a stable order.
 fn with_variants(found: &HashMap<String, LocalImage>) -> Vec<LocalImage> {
     let mut files: Vec<LocalImage> = found.values().filter(|i| !i.widths.is_empty()).cloned().collect();
@@ -256,7 +291,7 @@ fn load_article(
     let embedded = Embedded { images, rel, text, body_offset, page_url: &page_url, base_url: &config.base_url, variants: true };
     let local = embedded.locate(&doc, &mut problems);
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(with_shortcode_problems(problems, doc, rel, text, body_offset, &page_url, shortcodes));
     }
     let Some(date) = fm.date else {
         return Err(Diagnostic::file(rel, "missing `date` in the front matter").into());
@@ -264,6 +299,7 @@ fn load_article(
     if (fm.draft && !selection.drafts) || (date.published_at(&config.timezone) > selection.now && !selection.future) {
         return Ok(Item::HeldBack);
     }
+    let notes = alt_notes(rel, text, body_offset, &doc);
     let rendered = doc.render(cut, &mut RenderContext { images: Some(&local), ..RenderContext::new(rel, &page_url) }.with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     let teaser = fm.teaser.clone().unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
@@ -288,7 +324,7 @@ fn load_article(
         image: fm.image,
     };
     let assets = if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() };
-    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets, images: with_variants(&local) }))
+    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets, images: with_variants(&local), notes }))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -321,8 +357,9 @@ fn load_page(
     let embedded = Embedded { images, rel, text, body_offset, page_url: &page_url, base_url: &config.base_url, variants: true };
     let local = embedded.locate(&doc, &mut problems);
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(with_shortcode_problems(problems, doc, rel, text, body_offset, &page_url, shortcodes));
     }
+    let notes = alt_notes(rel, text, body_offset, &doc);
     let rendered = doc.render(Cut::Free, &mut RenderContext { images: Some(&local), ..RenderContext::new(rel, &page_url) }.with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;
     if path == "index" || path == "_index" {
@@ -352,6 +389,7 @@ fn load_page(
         image: fm.image,
         assets: if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() },
         images: with_variants(&local),
+        notes,
     }))
 }
 
@@ -365,7 +403,7 @@ fn load_bio(rel: &Path, text: &str, config: &Config, images: &Images, shortcodes
     let embedded = Embedded { images, rel, text, body_offset, page_url: &page_url, base_url: &config.base_url, variants: false };
     let local = embedded.locate(&doc, &mut problems);
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(with_shortcode_problems(problems, doc, rel, text, body_offset, &page_url, shortcodes));
     }
     let rendered = doc.render(Cut::Free, &mut RenderContext { images: Some(&local), ..RenderContext::new(rel, &page_url) }.with_shortcodes(shortcodes));
     unclosable_problem(rel, text, body_offset, &rendered)?;

@@ -100,6 +100,8 @@ pub struct Article {
     pub assets: Vec<String>,
     /// The site's own images the body embeds that get WebP widths beside them.
     pub images: Vec<crate::images::LocalImage>,
+    /// What is worth a warning but does not stop the build (an image without alt text).
+    pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// A plain page such as `about.md`: never paywalled.
@@ -127,6 +129,8 @@ pub struct Page {
     pub assets: Vec<String>,
     /// The site's own images the body embeds that get WebP widths beside them.
     pub images: Vec<crate::images::LocalImage>,
+    /// What is worth a warning but does not stop the build.
+    pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// A bio from `content/authors/<slug>.md`.
@@ -151,6 +155,15 @@ pub struct Library {
     pub bios: BTreeMap<String, AuthorBio>,
     /// Articles left out as drafts or scheduled for later.
     pub held_back: usize,
+}
+
+impl Library {
+    /// Every warning of the articles and pages, in file order.
+    pub fn notes(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        let mut notes: Vec<_> = self.articles.iter().flat_map(|a| a.notes.iter()).chain(self.pages.iter().flat_map(|p| p.notes.iter())).cloned().collect();
+        notes.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        notes
+    }
 }
 
 /// What one Markdown file turned out to be. An article is by far the

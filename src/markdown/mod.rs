@@ -105,6 +105,8 @@ pub struct Document<'a> {
     pub raw_ids: Vec<(String, usize)>,
     /// Every Markdown image's address as written, with its body offset (footnotes included).
     pub images: Vec<(String, usize)>,
+    /// The body offsets of Markdown images written without alt text (`![](x.png)`).
+    pub images_without_alt: Vec<usize>,
     toc: Vec<TocEntry>,
     /// Block index of each entry of `toc`.
     toc_block: Vec<usize>,
@@ -168,5 +170,10 @@ impl Document<'_> {
     /// Number of top-level content blocks (markers and footnote definitions excluded).
     pub fn block_count(&self) -> usize {
         self.blocks.len()
+    }
+
+    /// Whether the body calls shortcodes (at its top level).
+    pub fn has_shortcodes(&self) -> bool {
+        !self.calls.is_empty()
     }
 }

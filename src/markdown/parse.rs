@@ -10,7 +10,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use super::ids::{footnote_key, ids_in};
 use super::unclosed::{runs_into_another, swallows_what_follows, what_is_unclosed};
 use super::words::WordCounter;
-use super::{Document, DuplicateNote, FootnoteDef, Lookalike, Slot, Unclosed, options, shortcodes};
+use super::{Arg, Document, DuplicateNote, FootnoteDef, Lookalike, Slot, Unclosed, options, shortcodes};
 use crate::paywall::{self, Marker};
 
 /// Whether the construct at `at` (its inside `inner`) is a complete `<!-- paywall -->`.
@@ -84,6 +84,21 @@ impl<'a> Document<'a> {
         }
         doc.shortcode_problems.extend(scan.problems);
         doc.shortcode_problems.sort();
+        // A shortcode's `src`, and the images of its body, are the page's
+        // images like any other: located, sized, a missing one refused.
+        for call in &scan.calls {
+            for (key, arg, at) in &call.args {
+                if let (Arg::Str(src), "src") = (arg, key.as_str()) {
+                    doc.images.push((src.clone(), *at));
+                }
+            }
+            if let Some(range) = call.body.clone() {
+                let inner = Document::parse(&body[range.clone()]);
+                doc.images.extend(inner.images.into_iter().map(|(src, at)| (src, range.start + at)));
+                doc.images_without_alt.extend(inner.images_without_alt.into_iter().map(|at| range.start + at));
+            }
+        }
+        doc.images.sort_by_key(|(_, at)| *at);
         doc.calls = scan.calls;
         doc
     }
@@ -112,6 +127,7 @@ impl<'a> Document<'a> {
             slots: self.slots,
             shortcode_problems: self.shortcode_problems,
             images: self.images,
+            images_without_alt: self.images_without_alt,
         }
     }
 
@@ -130,6 +146,7 @@ impl<'a> Document<'a> {
             run_on: Vec::new(),
             raw_ids: Vec::new(),
             images: Vec::new(),
+            images_without_alt: Vec::new(),
             toc: Vec::new(),
             toc_block: Vec::new(),
             words: 0,
@@ -149,6 +166,7 @@ impl<'a> Document<'a> {
         // The last top-level construct: its source range and whether it is one that only an end string closes.
         let mut last_top: Option<(std::ops::Range<usize>, bool)> = None;
         let mut in_code = 0usize;
+        let mut image_opened: Option<usize> = None;
         // The HTML block being read: its offset and its text so far.
         let mut html_block: Option<(usize, String)> = None;
         // The top-level HTML block just read: its text, and whether it holds the exact marker.
@@ -163,6 +181,12 @@ impl<'a> Document<'a> {
                 }
                 _ => None,
             };
+            // An image that ends as it starts has no alt text.
+            if let Some(at) = image_opened.take()
+                && matches!(event, Event::End(TagEnd::Image))
+            {
+                doc.images_without_alt.push(at);
+            }
             match &event {
                 Event::Start(tag) => {
                     if depth == 0 {
@@ -188,7 +212,10 @@ impl<'a> Document<'a> {
                         }
                     }
                     match tag {
-                        Tag::Image { dest_url, .. } => doc.images.push((dest_url.to_string(), range.start)),
+                        Tag::Image { dest_url, .. } => {
+                            doc.images.push((dest_url.to_string(), range.start));
+                            image_opened = Some(range.start);
+                        }
                         Tag::CodeBlock(_) => in_code += 1,
                         Tag::HtmlBlock => html_block = Some((range.start, String::new())),
                         Tag::Paragraph => {

@@ -3,7 +3,7 @@
 //! whatever the author's raw HTML left open, closed.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
@@ -90,7 +90,7 @@ impl<'a> Document<'a> {
         if cx.notes_references() {
             self.note_footnote_references(cx, &numbers, &state.refs);
         }
-        let mut footnotes_html = self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone());
+        let mut footnotes_html = self.render_footnotes(&numbers, state.refs.clone(), state.ref_count.clone(), cx.images);
         if notes_raw {
             close_open(&mut footnotes_html, &mut unclosable);
         }
@@ -106,7 +106,7 @@ impl<'a> Document<'a> {
             if free_raw || paid_raw {
                 close_open(&mut html, &mut unclosable);
             }
-            let mut footnotes_html = self.render_footnotes(&numbers, state.refs, state.ref_count);
+            let mut footnotes_html = self.render_footnotes(&numbers, state.refs, state.ref_count, cx.images);
             if notes_raw {
                 close_open(&mut footnotes_html, &mut unclosable);
             }
@@ -209,12 +209,13 @@ impl<'a> Document<'a> {
     /// Appends the HTML of `events` to `html`, numbering on from `state`.
     fn render_events(
         &self,
-        mut source: impl Iterator<Item = Event<'a>>,
+        source: impl Iterator<Item = Event<'a>>,
         numbers: &HashMap<String, usize>,
         state: &mut RenderState,
         local: Option<&HashMap<String, LocalImage>>,
         html: &mut String,
     ) {
+        let mut source = with_images(source, local, &mut state.images);
         let mut pending: Option<Event<'a>> = None;
         let events = std::iter::from_fn(|| {
             if let Some(e) = pending.take() {
@@ -232,13 +233,6 @@ impl<'a> Document<'a> {
                 Event::End(TagEnd::Table) => {
                     pending = Some(Event::Html(CowStr::Borrowed("</div>\n")));
                     e
-                }
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
-                    let alt = alt_text(&mut source);
-                    state.images += 1;
-                    let shown =
-                        Shown { dest: &dest_url, title: &title, alt: &alt, local: local.and_then(|l| l.get(dest_url.as_ref())), first: state.images == 1 };
-                    Event::InlineHtml(CowStr::from(img_tag(&shown)))
                 }
                 e => e,
             })
@@ -269,7 +263,15 @@ impl<'a> Document<'a> {
     }
 
     /// The notes referenced from this side (and notes those notes reference), in number order.
-    fn render_footnotes(&self, numbers: &HashMap<String, usize>, mut refs: Vec<usize>, mut ref_count: Vec<usize>) -> String {
+    fn render_footnotes(
+        &self,
+        numbers: &HashMap<String, usize>,
+        mut refs: Vec<usize>,
+        mut ref_count: Vec<usize>,
+        local: Option<&HashMap<String, LocalImage>>,
+    ) -> String {
+        // The notes stand below the text: their images all load lazily.
+        let mut images_seen = 1;
         // Notes are numbered 1, 2, … in order: look them up by number in vectors.
         let mut by_number: Vec<Option<&FootnoteDef<'a>>> = vec![None; numbers.len() + 1];
         for f in &self.footnotes {
@@ -311,7 +313,7 @@ impl<'a> Document<'a> {
             out.push_str("\" value=\"");
             push_decimal(&mut out, n as u64, 1);
             out.push_str("\">");
-            pulldown_cmark::html::push_html(&mut out, code_blocks(events.into_iter()));
+            pulldown_cmark::html::push_html(&mut out, code_blocks(with_images(events.into_iter(), local, &mut images_seen)));
             out.push_str("</li>\n");
         }
         out
@@ -330,6 +332,93 @@ struct RenderState {
     tables: usize,
     /// Images rendered: all but the first load lazily.
     images: usize,
+}
+
+/// `source` with each image as its `<img>` (`img_tag`), and a paragraph
+/// that holds nothing but an image with a title as a `<figure>` whose
+/// caption is the title. `seen` counts the images met, for lazy loading.
+fn with_images<'a, 's>(
+    source: impl Iterator<Item = Event<'a>> + 's,
+    local: Option<&'s HashMap<String, LocalImage>>,
+    seen: &'s mut usize,
+) -> impl Iterator<Item = Event<'a>> + 's
+where
+    'a: 's,
+{
+    let mut source = source.peekable();
+    let mut queue: VecDeque<Event<'a>> = VecDeque::new();
+    std::iter::from_fn(move || {
+        if let Some(e) = queue.pop_front() {
+            return Some(e);
+        }
+        let e = source.next()?;
+        match e {
+            Event::Start(Tag::Paragraph) if matches!(source.peek(), Some(Event::Start(Tag::Image { title, .. })) if !title.is_empty()) => {
+                let mut paragraph = Vec::new();
+                let mut depth = 0usize;
+                for e in source.by_ref() {
+                    match e {
+                        Event::Start(_) => depth += 1,
+                        Event::End(TagEnd::Paragraph) if depth == 0 => break,
+                        Event::End(_) => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    paragraph.push(e);
+                }
+                if image_alone(&paragraph) {
+                    let mut events = paragraph.into_iter();
+                    let Some(Event::Start(Tag::Image { dest_url, title, .. })) = events.next() else { return Some(Event::Start(Tag::Paragraph)) };
+                    let alt = alt_text(&mut events);
+                    *seen += 1;
+                    let shown = Shown { dest: &dest_url, title: "", alt: &alt, local: local.and_then(|l| l.get(dest_url.as_ref())), first: *seen == 1 };
+                    let mut html = String::with_capacity(128 + title.len());
+                    html.push_str("<figure class=\"figure\">");
+                    html.push_str(&img_tag(&shown));
+                    html.push_str("<figcaption>");
+                    let _ = pulldown_cmark_escape::escape_html(&mut html, &title);
+                    html.push_str("</figcaption></figure>\n");
+                    return Some(Event::Html(CowStr::from(html)));
+                }
+                let mut events = paragraph.into_iter();
+                while let Some(e) = events.next() {
+                    queue.push_back(image_event(e, &mut events, local, seen));
+                }
+                queue.push_back(Event::End(TagEnd::Paragraph));
+                Some(Event::Start(Tag::Paragraph))
+            }
+            e => Some(image_event(e, &mut source, local, seen)),
+        }
+    })
+}
+
+/// Whether a paragraph's events are one image and nothing else.
+fn image_alone(paragraph: &[Event<'_>]) -> bool {
+    if !matches!(paragraph.first(), Some(Event::Start(Tag::Image { .. }))) {
+        return false;
+    }
+    let mut depth = 0usize;
+    for (i, e) in paragraph.iter().enumerate() {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i == paragraph.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `e` itself, or for the start of an image, its `<img>` (its alt text read from `rest`).
+fn image_event<'a>(e: Event<'a>, rest: &mut impl Iterator<Item = Event<'a>>, local: Option<&HashMap<String, LocalImage>>, seen: &mut usize) -> Event<'a> {
+    let Event::Start(Tag::Image { dest_url, title, .. }) = e else { return e };
+    let alt = alt_text(rest);
+    *seen += 1;
+    let shown = Shown { dest: &dest_url, title: &title, alt: &alt, local: local.and_then(|l| l.get(dest_url.as_ref())), first: *seen == 1 };
+    Event::InlineHtml(CowStr::from(img_tag(&shown)))
 }
 
 /// An image as its `<img>` shows it.
@@ -358,26 +447,16 @@ fn img_tag(img: &Shown<'_>) -> String {
         let _ = pulldown_cmark_escape::escape_html(&mut html, img.title);
     }
     html.push('"');
-    if let Some(LocalImage { size: Some((width, height)), widths, .. }) = img.local {
+    if let Some(local @ LocalImage { size: Some((width, height)), .. }) = img.local {
         html.push_str(" width=\"");
         push_decimal(&mut html, u64::from(*width), 1);
         html.push_str("\" height=\"");
         push_decimal(&mut html, u64::from(*height), 1);
         html.push('"');
-        if !widths.is_empty() {
-            // Variants sit beside the original: named from the address without its query.
-            let path = img.dest.split(['?', '#']).next().unwrap_or(img.dest);
+        if let Some(set) = images::srcset(img.dest, local) {
             html.push_str(" srcset=\"");
-            for &w in widths {
-                let _ = pulldown_cmark_escape::escape_href(&mut html, &images::variant_name(path, w));
-                html.push(' ');
-                push_decimal(&mut html, u64::from(w), 1);
-                html.push_str("w, ");
-            }
-            let _ = pulldown_cmark_escape::escape_href(&mut html, img.dest);
-            html.push(' ');
-            push_decimal(&mut html, u64::from(*width), 1);
-            html.push_str("w\" sizes=\"");
+            html.push_str(&set);
+            html.push_str("\" sizes=\"");
             html.push_str(&images::sizes(*width));
             html.push('"');
         }
@@ -473,8 +552,21 @@ fn render_call(source: &str, call: &super::shortcodes::Call, cx: &RenderContext<
         problems.extend(rendered.shortcode_problems.into_iter().map(|(o, m)| (at(o), m)));
         rendered.public.html
     });
-    let invocation =
-        super::Invocation { name: &call.name, args: call.args.iter().map(|(k, v, _)| (k.as_str(), v)).collect(), body: body.as_deref(), source: cx.source };
+    let image = call
+        .args
+        .iter()
+        .find_map(|(k, v, _)| match (k.as_str(), v) {
+            ("src", super::Arg::Str(src)) => Some(src),
+            _ => None,
+        })
+        .and_then(|src| cx.images?.get(src.as_str()));
+    let invocation = super::Invocation {
+        name: &call.name,
+        args: call.args.iter().map(|(k, v, _)| (k.as_str(), v)).collect(),
+        body: body.as_deref(),
+        source: cx.source,
+        image,
+    };
     match shortcodes.render(&invocation) {
         Ok(html) => html,
         Err(failure) => {

@@ -14,6 +14,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use super::options;
+use crate::images::LocalImage;
 
 /// An argument's value: Zola's kinds.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +65,8 @@ pub struct Invocation<'c> {
     pub body: Option<&'c str>,
     /// The Markdown file, relative to the site root (its folder holds the article's files).
     pub source: &'c Path,
+    /// The site's image its `src` argument names, when it names one.
+    pub image: Option<&'c LocalImage>,
 }
 
 /// Why a shortcode could not be rendered.

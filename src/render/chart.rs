@@ -203,7 +203,7 @@ mod tests {
     use super::*;
 
     fn call<'c>(args: &'c [(&'c str, &'c Arg)]) -> Invocation<'c> {
-        Invocation { name: "chart", args: args.to_vec(), body: None, source: Path::new("content/articles/a/index.md") }
+        Invocation { name: "chart", args: args.to_vec(), body: None, source: Path::new("content/articles/a/index.md"), image: None }
     }
 
     #[test]

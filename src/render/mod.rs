@@ -23,6 +23,8 @@ pub struct Renderer {
     sources: BTreeMap<String, PathBuf>,
     /// The site folder: shortcodes read the files beside an article.
     root: PathBuf,
+    /// The site's language, given to shortcode templates as `lang`.
+    language: String,
 }
 
 impl Renderer {
@@ -52,7 +54,7 @@ impl Renderer {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut renderer = Renderer { tera: Tera::new(), sources, root: root.to_path_buf() };
+        let mut renderer = Renderer { tera: Tera::new(), sources, root: root.to_path_buf(), language: "en".into() };
         renderer.tera.autoescape_on([".html", ".xml"]);
         if let Err(e) = renderer.tera.add_raw_templates(texts.iter()) {
             // Tera stops at the first error; check each template alone to name them all.
@@ -70,6 +72,11 @@ impl Renderer {
             return Err(problems);
         }
         Ok(renderer)
+    }
+
+    /// Sets the language shortcode templates are given (config's `language`).
+    pub fn set_language(&mut self, language: &str) {
+        language.clone_into(&mut self.language);
     }
 
     /// Whether a template of that name exists (built in or the site's).

@@ -56,7 +56,41 @@ pub fn routes(setup: &Setup, article: &Article) -> Vec<(String, PerTarget<bool>)
     article.assets.iter().map(|a| (a.clone(), PerTarget::from_fn(|t| t == Target::Members || free.contains(a)))).collect()
 }
 
+/// The assets of `article` that neither side of its text nor its cover
+/// names, each as a warning: they are written to the members tree only.
+fn unnamed(setup: &Setup, article: &Article) -> Vec<Diagnostic> {
+    if article.assets.is_empty() {
+        return Vec::new();
+    }
+    let free: BTreeSet<String> = routes(setup, article).into_iter().filter(|(_, trees)| trees[Target::Public]).map(|(a, _)| a).collect();
+    let paid = article.members.as_ref().map_or_else(BTreeSet::new, |m| {
+        let public_url = urls::article_url(&setup.config().base_url, &article.meta.slug);
+        named_in(&format!("{}{}", m.html, m.footnotes_html), &public_url, &article.assets)
+    });
+    let dir = article.meta.source.parent().unwrap_or(Path::new(""));
+    let slug = &article.meta.slug;
+    article
+        .assets
+        .iter()
+        .filter(|a| !free.contains(*a) && !paid.contains(*a))
+        .map(|a| {
+            Diagnostic::file(
+                dir.join(a),
+                format!(
+                    "nothing in the article names this file, so it is written to the members tree only ({}{a}): link or embed it where readers should find it, or move it out of the article's folder",
+                    urls::article_dir(slug)
+                ),
+            )
+        })
+        .collect()
+}
+
 impl Setup {
+    /// The files of `article`'s folder that nothing names, as warnings.
+    pub fn unnamed_assets(&self, article: &Article) -> Vec<Diagnostic> {
+        unnamed(self, article)
+    }
+
     /// Copies the assets of `article` into the trees their routes name.
     pub fn write_article_assets(&self, article: &Article, sink: &dyn Sink) -> Result<usize> {
         let routes = routes(self, article);

@@ -68,7 +68,8 @@ impl Setup {
         }
     }
 
-    fn new(config: Config, renderer: Renderer, root: &Path, selection: Selection) -> Setup {
+    fn new(config: Config, mut renderer: Renderer, root: &Path, selection: Selection) -> Setup {
+        renderer.set_language(&config.language);
         Setup { site: site_values(&config), config, renderer, root: root.to_path_buf(), selection, images: Images::new(root) }
     }
 
@@ -179,7 +180,8 @@ impl Site {
     }
 
     /// Uses other templates from now on (the preview server's reload after a template edit).
-    pub fn set_renderer(&mut self, renderer: Renderer) {
+    pub fn set_renderer(&mut self, mut renderer: Renderer) {
+        renderer.set_language(&self.setup.config.language);
         self.setup.renderer = renderer;
         self.reset();
     }

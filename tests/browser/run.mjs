@@ -104,12 +104,15 @@ async function pageFacts(page) {
   return page.evaluate(() => {
     const se = document.scrollingElement;
     const imgs = [...document.images].filter((i) => !(i.hasAttribute('width') && i.hasAttribute('height'))).map((i) => i.src);
+    // Every file a srcset offers, resolved as the browser would.
+    const offered = [...document.images].flatMap((i) => (i.getAttribute('srcset') || '').split(',')
+      .map((c) => c.trim().split(/\s+/)[0]).filter(Boolean).map((u) => new URL(u, document.baseURI).href));
     const wide = [...document.querySelectorAll('body *')]
       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && getComputedStyle(e).position !== 'absolute')
       .slice(0, 5).map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''));
     return {
       scrollWidth: se.scrollWidth, innerWidth: window.innerWidth, lang: document.documentElement.lang,
-      imagesWithoutSize: imgs, wide,
+      imagesWithoutSize: imgs, wide, offered,
     };
   });
 }
@@ -126,6 +129,12 @@ async function checkPage(context, target, width, scheme) {
     `${where}: scrolls sideways (scrollWidth ${facts.scrollWidth} > ${facts.innerWidth}; too wide: ${facts.wide.join(', ')})`);
   check(Boolean(facts.lang), `${where}: <html> has no lang`);
   check(facts.imagesWithoutSize.length === 0, `${where}: images without width and height: ${facts.imagesWithoutSize.join(', ')}`);
+  if (width === NARROWEST) {
+    for (const u of new Set(facts.offered)) {
+      const r = await page.request.get(u);
+      check(r.status() === 200, `${where}: srcset offers ${u}, which answers ${r.status()}`);
+    }
+  }
   if (width !== NARROWEST) {
     const violations = await axeViolations(page);
     for (const v of violations) {
@@ -301,6 +310,30 @@ async function checkPrint(context, target) {
 }
 
 let origin = '';
+// While an embed's play link is being pressed, requests to other hosts land here instead.
+let afterPlay = null;
+
+// An embed requests nothing from another host until its play link is
+// pressed; then its frame asks for the player, and for nothing else.
+async function checkEmbed(context, target) {
+  const page = await context.newPage();
+  const where = `${target.path} (embed)`;
+  afterPlay = [];
+  await page.goto(url(target.path), { waitUntil: 'load' });
+  await page.waitForTimeout(300);
+  check(afterPlay.length === 0, `${where}: requests to other hosts before play was pressed: ${afterPlay.join(', ')}`);
+  const frames = page.locator('.embed iframe');
+  check(await frames.count() === target.count, `${where}: ${await frames.count()} embed frames, expected ${target.count}`);
+  const play = page.frameLocator('.embed iframe').first().getByRole('link');
+  check(/Play: /.test(await play.innerText()), `${where}: the frame shows no play link`);
+  const asked = page.waitForRequest((r) => r.url().startsWith(target.player), { timeout: 10000 }).catch(() => null);
+  await play.click();
+  check((await asked) !== null, `${where}: pressing play did not ask for ${target.player}`);
+  const others = afterPlay.filter((u) => !u.startsWith(target.player));
+  check(others.length === 0, `${where}: pressing play asked other hosts too: ${others.join(', ')}`);
+  afterPlay = null;
+  await page.close();
+}
 function url(p) { return origin + p; }
 
 // A hung browser must not hang the test run.
@@ -331,13 +364,13 @@ async function main() {
   // Nothing may be fetched from another host: record and refuse it.
   await context.route('**/*', (route) => {
     const u = route.request().url();
-    if (u.startsWith(origin + '/') || u.startsWith('data:') || u === 'about:blank') return route.continue();
-    foreign.push(u);
+    if (u.startsWith(origin + '/') || u.startsWith('data:') || u === 'about:blank' || u === 'about:srcdoc') return route.continue();
+    (afterPlay || foreign).push(u);
     return route.abort();
   });
   context.on('request', (r) => {
     const u = r.url();
-    if (!(u.startsWith(origin + '/') || u.startsWith('data:') || u.startsWith('about:'))) foreign.push(u);
+    if (!(u.startsWith(origin + '/') || u.startsWith('data:') || u.startsWith('about:')) && !afterPlay) foreign.push(u);
   });
 
   let shots = [];
@@ -353,6 +386,7 @@ async function main() {
       await checkPrint(context, plan.teaser);
     }
     for (const target of plan.measure || []) await checkMeasure(context, target);
+    for (const target of plan.embeds || []) await checkEmbed(context, target);
     shots = await screenshots(context);
   } finally {
     await context.close();

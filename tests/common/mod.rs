@@ -116,3 +116,13 @@ impl Site {
         out
     }
 }
+
+/// A PNG or JPEG (by `name`'s extension) of `width` × `height` pixels, its
+/// colours seeded by `seed` so that two pictures never share their bytes.
+pub fn picture(width: u32, height: u32, name: &str, seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, seed]));
+    let format = if name.ends_with(".png") { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format).expect("encode");
+    out.into_inner()
+}
