@@ -146,3 +146,40 @@ fn the_cache_is_in_the_site_folder_and_a_new_site_ignores_it() {
     let ignore = std::fs::read_to_string(fresh.path().join(".gitignore")).expect(".gitignore");
     assert!(ignore.lines().any(|l| l == ".lede-cache/"), "{ignore}");
 }
+
+/// The WebP chunk a file holds: `VP8 ` lossy, `VP8L` lossless.
+fn webp_kind(bytes: &[u8]) -> &str {
+    assert_eq!(&bytes[..4], b"RIFF", "not a WebP");
+    assert_eq!(&bytes[8..12], b"WEBP", "not a WebP");
+    std::str::from_utf8(&bytes[12..16]).expect("a chunk name")
+}
+
+#[test]
+fn a_photograph_gets_lossy_copies_smaller_than_itself_and_a_chart_lossless_ones() {
+    let site = Site::new();
+    site.write(
+        "content/articles/photo/index.md",
+        "+++\ntitle = \"Photo\"\ndate = 2025-03-01\npaywall = false\n+++\n![A harbour](harbour.jpg)\n\n![A chart](chart.png)\n",
+    );
+    // Noise, as a photograph's detail is to an encoder: no flat areas to squeeze.
+    let mut state = 0x2545_f491_u32;
+    let noisy = image::RgbImage::from_fn(1200, 800, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    noisy.write_to(&mut jpeg, image::ImageFormat::Jpeg).expect("encode");
+    let jpeg = jpeg.into_inner();
+    site.write("content/articles/photo/harbour.jpg", &jpeg);
+    site.write("content/articles/photo/chart.png", picture(1000, 500, "chart.png"));
+    site.build_ok();
+    for w in [480, 960] {
+        let copy = std::fs::read(site.path(&format!("dist/public/articles/photo/harbour-{w}.webp"))).expect("the copy");
+        assert_eq!(webp_kind(&copy), "VP8 ", "the {w} copy of a JPEG is lossy");
+        assert!(copy.len() < jpeg.len(), "the {w} copy ({} bytes) is no smaller than the JPEG ({} bytes)", copy.len(), jpeg.len());
+    }
+    let chart = std::fs::read(site.path("dist/public/articles/photo/chart-480.webp")).expect("the copy");
+    assert_eq!(webp_kind(&chart), "VP8L", "a PNG's copies are lossless");
+}
