@@ -156,6 +156,9 @@ struct NewArgs {
     /// The column (series) it belongs to.
     #[arg(long)]
     column: Option<String>,
+    /// Make the article a folder (content/articles/<slug>/index.md), to keep its images and data beside it.
+    #[arg(long)]
+    folder: bool,
     /// The site folder (holding config.toml and content/).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -163,7 +166,7 @@ struct NewArgs {
 
 impl NewArgs {
     fn run(self) -> ExitCode {
-        match lede::scaffold::new_article(&self.root, &self.title, self.column.as_deref(), jiff::Timestamp::now()) {
+        match lede::scaffold::new_article(&self.root, &self.title, self.column.as_deref(), self.folder, jiff::Timestamp::now()) {
             Ok(rel) => {
                 println!("Created {}", self.root.join(rel).display());
                 ExitCode::SUCCESS

@@ -153,14 +153,20 @@ pub fn init(dir: &Path, now: jiff::Timestamp) -> Result<Vec<PathBuf>> {
 
 /// Creates `content/articles/<slug>.md` in the site at `root`, dated today
 /// on the site's clocks; returns its path relative to `root`.
-pub fn new_article(root: &Path, title: &str, column: Option<&str>, now: jiff::Timestamp) -> Result<PathBuf> {
+pub fn new_article(root: &Path, title: &str, column: Option<&str>, folder: bool, now: jiff::Timestamp) -> Result<PathBuf> {
     let config = Config::load(root)?;
     let title = title.trim();
     let slug = slugify(title);
     if !title.chars().any(char::is_alphanumeric) {
         return Err(Diagnostic::file("", format!("the title {title:?} gives no slug (no letters or digits): give the article a title with some")).into());
     }
-    let rel = PathBuf::from(CONTENT_DIR).join("articles").join(format!("{slug}.md"));
+    let articles = PathBuf::from(CONTENT_DIR).join("articles");
+    let (file, folder_index) = (articles.join(format!("{slug}.md")), articles.join(&slug).join("index.md"));
+    // The other form of the same article would be a second article of that slug.
+    let (rel, other) = if folder { (folder_index, file) } else { (file, folder_index) };
+    if root.join(&other).exists() {
+        return Err(Diagnostic::file(&other, "already exists, with the slug the title gives; lede never writes over it").into());
+    }
     let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
     let mut front = format!("title = {}\ndate = {}\n", quoted(title), today(Some(&config), now));
     if let Some(column) = column.map(str::trim).filter(|c| !c.is_empty()) {
@@ -196,12 +202,26 @@ mod tests {
     fn a_new_article_is_dated_today_on_the_sites_clocks() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\ntimezone = \"Asia/Tokyo\"\n").expect("config");
-        let rel = new_article(dir.path(), "  The \"Big\" Question: Why?  ", Some("Notes"), now()).expect("new article");
+        let rel = new_article(dir.path(), "  The \"Big\" Question: Why?  ", Some("Notes"), false, now()).expect("new article");
         assert_eq!(rel, Path::new("content/articles/the-big-question-why.md"));
         let text = std::fs::read_to_string(dir.path().join(&rel)).expect("read");
         // 23:30 UTC on 1 March is already 2 March in Tokyo.
         assert!(text.contains("date = 2026-03-02\n"), "{text}");
         assert!(text.contains("title = 'The \"Big\" Question: Why?'\n"), "{text}");
         assert!(text.contains("column = \"Notes\"\n"), "{text}");
+    }
+
+    #[test]
+    fn a_new_article_may_be_a_folder_and_never_doubles_a_slug() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\n").expect("config");
+        let rel = new_article(dir.path(), "Harbour dues", None, true, now()).expect("new article");
+        assert_eq!(rel, Path::new("content/articles/harbour-dues/index.md"));
+        assert!(dir.path().join(&rel).is_file());
+        let e = new_article(dir.path(), "Harbour dues", None, false, now()).expect_err("the same slug as a file");
+        assert!(e.to_string().contains("content/articles/harbour-dues/index.md: already exists"), "{e}");
+        new_article(dir.path(), "Port fees", None, false, now()).expect("new article");
+        let e = new_article(dir.path(), "Port fees", None, true, now()).expect_err("the same slug as a folder");
+        assert!(e.to_string().contains("content/articles/port-fees.md: already exists"), "{e}");
     }
 }
