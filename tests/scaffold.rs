@@ -75,6 +75,25 @@ fn new_writes_an_article_dated_today_that_builds_and_never_one_twice() {
 }
 
 #[test]
+fn new_folder_makes_an_article_whose_images_sit_beside_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    assert!(lede(tmp.path(), &["init"]).status.success());
+    let out = lede(tmp.path(), &["new", "Harbour dues", "--folder"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dir = tmp.path().join("content/articles/harbour-dues");
+    assert!(dir.join("index.md").is_file());
+    std::fs::write(dir.join("dues.csv"), "year,dues\n2024,3\n").expect("csv");
+    let index = std::fs::read_to_string(dir.join("index.md")).expect("read");
+    let index = index.replace("The opening, free for every reader.", "The opening.\n\n{{ chart(csv=\"dues.csv\", title=\"Dues\", x=\"year\", y=\"dues\") }}");
+    std::fs::write(dir.join("index.md"), index).expect("write");
+    let built = lede(tmp.path(), &["build"]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    assert!(tmp.path().join("dist/public/articles/harbour-dues/dues.csv").is_file(), "the free chart's data is public");
+    let again = lede(tmp.path(), &["new", "Harbour dues"]);
+    assert!(text(&again.stderr).contains("content/articles/harbour-dues/index.md: already exists"), "{}", text(&again.stderr));
+}
+
+#[test]
 fn new_outside_a_site_or_without_a_usable_title_is_refused() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = lede(tmp.path(), &["new", "Anything"]);
