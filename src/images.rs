@@ -32,7 +32,7 @@ const COLUMN_PX: u32 = 640;
 pub struct LocalImage {
     /// The file, relative to the site root.
     pub file: PathBuf,
-    /// Pixel width and height, when the format's header gives them (not for SVG).
+    /// Pixel width and height: from the header of a PNG, JPEG, WebP or GIF, from the root element of an SVG.
     pub size: Option<(u32, u32)>,
     /// The widths of the WebP variants written beside it (empty: none).
     pub widths: Vec<u32>,
@@ -104,7 +104,13 @@ impl Images {
             return *p;
         }
         let path = self.root.join(file);
-        let probe = if path.is_file() { Probe::Size(imagesize::size(&path).ok().map(|s| (s.width as u32, s.height as u32))) } else { Probe::Missing };
+        let probe = if !path.is_file() {
+            Probe::Missing
+        } else if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+            Probe::Size(std::fs::read(&path).ok().and_then(|b| svg_size(&b)))
+        } else {
+            Probe::Size(imagesize::size(&path).ok().map(|s| (s.width as u32, s.height as u32)))
+        };
         self.probes.lock().unwrap_or_else(PoisonError::into_inner).insert(file.to_path_buf(), probe);
         probe
     }
@@ -198,6 +204,39 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An SVG's size in CSS pixels, from its root element: `width` and
+/// `height` when both are plain numbers (or `px`), else the `viewBox`'s
+/// width and height, as a browser sizes an `<img>` of it. `None` when it
+/// says neither (or in units such as `em` or `%` that have no pixel size).
+fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut buf = Vec::new();
+    let root = loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => break e.into_owned(),
+            quick_xml::events::Event::Eof => return None,
+            _ => buf.clear(),
+        }
+    };
+    if root.local_name().as_ref() != "svg" {
+        return None;
+    }
+    let attr = |name: &str| root.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.into_owned());
+    let pixels = |v: &str| {
+        let n: f64 = v.trim().trim_end_matches("px").trim().parse().ok()?;
+        (n.is_finite() && n >= 1.0).then(|| n.round() as u32)
+    };
+    if let (Some(w), Some(h)) = (attr("width").as_deref().and_then(pixels), attr("height").as_deref().and_then(pixels)) {
+        return Some((w, h));
+    }
+    let view_box = attr("viewBox")?;
+    let numbers: Vec<f64> = view_box.split([' ', ',']).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+    match numbers[..] {
+        [_, _, w, h] if w.is_finite() && h.is_finite() && w >= 1.0 && h >= 1.0 => Some((w.round() as u32, h.round() as u32)),
+        _ => None,
+    }
+}
+
 /// Whether the `image` crate, as built, can decode the file (judged by its name).
 fn resizable(file: &Path) -> bool {
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
@@ -270,6 +309,17 @@ mod tests {
 
     const PAGE: &str = "https://example.org/articles/x/";
     const BASE: &str = "https://example.org";
+
+    #[test]
+    fn an_svg_is_sized_by_its_width_and_height_or_its_view_box() {
+        let size = |s: &str| svg_size(s.as_bytes());
+        assert_eq!(size(r#"<?xml version="1.0"?><!-- map --><svg xmlns="http://www.w3.org/2000/svg" width="640" height="320.4px"/>"#), Some((640, 320)));
+        assert_eq!(size(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 630"><rect/></svg>"#), Some((1200, 630)));
+        assert_eq!(size(r#"<svg width="100%" height="100%" viewBox="0,0,300,150"></svg>"#), Some((300, 150)));
+        assert_eq!(size(r#"<svg width="10em" height="5em"></svg>"#), None);
+        assert_eq!(size("<html></html>"), None);
+        assert_eq!(size("not xml at all <"), None);
+    }
 
     #[test]
     fn an_address_names_a_file_beside_a_folder_article_or_under_static() {

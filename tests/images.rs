@@ -183,3 +183,15 @@ fn a_photograph_gets_lossy_copies_smaller_than_itself_and_a_chart_lossless_ones(
     let chart = std::fs::read(site.path("dist/public/articles/photo/chart-480.webp")).expect("the copy");
     assert_eq!(webp_kind(&chart), "VP8L", "a PNG's copies are lossless");
 }
+
+#[test]
+fn an_svg_gets_the_size_its_root_element_gives() {
+    let site = Site::new();
+    site.write("content/articles/drawn/index.md", "+++\ntitle = \"Drawn\"\ndate = 2025-03-01\npaywall = false\n+++\n![A map](map.svg) ![A logo](logo.svg)\n");
+    site.write("content/articles/drawn/map.svg", r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 450"><rect width="800" height="450"/></svg>"#);
+    site.write("content/articles/drawn/logo.svg", r#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"></svg>"#);
+    site.build_ok();
+    let html = site.read("dist/public/articles/drawn/index.html");
+    assert!(html.contains(r#"<img src="map.svg" alt="A map" width="800" height="450" />"#), "{html}");
+    assert!(html.contains(r#"<img src="logo.svg" alt="A logo" width="120" height="40" loading="lazy" decoding="async" />"#), "{html}");
+}

@@ -1,8 +1,8 @@
 //! Shortcodes rendered by templates: `templates/shortcodes/<name>.html`,
 //! the site's own over the built-in one. The built-ins' arguments are
-//! checked against a table here (so an override keeps them), and `chart`
-//! and `embed` are given what a template cannot work out (the drawing, the
-//! video's host).
+//! checked against a table here (so an override keeps them), and templates
+//! are given what they cannot work out: a `src` image's size and widths,
+//! `chart`'s drawing, `embed`'s player and the play link shown before it.
 
 use tera::Context;
 
