@@ -27,6 +27,18 @@ struct RawConfig {
     paywall: RawPaywall,
     #[serde(default)]
     subscribe: RawSubscribe,
+    #[serde(default)]
+    deploy: RawDeploy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeploy {
+    #[serde(default)]
+    hosts: Vec<String>,
+    check_url: Option<String>,
+    root: Option<String>,
+    listen: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +101,41 @@ pub struct Config {
     pub pitch: String,
     /// The plans, in the order the config lists them.
     pub plans: Vec<Plan>,
+    /// The deploy files to write, and what they need.
+    pub deploy: Deploy,
+}
+
+/// A web server lede writes a configuration for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// A `server` block guarding the members tree with `auth_request`.
+    Nginx,
+    /// A Caddyfile guarding it with `forward_auth`.
+    Caddy,
+}
+
+impl Host {
+    /// The name `[deploy] hosts` uses, and the folder its files go in.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Nginx => "nginx",
+            Host::Caddy => "caddy",
+        }
+    }
+}
+
+/// `[deploy]`: the hosts to write configurations for (none by default).
+#[derive(Debug, Clone, Default)]
+pub struct Deploy {
+    /// The hosts, in the order written.
+    pub hosts: Vec<Host>,
+    /// The service that says whether a request may read the members tree:
+    /// 2xx lets it through, 401 or 403 sends the reader to subscribe.
+    pub check_url: String,
+    /// The folder holding `public/` and `members/` on the server (`None`: the output folder itself).
+    pub root: Option<String>,
+    /// The address and port the server listens on (`None`: from `base_url`).
+    pub listen: Option<String>,
 }
 
 impl Config {
@@ -188,6 +235,7 @@ impl Config {
                 problem("plans", format!("two subscribe plans share the id {:?}", plan.id));
             }
         }
+        let deploy = deploy(raw.deploy, &base_url, &members_url, &mut problem);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -207,8 +255,53 @@ impl Config {
             subscribe_action,
             pitch,
             plans: raw.subscribe.plans,
+            deploy,
         })
     }
+}
+
+/// Checks `[deploy]`. A server that guards the members tree must know whom
+/// to ask and must serve that tree under the site's own address; anything
+/// less would be a configuration that serves it to everyone, so it is refused.
+fn deploy(raw: RawDeploy, base_url: &str, members_url: &str, problem: &mut impl FnMut(&str, String)) -> Deploy {
+    let mut hosts = Vec::new();
+    for name in &raw.hosts {
+        match name.as_str() {
+            "nginx" => hosts.push(Host::Nginx),
+            "caddy" => hosts.push(Host::Caddy),
+            other => problem("hosts", format!("[deploy] hosts: lede writes configurations for \"nginx\" and \"caddy\", not {other:?}")),
+        }
+    }
+    let check_url = raw.check_url.unwrap_or_default().trim().to_string();
+    if !hosts.is_empty() {
+        if check_url.is_empty() {
+            problem("hosts", "[deploy] check_url is missing: the server asks it whether a request may read the members tree (2xx yes, 401 or 403 no)".into());
+        } else if !is_http_url(&check_url) || url::Url::parse(&check_url).is_err() {
+            problem("check_url", format!("[deploy] check_url must be an absolute http(s) URL, not {check_url:?}"));
+        }
+        if members_url != format!("{base_url}/members") {
+            problem(
+                "hosts",
+                format!(
+                    "[deploy] the nginx and caddy configurations serve the members tree under the site's own address: set members_url to \"{base_url}/members\" (it is {members_url:?})"
+                ),
+            );
+        }
+    }
+    if let Some(root) = &raw.root
+        && (!root.starts_with('/') || root.contains(|c: char| c.is_whitespace() || c.is_control() || "\"';{}$\\".contains(c)))
+    {
+        problem(
+            "root",
+            format!("[deploy] root must be an absolute path on the server without spaces, quotes, braces or `$`, such as \"/srv/brief\", not {root:?}"),
+        );
+    }
+    if let Some(listen) = &raw.listen
+        && (listen.trim().is_empty() || listen.contains(char::is_whitespace) || listen.contains(';'))
+    {
+        problem("listen", format!("[deploy] listen must be a port or an address:port such as \"127.0.0.1:8080\", not {listen:?}"));
+    }
+    Deploy { hosts, check_url, root: raw.root, listen: raw.listen }
 }
 
 /// What is wrong with a `timezone` that names no zone, with the zone it

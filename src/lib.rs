@@ -17,6 +17,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 mod dates;
+pub mod deploy;
 pub mod diagnostics;
 pub mod images;
 pub mod import;

@@ -48,6 +48,14 @@ id = "annual"
 name = "Annual"
 price = "$100 a year"
 description = "Two months free."
+
+# Server configurations that guard dist/members, written into dist/deploy/
+# (see docs/deploy.md). check_url answers 2xx for a subscriber, 401/403 otherwise;
+# members_url must then be base_url + "/members".
+# [deploy]
+# hosts = ["nginx", "caddy"]
+# check_url = "http://127.0.0.1:9000/check"
+# root = "/srv/my-publication"
 "#;
 
 /// The sample article of a new site: a free opening, the cut, a paid part.

@@ -78,6 +78,8 @@ pub struct Summary {
     pub images: ImageCounts,
     /// Warnings: what the build let through but the author should see, in file order.
     pub notes: Vec<Diagnostic>,
+    /// The hosts whose configurations were written into `deploy/`.
+    pub deploy: Vec<&'static str>,
 }
 
 /// How many warnings a build prints.
@@ -98,6 +100,9 @@ impl std::fmt::Display for Summary {
             self.out.display(),
             self.elapsed.as_secs_f64()
         )?;
+        if !self.deploy.is_empty() {
+            write!(f, "\nServer configurations for {} in {}", self.deploy.join(" and "), self.out.join(crate::deploy::DEPLOY_DIR).display())?;
+        }
         if self.images.made + self.images.cached > 0 {
             write!(f, "\nImages: {} resized, {} from the cache", self.images.made, self.images.cached)?;
         }
@@ -162,6 +167,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         steps.lap(step);
     }
     problems.or(())?;
+    let deploy_files = crate::deploy::write(&site, &out, staging.sink())?;
+    steps.lap("write the deploy files");
     staging.record_articles(site.library().articles.len())?;
     let recovered = staging.recovered().len();
     staging.commit()?;
@@ -169,6 +176,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let mut summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
     summary.images = site.images().take_counts();
     summary.notes = site.library().notes();
+    summary.deploy = site.config().deploy.hosts.iter().map(|h| h.name()).collect();
+    debug_assert!(deploy_files >= summary.deploy.len());
     // Freeing a large site's hundreds of megabytes takes a noticeable
     // moment that nobody needs to wait for: `lede build` exits right after.
     std::thread::spawn(move || drop(site));
@@ -267,6 +276,7 @@ impl Summary {
             recovered,
             images: ImageCounts::default(),
             notes: Vec::new(),
+            deploy: Vec::new(),
         }
     }
 }

@@ -76,9 +76,13 @@ fn create_folder(dir: &Path) -> std::io::Result<()> {
     }
 }
 
-impl Sink for DiskSink {
-    fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<()> {
-        let full = self.root.join(target.dir()).join(path);
+impl DiskSink {
+    /// Writes a file beside the two trees (`deploy/nginx/site.conf`).
+    pub fn write_beside(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.write_file(self.root.join(path), bytes)
+    }
+
+    fn write_file(&self, full: PathBuf, bytes: &[u8]) -> Result<()> {
         let parent = full.parent().unwrap_or(&self.root);
         let Some(reuse) = &self.reuse else {
             fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
@@ -88,6 +92,12 @@ impl Sink for DiskSink {
         overwrite(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e))?;
         reuse.written.lock().unwrap_or_else(PoisonError::into_inner).insert(full);
         Ok(())
+    }
+}
+
+impl Sink for DiskSink {
+    fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<()> {
+        self.write_file(self.root.join(target.dir()).join(path), bytes)
     }
 }
 

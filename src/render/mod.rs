@@ -5,6 +5,7 @@
 mod chart;
 pub mod feeds;
 mod shortcodes;
+pub use shortcodes::embed_style_hash;
 pub mod theme;
 pub mod views;
 

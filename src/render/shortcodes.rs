@@ -277,6 +277,22 @@ fn vimeo_player(url: &url::Url) -> Option<String> {
     Some(player)
 }
 
+/// The play link's style, inside the frame. A Content-Security-Policy
+/// allows it by its hash ([`embed_style_hash`]), as the frame inherits the page's policy.
+const FACADE_STYLE: &str = "html,body{height:100%;margin:0}\
+     a{box-sizing:border-box;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:.4em;height:100%;padding:1em;\
+     background:#1f2a36;color:#fff;font:600 1.05rem/1.35 system-ui,sans-serif;text-align:center;text-decoration:none}\
+     a:hover span,a:focus-visible span{background:#c4302b}\
+     a:focus-visible{outline:4px solid #ffd166;outline-offset:-8px}\
+     span{display:grid;place-items:center;width:3.2em;height:3.2em;border-radius:50%;background:rgba(255,255,255,.18);font-size:1.4em}";
+
+/// The CSP source that allows the play link's style: `sha256-…`.
+pub fn embed_style_hash() -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(FACADE_STYLE.as_bytes())))
+}
+
 /// The document a frame shows until the reader presses play: one link, to
 /// the player, filling the frame. It is written into the page (`srcdoc`),
 /// so that nothing is requested from the video's host before the click.
@@ -286,15 +302,9 @@ fn facade(title: &str, player: &str, lang: &str) -> String {
     html.push_str(&crate::text::xml_escape(lang));
     html.push_str("\"><meta charset=\"utf-8\"><title>");
     html.push_str(&crate::text::xml_escape(title));
-    html.push_str(
-        "</title><style>html,body{height:100%;margin:0}\
-         a{box-sizing:border-box;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:.4em;height:100%;padding:1em;\
-         background:#1f2a36;color:#fff;font:600 1.05rem/1.35 system-ui,sans-serif;text-align:center;text-decoration:none}\
-         a:hover span,a:focus-visible span{background:#c4302b}\
-         a:focus-visible{outline:4px solid #ffd166;outline-offset:-8px}\
-         span{display:grid;place-items:center;width:3.2em;height:3.2em;border-radius:50%;background:rgba(255,255,255,.18);font-size:1.4em}</style>\
-         <a href=\"",
-    );
+    html.push_str("</title><style>");
+    html.push_str(FACADE_STYLE);
+    html.push_str("</style><a href=\"");
     let _ = pulldown_cmark_escape::escape_href(&mut html, player);
     html.push_str("\"><span aria-hidden=\"true\">▶</span>Play: ");
     html.push_str(&crate::text::xml_escape(title));

@@ -43,7 +43,7 @@ impl Site {
     }
 
     /// Every alias of the site as `(from, to)` URL paths in `target`'s tree, sorted.
-    fn redirect_pairs(&self, target: Target) -> Vec<(String, String)> {
+    pub fn redirect_pairs(&self, target: Target) -> Vec<(String, String)> {
         let root = root_path(self.setup.config.tree_url(target));
         let mut pairs: Vec<(String, String)> =
             content::aliases(&self.library).map(|(alias, _, dir, _)| (format!("{root}{}", alias.path), format!("{root}/{dir}"))).collect();

@@ -1,0 +1,129 @@
+//! Server configurations for the hosts a site names in `[deploy] hosts`,
+//! written into `deploy/<host>/` beside the two trees: each serves the
+//! public tree, guards the members tree with the site's check service
+//! (a reader it refuses is sent to subscribe, and a check that fails
+//! refuses), redirects every alias, answers the 404 page with status 404,
+//! and sets cache and security headers. Paths are the only thing of the
+//! members tree they name.
+
+mod caddy;
+mod nginx;
+
+use std::path::Path;
+
+use crate::config::{Config, Host};
+use crate::diagnostics::{Diagnostic, Result};
+use crate::output::DiskSink;
+use crate::site::Site;
+use crate::target::Target;
+
+/// Where the deploy files go, beside `public/` and `members/`.
+pub const DEPLOY_DIR: &str = "deploy";
+
+/// What every host's configuration is made from.
+struct Plan {
+    /// `example.org`, from `base_url`.
+    server_name: String,
+    /// What the server listens on: `[deploy] listen`, else the port of `base_url` (80 by default).
+    listen: String,
+    /// Whether `listen` was given (Caddy then serves plain HTTP on it).
+    listen_given: bool,
+    /// `https://example.org`, for Caddy's site address.
+    base_url: String,
+    /// The folder holding `public/` and `members/` on the server.
+    root: String,
+    /// The check service.
+    check_url: url::Url,
+    /// Old addresses and where they moved, both trees.
+    redirects: Vec<(String, String)>,
+    /// The Content-Security-Policy the theme's pages keep to.
+    csp: String,
+}
+
+/// Writes the configuration of every host `[deploy]` names into `sink`,
+/// for an output that will live at `out` (absolute).
+pub fn write(site: &Site, out: &Path, sink: &DiskSink) -> Result<usize> {
+    let config = site.config();
+    if config.deploy.hosts.is_empty() {
+        return Ok(0);
+    }
+    let plan = plan(site, config, out)?;
+    let mut written = 0;
+    for host in &config.deploy.hosts {
+        let files = match host {
+            Host::Nginx => nginx::files(&plan, &config.title),
+            Host::Caddy => caddy::files(&plan, &config.title),
+        };
+        for (name, text) in files {
+            sink.write_beside(&format!("{DEPLOY_DIR}/{}/{name}", host.name()), text.as_bytes())?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+fn plan(site: &Site, config: &Config, out: &Path) -> Result<Plan> {
+    let base = url::Url::parse(&config.base_url).map_err(|e| Diagnostic::file(crate::layout::CONFIG_FILE, format!("base_url: {e}")))?;
+    let check_url = url::Url::parse(&config.deploy.check_url).map_err(|e| Diagnostic::file(crate::layout::CONFIG_FILE, format!("[deploy] check_url: {e}")))?;
+    let root = match &config.deploy.root {
+        Some(r) => r.trim_end_matches('/').to_string(),
+        None => out.to_string_lossy().trim_end_matches('/').to_string(),
+    };
+    if root.contains(|c: char| c.is_control() || "\"';{}$\\".contains(c)) {
+        return Err(Diagnostic::file(
+            crate::layout::CONFIG_FILE,
+            format!("the output folder {root:?} has a character a server configuration cannot hold: set [deploy] root to where the trees live on the server"),
+        )
+        .into());
+    }
+    let listen = config.deploy.listen.clone().unwrap_or_else(|| base.port().map_or_else(|| "80".to_string(), |p| p.to_string()));
+    let mut redirects = site.redirect_pairs(Target::Public);
+    redirects.extend(site.redirect_pairs(Target::Members));
+    Ok(Plan {
+        server_name: base.host_str().unwrap_or("localhost").to_string(),
+        listen_given: config.deploy.listen.is_some(),
+        listen,
+        base_url: config.base_url.clone(),
+        root,
+        check_url,
+        redirects,
+        csp: csp(config),
+    })
+}
+
+/// The policy the built-in theme keeps to: its own stylesheet and images,
+/// no script but the JSON-LD data block (which a policy does not run), the
+/// subscribe form posting where the site says, and embeds framing only what
+/// a reader asked to play. The embed's play link is styled inside the page
+/// (its frame inherits this policy), so that style's hash is allowed.
+fn csp(config: &Config) -> String {
+    let form = url::Url::parse(&config.subscribe_action).ok().map(|u| u.origin().ascii_serialization()).filter(|o| o != "null");
+    let mut form_action = String::from("'self'");
+    if let Some(origin) = form {
+        form_action.push(' ');
+        form_action.push_str(&origin);
+    }
+    format!(
+        "default-src 'none'; style-src 'self' '{}'; img-src 'self' data: https:; frame-src https:; form-action {form_action}; base-uri 'self'; frame-ancestors 'self'",
+        crate::render::embed_style_hash()
+    )
+}
+
+/// The addresses that ask for an alias's page: written with or without
+/// its last slash, a folder's address answers both ways (`/p/x` and `/p/x/`).
+fn forms(from: &str) -> Vec<String> {
+    match from.strip_suffix('/') {
+        Some("") => vec![from.to_string()],
+        Some(bare) => vec![bare.to_string(), from.to_string()],
+        None if from.rsplit('/').next().is_some_and(|last| last.contains('.')) => vec![from.to_string()],
+        None => vec![from.to_string(), format!("{from}/")],
+    }
+}
+
+/// `text` quoted for a configuration file: in double quotes, with `"` and `\` escaped.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests;

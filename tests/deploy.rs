@@ -1,0 +1,278 @@
+//! The deploy configurations, run for real: `lede build` writes an nginx
+//! and a Caddy configuration for a site; each is checked by its server
+//! (`nginx -t`, `caddy validate`), then started on 127.0.0.1 with a small
+//! check service written here (it lets a request through when its cookie
+//! says `session=ok`), and every file of both trees is asked for, with and
+//! without a session. No paid word may come back without one.
+//!
+//! nginx and Caddy are Debian packages that `scripts/test` installs.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+/// The paid words of the fixture, one per road a paid word could take.
+const PAID: &[&str] = &["zqdeploypaidbodyq", "zqdeploypaidheadq", "zqdeploypaidnoteq", "zqdeploypaidcsvq"];
+
+fn installed(cmd: &str) -> bool {
+    Command::new(cmd).arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+        || Command::new(cmd).arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+fn tools_ready(needs: &[&str]) -> bool {
+    let missing: Vec<&str> = needs.iter().copied().filter(|c| !installed(c)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!("deploy tests: missing {}; run scripts/test, which installs them", missing.join(", "));
+    assert!(std::env::var("LEDE_REQUIRE_TOOLS").map_or(true, |v| v != "1"), "{msg} (LEDE_REQUIRE_TOOLS=1 makes a missing tool a failure)");
+    eprintln!("note: skipping {msg}");
+    false
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// The check service: 200 for a request whose cookie holds `session=ok`, 401 otherwise.
+fn check_service() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || answer_check(stream));
+        }
+    });
+    port
+}
+
+fn answer_check(stream: TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut allowed = false;
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        if line == "\r\n" {
+            break;
+        }
+        if line.to_ascii_lowercase().starts_with("cookie:") && line.contains("session=ok") {
+            allowed = true;
+        }
+        line.clear();
+    }
+    let status = if allowed { "200 OK" } else { "401 Unauthorized" };
+    let mut stream = stream;
+    let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+}
+
+fn site(port: u16, check: u16) -> Site {
+    let site = Site::new();
+    let base = format!("http://127.0.0.1:{port}");
+    site.write(
+        "config.toml",
+        format!(
+            "title = \"Deploy Weekly\"\nbase_url = \"{base}\"\nmembers_url = \"{base}/members\"\n\n[paywall]\nfree_blocks = 1\n\n[subscribe]\naction = \"{base}/subscribe/\"\n\n[[subscribe.plans]]\nid = \"m\"\nname = \"Monthly\"\n\n[deploy]\nhosts = [\"nginx\", \"caddy\"]\ncheck_url = \"http://127.0.0.1:{check}/check\"\nlisten = \"127.0.0.1:{port}\"\n"
+        ),
+    );
+    site.write(
+        "content/articles/harbours/index.md",
+        "+++\ntitle = \"Harbours\"\ndate = 2025-02-01\naliases = [\"/2019/05/harbours/\", \"/p/harbours\"]\n+++\nThe free opening about harbours.\n\n<!-- paywall -->\n\nPaid text zqdeploypaidbodyq.[^n]\n\n## Heading zqdeploypaidheadq\n\nThe [data](paid.csv).\n\n[^n]: A note zqdeploypaidnoteq.\n",
+    );
+    site.write("content/articles/harbours/paid.csv", "year,value\n2024 zqdeploypaidcsvq,3\n");
+    site.write("content/articles/open/index.md", "+++\ntitle = \"Open\"\ndate = 2025-01-01\npaywall = false\n+++\nAll of it is free.\n");
+    site.write("content/about.md", "+++\ntitle = \"About\"\n+++\nWho we are.\n");
+    let out = site.build_ok();
+    assert!(out.contains("Server configurations for nginx and caddy in "), "{out}");
+    // Beside the trees, never in them.
+    assert!(site.path("dist/deploy/nginx/site.conf").is_file() && site.path("dist/deploy/caddy/Caddyfile").is_file());
+    for (path, bytes) in site.files_under("dist/deploy") {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!PAID.iter().any(|w| text.contains(w)), "a paid word in {}", path.display());
+    }
+    site
+}
+
+/// A server that is stopped when the test ends, passed or not.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts a server and waits until it answers on `port`.
+fn start(mut cmd: Command, port: u16) -> Running {
+    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start the server");
+    let until = Instant::now() + Duration::from_secs(15);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err);
+            panic!("the server stopped ({status}): {err}");
+        }
+        assert!(Instant::now() < until, "the server did not start listening on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Running(child)
+}
+
+struct Served {
+    status: u16,
+    location: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn get(agent: &ureq::Agent, url: &str, session: bool) -> Served {
+    let mut request = agent.get(url);
+    if session {
+        request = request.header("Cookie", "session=ok");
+    }
+    let response = request.call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> =
+        response.headers().iter().map(|(k, v)| (k.as_str().to_ascii_lowercase(), v.to_str().unwrap_or_default().to_string())).collect();
+    let location = headers.iter().find(|(k, _)| k == "location").map(|(_, v)| v.clone()).unwrap_or_default();
+    let body = response.into_body().read_to_string().unwrap_or_default();
+    Served { status, location, headers, body }
+}
+
+fn header<'s>(served: &'s Served, name: &str) -> &'s str {
+    served.headers.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// Every file of a tree as the path a browser asks for.
+fn urls_of(site: &Site, tree: &str, prefix: &str) -> Vec<String> {
+    site.files_under(&format!("dist/{tree}"))
+        .into_iter()
+        .map(|(p, _)| {
+            let rel = p.strip_prefix(format!("dist/{tree}")).expect("inside the tree").to_string_lossy().replace('\\', "/");
+            let rel = rel.strip_suffix("index.html").unwrap_or(&rel).to_string();
+            format!("{prefix}/{rel}")
+        })
+        .collect()
+}
+
+/// What both servers must do, asked of the one listening on `port`.
+fn the_gate_holds(site: &Site, port: u16, server: &str) {
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).timeout_global(Some(Duration::from_secs(10))).build().into();
+    let base = format!("http://127.0.0.1:{port}");
+    let public = urls_of(site, "public", "");
+    let members = urls_of(site, "members", "/members");
+    assert!(public.len() > 10 && members.len() > 10, "{public:?} {members:?}");
+    // An alias's own page is there for hosts that cannot redirect; these do.
+    let moved = |path: &str| path.starts_with("/2019/") || path.starts_with("/p/");
+    for path in &public {
+        let served = get(&agent, &format!("{base}{path}"), false);
+        assert_eq!(served.status, if moved(path) { 301 } else { 200 }, "{server}: {path}");
+        for word in PAID {
+            assert!(!served.body.contains(word), "{server}: {word} in {path}");
+        }
+    }
+    let mut refused = 0;
+    for path in members.iter().filter(|p| !moved(p.trim_start_matches("/members"))) {
+        let served = get(&agent, &format!("{base}{path}"), false);
+        assert_eq!(served.status, 302, "{server}: {path} without a session");
+        assert_eq!(served.location.trim_start_matches(&base), format!("/subscribe/?next={path}"), "{server}: {path}");
+        for word in PAID {
+            assert!(!served.body.contains(word), "{server}: {word} in {path} without a session");
+        }
+        refused += 1;
+        let with = get(&agent, &format!("{base}{path}"), true);
+        assert_eq!(with.status, 200, "{server}: {path} with a session");
+        assert!(header(&with, "cache-control").contains("no-store"), "{server}: {path} may be cached: {:?}", with.headers);
+    }
+    assert!(refused > 10);
+    let article = get(&agent, &format!("{base}/members/articles/harbours/"), true);
+    assert!(PAID[..3].iter().all(|w| article.body.contains(w)), "{server}: the members page is not whole");
+    // The aliases, with and without their last slash.
+    for alias in ["/2019/05/harbours/", "/2019/05/harbours", "/p/harbours"] {
+        let served = get(&agent, &format!("{base}{alias}"), false);
+        assert_eq!((served.status, served.location.trim_start_matches(&base)), (301, "/articles/harbours/"), "{server}: {alias}");
+    }
+    // The site's 404 page, with its status.
+    let missing = get(&agent, &format!("{base}/no/such/page/"), false);
+    assert_eq!(missing.status, 404, "{server}");
+    assert_eq!(missing.body, site.read("dist/public/404.html"), "{server}: not the site's 404 page");
+    // The headers the configuration promises.
+    let home = get(&agent, &format!("{base}/"), false);
+    assert_eq!(header(&home, "x-content-type-options"), "nosniff", "{server}");
+    assert_eq!(header(&home, "referrer-policy"), "strict-origin-when-cross-origin", "{server}");
+    assert!(header(&home, "content-security-policy").starts_with("default-src 'none'; style-src 'self' 'sha256-"), "{server}: {:?}", home.headers);
+    assert_eq!(header(&home, "cache-control"), "no-cache", "{server}");
+    let css = get(&agent, &format!("{base}/style.css"), false);
+    assert!(header(&css, "content-type").starts_with("text/css"), "{server}: {:?}", css.headers);
+    assert!(header(&css, "cache-control").contains("max-age"), "{server}: {:?}", css.headers);
+}
+
+#[test]
+fn nginx_and_caddy_serve_the_public_tree_and_guard_the_members_tree() {
+    if !tools_ready(&["nginx", "caddy"]) {
+        return;
+    }
+    let check = check_service();
+    let port = free_port();
+    let site = site(port, check);
+    let nginx_dir = site.path("dist/deploy/nginx");
+    let caddy_dir = site.path("dist/deploy/caddy");
+
+    let test = Command::new("nginx").args(["-t", "-p", ".", "-c", "nginx.conf"]).current_dir(&nginx_dir).output().expect("nginx -t");
+    assert!(test.status.success(), "nginx -t: {}", String::from_utf8_lossy(&test.stderr));
+    let mut cmd = Command::new("nginx");
+    cmd.args(["-p", ".", "-c", "nginx.conf"]).current_dir(&nginx_dir);
+    let nginx = start(cmd, port);
+    the_gate_holds(&site, port, "nginx");
+    drop(nginx);
+
+    let valid =
+        Command::new("caddy").args(["validate", "--config", "Caddyfile", "--adapter", "caddyfile"]).current_dir(&caddy_dir).output().expect("caddy validate");
+    assert!(valid.status.success(), "caddy validate: {}", String::from_utf8_lossy(&valid.stderr));
+    let mut cmd = Command::new("caddy");
+    cmd.args(["run", "--config", "Caddyfile", "--adapter", "caddyfile"])
+        .current_dir(&caddy_dir)
+        .env("HOME", site.root())
+        .env("XDG_DATA_HOME", site.root())
+        .env("XDG_CONFIG_HOME", site.root());
+    let caddy = start(cmd, port);
+    the_gate_holds(&site, port, "caddy");
+    drop(caddy);
+}
+
+#[test]
+fn a_check_service_that_cannot_be_reached_lets_nothing_through() {
+    if !tools_ready(&["nginx"]) {
+        return;
+    }
+    // Nothing listens on the check port.
+    let check = free_port();
+    let port = free_port();
+    let site = site(port, check);
+    let mut cmd = Command::new("nginx");
+    cmd.args(["-p", ".", "-c", "nginx.conf"]).current_dir(site.path("dist/deploy/nginx"));
+    let _nginx = start(cmd, port);
+    let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+    let served = get(&agent, &format!("http://127.0.0.1:{port}/members/articles/harbours/"), true);
+    assert!(served.status >= 500, "answered {}", served.status);
+    assert!(!PAID.iter().any(|w| served.body.contains(w)));
+}
+
+#[test]
+fn no_deploy_files_unless_asked_and_a_gate_without_a_check_is_refused() {
+    let site = Site::new();
+    site.build_ok();
+    assert!(!site.path("dist/deploy").exists());
+    let config = site.read("config.toml");
+    site.write("config.toml", format!("{config}\n[deploy]\nhosts = [\"nginx\"]\n"));
+    let err = site.build_err();
+    assert!(err.contains("[deploy] check_url is missing"), "{err}");
+    site.write("config.toml", format!("{config}\n[deploy]\nhosts = [\"apache\"]\ncheck_url = \"http://127.0.0.1:1/c\"\n"));
+    let err = site.build_err();
+    assert!(err.contains("not \"apache\""), "{err}");
+}
