@@ -112,6 +112,10 @@ pub enum Host {
     Nginx,
     /// A Caddyfile guarding it with `forward_auth`.
     Caddy,
+    /// `_redirects` (the members tree for the `subscriber` role) and `_headers`.
+    Netlify,
+    /// `_headers` in each tree; the members tree is its own project behind Cloudflare Access.
+    Cloudflare,
 }
 
 impl Host {
@@ -120,6 +124,8 @@ impl Host {
         match self {
             Host::Nginx => "nginx",
             Host::Caddy => "caddy",
+            Host::Netlify => "netlify",
+            Host::Cloudflare => "cloudflare",
         }
     }
 }
@@ -269,17 +275,39 @@ fn deploy(raw: RawDeploy, base_url: &str, members_url: &str, problem: &mut impl 
         match name.as_str() {
             "nginx" => hosts.push(Host::Nginx),
             "caddy" => hosts.push(Host::Caddy),
-            other => problem("hosts", format!("[deploy] hosts: lede writes configurations for \"nginx\" and \"caddy\", not {other:?}")),
+            "netlify" => hosts.push(Host::Netlify),
+            "cloudflare" => hosts.push(Host::Cloudflare),
+            other => {
+                problem("hosts", format!("[deploy] hosts: lede writes configurations for \"nginx\", \"caddy\", \"netlify\" and \"cloudflare\", not {other:?}"))
+            }
         }
     }
+    let under_site = members_url == format!("{base_url}/members");
+    if hosts.contains(&Host::Netlify) && !under_site {
+        problem(
+            "hosts",
+            format!(
+                "[deploy] Netlify serves the members tree from the same site, to the subscriber role: set members_url to \"{base_url}/members\" (it is {members_url:?})"
+            ),
+        );
+    }
+    if hosts.contains(&Host::Cloudflare) && members_url.starts_with(&format!("{base_url}/")) {
+        problem(
+            "hosts",
+            format!(
+                "[deploy] on Cloudflare Pages the members tree is a project of its own behind Cloudflare Access: give it its own address in members_url, such as \"https://members.example.org\" (it is {members_url:?})"
+            ),
+        );
+    }
+    let gated = hosts.iter().any(|h| matches!(h, Host::Nginx | Host::Caddy));
     let check_url = raw.check_url.unwrap_or_default().trim().to_string();
-    if !hosts.is_empty() {
+    if gated {
         if check_url.is_empty() {
             problem("hosts", "[deploy] check_url is missing: the server asks it whether a request may read the members tree (2xx yes, 401 or 403 no)".into());
         } else if !is_http_url(&check_url) || url::Url::parse(&check_url).is_err() {
             problem("check_url", format!("[deploy] check_url must be an absolute http(s) URL, not {check_url:?}"));
         }
-        if members_url != format!("{base_url}/members") {
+        if !under_site {
             problem(
                 "hosts",
                 format!(

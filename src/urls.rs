@@ -25,7 +25,7 @@ pub const SUBSCRIBE_DIR: &str = "subscribe/";
 const ARTICLES: &str = "articles/";
 
 /// Files the build writes at the root of a tree, which no alias may take.
-pub const BUILT_FILES: &[&str] = &[INDEX, FEED, SITEMAP, ROBOTS, NOT_FOUND, "style.css", REDIRECTS, REDIRECTS_MAP];
+pub const BUILT_FILES: &[&str] = &[INDEX, FEED, SITEMAP, ROBOTS, NOT_FOUND, "style.css", REDIRECTS, REDIRECTS_MAP, "_headers"];
 /// The redirects of every alias, for hosts that read Netlify's `_redirects` format (Netlify, Cloudflare Pages).
 pub const REDIRECTS: &str = "_redirects";
 /// The redirects of every alias as the lines of an nginx `map` block.

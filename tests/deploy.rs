@@ -209,7 +209,19 @@ fn the_gate_holds(site: &Site, port: u16, server: &str) {
     assert_eq!(header(&home, "cache-control"), "no-cache", "{server}");
     let css = get(&agent, &format!("{base}/style.css"), false);
     assert!(header(&css, "content-type").starts_with("text/css"), "{server}: {:?}", css.headers);
-    assert!(header(&css, "cache-control").contains("max-age"), "{server}: {:?}", css.headers);
+    assert_eq!(header(&css, "cache-control"), "public, max-age=3600", "{server}: {:?}", css.headers);
+    // The copy every page links, named by its hash, is kept for a year.
+    let linked = home.body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).expect("a stylesheet link").to_string();
+    assert!(linked.starts_with(&format!("{base}/style.")), "{server}: {linked}");
+    let fingerprinted = get(&agent, &linked, false);
+    assert_eq!(fingerprinted.status, 200, "{server}: {linked}");
+    assert!(header(&fingerprinted, "content-type").starts_with("text/css"), "{server}: {:?}", fingerprinted.headers);
+    assert_eq!(header(&fingerprinted, "cache-control"), "public, max-age=31536000, immutable", "{server}: {:?}", fingerprinted.headers);
+    // Every page links it.
+    for (path, bytes) in site.files_under("dist/public").into_iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "html")) {
+        let page = String::from_utf8_lossy(&bytes);
+        assert!(page.contains(&linked) || page.contains("http-equiv=\"refresh\""), "{} does not link {linked}", path.display());
+    }
 }
 
 #[test]
@@ -275,4 +287,129 @@ fn no_deploy_files_unless_asked_and_a_gate_without_a_check_is_refused() {
     site.write("config.toml", format!("{config}\n[deploy]\nhosts = [\"apache\"]\ncheck_url = \"http://127.0.0.1:1/c\"\n"));
     let err = site.build_err();
     assert!(err.contains("not \"apache\""), "{err}");
+}
+
+/// One rule of a `_redirects` file, read as Netlify documents it:
+/// `from to [status][!] [Key=Value …]`.
+struct Rule {
+    from: String,
+    to: String,
+    status: u16,
+    conditions: Vec<(String, String)>,
+}
+
+fn redirect_rules(text: &str) -> Vec<Rule> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            assert!(parts.len() >= 2, "a rule needs from and to: {l}");
+            let status = parts.get(2).map_or(301, |s| s.trim_end_matches('!').parse().unwrap_or_else(|_| panic!("status in {l}")));
+            let conditions = parts[3.min(parts.len())..]
+                .iter()
+                .map(|c| c.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or_else(|| panic!("condition {c} in {l}")))
+                .collect();
+            Rule { from: parts[0].into(), to: parts[1].into(), status, conditions }
+        })
+        .collect()
+}
+
+/// What Netlify does with `path` for a reader of `roles`: the first rule
+/// that matches (`*` at the end of `from` takes the rest, `:splat` gives it
+/// back), or `None` to serve the file.
+fn netlify(rules: &[Rule], path: &str, roles: &[&str]) -> Option<(u16, String)> {
+    rules.iter().find_map(|r| {
+        let splat = match r.from.strip_suffix('*') {
+            Some(prefix) => path.strip_prefix(prefix)?,
+            None if r.from == path => "",
+            None => return None,
+        };
+        let allowed = r.conditions.iter().all(|(k, v)| k != "Role" || v.split(',').any(|role| roles.contains(&role)));
+        allowed.then(|| (r.status, r.to.replace(":splat", splat)))
+    })
+}
+
+/// A `_headers` file as the hosts document it: a path, then indented `Name: value` lines.
+fn header_rules(text: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut rules: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+        if line.starts_with(char::is_whitespace) {
+            let (name, value) = line.trim().split_once(": ").unwrap_or_else(|| panic!("a header line: {line}"));
+            rules.last_mut().expect("a path before its headers").1.push((name.to_string(), value.to_string()));
+        } else {
+            rules.push((line.trim().to_string(), Vec::new()));
+        }
+    }
+    rules
+}
+
+fn headers_for<'r>(rules: &'r [(String, Vec<(String, String)>)], path: &str) -> Vec<&'r (String, String)> {
+    rules
+        .iter()
+        .filter(|(pattern, _)| match pattern.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => pattern == path,
+        })
+        .flat_map(|(_, h)| h.iter())
+        .collect()
+}
+
+#[test]
+fn netlify_keeps_the_members_tree_to_subscribers_and_both_hosts_get_their_headers() {
+    let site = Site::new();
+    let config = site.read("config.toml").replace("members_url = \"https://members.fixture.example\"", "members_url = \"https://fixture.example/members\"");
+    site.write("config.toml", format!("{config}\n[deploy]\nhosts = [\"netlify\"]\n"));
+    site.write(
+        "content/articles/harbours/index.md",
+        "+++\ntitle = \"Harbours\"\ndate = 2025-02-01\naliases = [\"/2019/05/harbours/\"]\n+++\nFree.\n\n<!-- paywall -->\n\nPaid zqdeploypaidbodyq.\n",
+    );
+    site.build_ok();
+    let redirects = site.read("dist/public/_redirects");
+    let rules = redirect_rules(&redirects);
+    assert_eq!(netlify(&rules, "/members/articles/harbours/", &[]), Some((302, "/subscribe/?next=/members/articles/harbours/".into())));
+    assert_eq!(netlify(&rules, "/members/articles/harbours/", &["subscriber"]), Some((200, "/members/articles/harbours/".into())));
+    assert_eq!(netlify(&rules, "/members/", &["editor"]), Some((302, "/subscribe/?next=/members/".into())));
+    assert_eq!(netlify(&rules, "/2019/05/harbours/", &[]), Some((301, "/articles/harbours/".into())));
+    assert_eq!(netlify(&rules, "/articles/harbours/", &[]), None);
+    let headers = header_rules(&site.read("dist/public/_headers"));
+    let home = headers_for(&headers, "/");
+    assert!(home.iter().any(|(k, v)| k == "Content-Security-Policy" && v.starts_with("default-src 'none'")), "{home:?}");
+    assert!(home.iter().any(|(k, v)| k == "X-Content-Type-Options" && v == "nosniff"), "{home:?}");
+    assert!(!home.iter().any(|(k, _)| k == "Cache-Control"), "pages keep the host's own revalidation: {home:?}");
+    let members = headers_for(&headers, "/members/articles/harbours/");
+    assert!(members.iter().any(|(k, v)| k == "Cache-Control" && v == "private, no-store"), "{members:?}");
+    let page = site.read("dist/public/index.html");
+    let css = page.split("rel=\"stylesheet\" href=\"https://fixture.example").nth(1).and_then(|r| r.split('"').next()).expect("a stylesheet");
+    let cached: Vec<_> = headers_for(&headers, css).into_iter().filter(|(k, _)| k == "Cache-Control").collect();
+    assert_eq!(cached.len(), 1, "one Cache-Control, or the host joins them: {cached:?}");
+    assert_eq!(cached[0].1, "public, max-age=31536000, immutable");
+    for file in ["dist/public/_redirects", "dist/public/_headers"] {
+        assert!(!site.read(file).contains("zqdeploypaidbodyq"), "{file}");
+    }
+
+    // Cloudflare Pages: the members tree is a project of its own, whose every answer is private.
+    site.write(
+        "config.toml",
+        format!(
+            "{}\n[deploy]\nhosts = [\"cloudflare\"]\n",
+            site.read("config.toml")
+                .split("\n[deploy]")
+                .next()
+                .unwrap_or_default()
+                .replace("members_url = \"https://fixture.example/members\"", "members_url = \"https://members.fixture.example\"")
+        ),
+    );
+    site.build_ok();
+    let members = header_rules(&site.read("dist/members/_headers"));
+    assert!(headers_for(&members, "/articles/harbours/").iter().any(|(k, v)| k == "Cache-Control" && v == "private, no-store"));
+    let public = header_rules(&site.read("dist/public/_headers"));
+    assert!(headers_for(&public, "/").iter().any(|(k, _)| k == "Content-Security-Policy"));
+    assert!(!site.read("dist/public/_redirects").contains("Role="), "Cloudflare has no roles: its members tree is guarded by Access");
+    // Under the site's address, Cloudflare could not guard it: refused.
+    site.write(
+        "config.toml",
+        site.read("config.toml").replace("members_url = \"https://members.fixture.example\"", "members_url = \"https://fixture.example/members\""),
+    );
+    assert!(site.build_err().contains("a project of its own behind Cloudflare Access"));
 }

@@ -451,7 +451,7 @@ fn one_rebuild_per_batch_and_editor_temp_files_are_ignored() {
 #[test]
 fn a_burst_of_saves_to_several_files_is_one_rebuild_with_every_change() {
     let site = fixture();
-    site.write("static/extra.css", "a { color: red }");
+    site.write("static/extra.txt", "red");
     let server = Server::start(&site, &[]);
     let before = server.rebuilds();
 
@@ -467,20 +467,34 @@ fn a_burst_of_saves_to_several_files_is_one_rebuild_with_every_change() {
     site.article("gamma", "title = \"Gamma New\"\ndate = 2026-02-01\npaywall = false", "Gamma text.\n");
     site.article("delta", "title = \"Delta New\"\ndate = 2026-02-02\npaywall = false", "Delta text.\n");
     std::fs::remove_file(site.path("content/articles/delta.md")).expect("delete");
-    site.write("static/extra.css", "a { color: blue }");
+    site.write("static/extra.txt", "blue");
 
     server.wait_for("/", "burst", |r| ["Burst Title", "Paid Burst", "Gamma New"].iter().all(|t| r.body.contains(t)));
     // The five files, named in one line.
-    eventually("rebuild line", || server.stdout(), "static/extra.css, content/articles/alpha.md and 3 more: rebuilt, ");
+    eventually("rebuild line", || server.stdout(), "static/extra.txt, content/articles/alpha.md and 3 more: rebuilt, ");
     assert!(server.get("/articles/alpha/").body.contains("Burst Title"));
     assert!(server.get("/_members/articles/paid/").body.contains("Paid Burst"));
     assert_eq!(server.get("/articles/gamma/").status, 200);
     assert_eq!(server.get("/articles/delta/").status, 404);
     assert!(!server.get("/").body.contains("Delta New"));
-    assert!(server.get("/extra.css").body.contains("blue"));
+    assert!(server.get("/extra.txt").body.contains("blue"));
     // Nothing more is on its way: any second rebuild would have shown by now.
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(server.rebuilds(), before + 1, "one burst, one rebuild:\n{}", server.stdout());
+}
+
+#[test]
+fn an_edited_stylesheet_is_linked_by_its_new_name() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let link = |body: &str| body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string();
+    let before = link(&server.get("/").body);
+    assert!(before.contains("/style.") && before.ends_with(".css"), "{before}");
+    site.write("static/style.css", "body { color: rebeccapurple }");
+    server.wait_for("/", "a new stylesheet name", |r| !link(&r.body).is_empty() && link(&r.body) != before);
+    let after = link(&server.get("/").body);
+    let path = after.split_once("//").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string())).unwrap_or(after.clone());
+    assert!(server.get(&path).body.contains("rebeccapurple"), "{path}");
 }
 
 #[test]

@@ -51,7 +51,9 @@ fn caddyfile(plan: &Plan, title: &str) -> String {
     out.push_str("\thandle {\n");
     let _ = writeln!(out, "\t\troot * {}", quoted(&format!("{root}/public")));
     out.push_str("\t\t@pages path / *.html */\n\t\theader @pages Cache-Control \"no-cache\"\n");
-    out.push_str("\t\t@files not path / *.html */\n\t\theader @files Cache-Control \"public, max-age=3600\"\n");
+    // A stylesheet or script named by its hash never changes: a year.
+    out.push_str("\t\t@immutable path_regexp \\.[0-9a-f]{10}\\.(css|js)$\n\t\theader @immutable Cache-Control \"public, max-age=31536000, immutable\"\n");
+    out.push_str("\t\t@files {\n\t\t\tnot path / *.html */\n\t\t\tnot path_regexp \\.[0-9a-f]{10}\\.(css|js)$\n\t\t}\n\t\theader @files Cache-Control \"public, max-age=3600\"\n");
     out.push_str("\t\tfile_server\n\t}\n\n");
     // A missing file answers the tree's 404 page, with its status.
     out.push_str("\thandle_errors {\n\t\t@missing expression {err.status_code} == 404\n\t\thandle @missing {\n");

@@ -7,7 +7,10 @@
 //! members tree they name.
 
 mod caddy;
+mod netlify;
 mod nginx;
+
+pub use netlify::NETLIFY_MEMBERS;
 
 use std::path::Path;
 
@@ -41,18 +44,33 @@ struct Plan {
 }
 
 /// Writes the configuration of every host `[deploy]` names into `sink`,
-/// for an output that will live at `out` (absolute).
+/// for an output that will live at `out` (absolute): the servers' into
+/// `deploy/<host>/`, Netlify's and Cloudflare's `_headers` into the trees.
 pub fn write(site: &Site, out: &Path, sink: &DiskSink) -> Result<usize> {
     let config = site.config();
     if config.deploy.hosts.is_empty() {
         return Ok(0);
     }
-    let plan = plan(site, config, out)?;
+    let csp = csp(config);
     let mut written = 0;
     for host in &config.deploy.hosts {
         let files = match host {
-            Host::Nginx => nginx::files(&plan, &config.title),
-            Host::Caddy => caddy::files(&plan, &config.title),
+            Host::Nginx => nginx::files(&plan(site, config, out, &csp)?, &config.title),
+            Host::Caddy => caddy::files(&plan(site, config, out, &csp)?, &config.title),
+            Host::Netlify => {
+                use crate::output::Sink;
+                let text = netlify::headers(*host, false, &csp, site.assets(), "/members");
+                sink.write(Target::Public, HEADERS, text.as_bytes())?;
+                written += 1;
+                continue;
+            }
+            Host::Cloudflare => {
+                use crate::output::Sink;
+                sink.write(Target::Public, HEADERS, netlify::headers(*host, false, &csp, site.assets(), "").as_bytes())?;
+                sink.write(Target::Members, HEADERS, netlify::headers(*host, true, &csp, site.assets(), "").as_bytes())?;
+                written += 2;
+                continue;
+            }
         };
         for (name, text) in files {
             sink.write_beside(&format!("{DEPLOY_DIR}/{}/{name}", host.name()), text.as_bytes())?;
@@ -62,7 +80,10 @@ pub fn write(site: &Site, out: &Path, sink: &DiskSink) -> Result<usize> {
     Ok(written)
 }
 
-fn plan(site: &Site, config: &Config, out: &Path) -> Result<Plan> {
+/// The file Netlify and Cloudflare Pages read their headers from.
+pub const HEADERS: &str = "_headers";
+
+fn plan(site: &Site, config: &Config, out: &Path, csp: &str) -> Result<Plan> {
     let base = url::Url::parse(&config.base_url).map_err(|e| Diagnostic::file(crate::layout::CONFIG_FILE, format!("base_url: {e}")))?;
     let check_url = url::Url::parse(&config.deploy.check_url).map_err(|e| Diagnostic::file(crate::layout::CONFIG_FILE, format!("[deploy] check_url: {e}")))?;
     let root = match &config.deploy.root {
@@ -87,7 +108,7 @@ fn plan(site: &Site, config: &Config, out: &Path) -> Result<Plan> {
         root,
         check_url,
         redirects,
-        csp: csp(config),
+        csp: csp.to_string(),
     })
 }
 

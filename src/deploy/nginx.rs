@@ -42,6 +42,10 @@ fn site(plan: &Plan, title: &str) -> String {
     out.push_str("    location / {\n        try_files $uri $uri/ =404;\n");
     security_headers(plan, &mut out, "        ");
     out.push_str("        add_header Cache-Control \"no-cache\" always;\n    }\n");
+    // A stylesheet or script named by its hash never changes: a year.
+    out.push_str("    location ~ \"\\.[0-9a-f]{10}\\.(?:css|js)$\" {\n        try_files $uri =404;\n");
+    security_headers(plan, &mut out, "        ");
+    out.push_str("        add_header Cache-Control \"public, max-age=31536000, immutable\" always;\n    }\n");
     out.push_str("    location ~* \\.(?:css|png|jpe?g|gif|webp|svg|ico|csv|pdf|xml|txt)$ {\n        try_files $uri =404;\n");
     security_headers(plan, &mut out, "        ");
     out.push_str("        add_header Cache-Control \"public, max-age=3600\" always;\n    }\n\n");

@@ -31,6 +31,9 @@ pub struct SiteView<'a> {
     pub target: &'static str,
     /// The subscribe form.
     pub subscribe: SubscribeView<'a>,
+    /// Each stylesheet and script of the static files by name, to the name
+    /// of its fingerprinted copy (`style.css` → `style.3f9a0c21d4.css`).
+    pub assets: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// What the subscribe box needs.
@@ -46,7 +49,7 @@ pub struct SubscribeView<'a> {
 
 impl<'a> SiteView<'a> {
     /// The site as seen from `target`'s tree.
-    pub fn new(config: &'a Config, target: Target) -> Self {
+    pub fn new(config: &'a Config, target: Target, assets: &'a std::collections::BTreeMap<String, String>) -> Self {
         SiteView {
             title: &config.title,
             description: &config.description,
@@ -59,6 +62,7 @@ impl<'a> SiteView<'a> {
             members_url: &config.members_url,
             target: target.dir(),
             subscribe: SubscribeView { action: &config.subscribe_action, pitch: &config.pitch, plans: &config.plans },
+            assets,
         }
     }
 }

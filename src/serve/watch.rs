@@ -233,6 +233,8 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
     }
     match top.as_str() {
         TEMPLATES_DIR => Some(Change::Templates),
+        // A stylesheet or script is linked by a name holding its hash, in every page: all of them change.
+        STATIC_DIR if below.last().is_some_and(|n| n.ends_with(".css") || n.ends_with(".js")) => Some(Change::Full),
         STATIC_DIR => Some(Change::Static(below.join("/"))),
         CONTENT_DIR => {
             if crate::content::is_bundle_index(rel) {
@@ -409,6 +411,9 @@ mod tests {
         assert_eq!(c("config.toml"), Some(Change::Full));
         assert_eq!(c("templates/partials/card.html"), Some(Change::Templates));
         assert_eq!(c("static/img/a.png"), Some(Change::Static("img/a.png".into())));
+        // Every page links a stylesheet by its fingerprint.
+        assert_eq!(c("static/style.css"), Some(Change::Full));
+        assert_eq!(c("static/js/menu.js"), Some(Change::Full));
         assert_eq!(c("content/articles/x.md"), Some(Change::Content("content/articles/x.md".into())));
         assert_eq!(c("content"), Some(Change::Full));
         assert_eq!(c("static"), Some(Change::Full));

@@ -14,7 +14,7 @@ impl Site {
     /// feeds carry the public part; the members feed (if enabled) the whole.
     pub(super) fn render_feed(&self, target: Target, column: Option<&str>) -> Option<(String, String)> {
         let config = &self.setup.config;
-        let site = SiteView::new(config, target);
+        let site = SiteView::new(config, target, &self.setup.assets);
         let key = match column {
             Some(slug) => ListingKey::Term(TermKind::Column, slug.to_string()),
             None => ListingKey::Home,

@@ -78,9 +78,13 @@ impl Site {
         }
         jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound, Job::Subscribe]);
         let aliases: Vec<Job> = content::aliases(&self.library).map(|(alias, ..)| Job::Alias(alias.path.clone())).collect();
+        let netlify = self.setup.config.deploy.hosts.contains(&crate::config::Host::Netlify);
         if !aliases.is_empty() {
             jobs.extend(aliases);
-            jobs.extend([Job::Redirects, Job::RedirectMap]);
+            jobs.push(Job::RedirectMap);
+        }
+        if jobs.iter().any(|j| matches!(j, Job::Alias(_))) || netlify {
+            jobs.push(Job::Redirects);
         }
         jobs
     }

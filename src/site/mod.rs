@@ -14,7 +14,7 @@ mod statics;
 mod tests;
 mod update;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,6 +47,8 @@ pub struct Setup {
     root: PathBuf,
     selection: Selection,
     site: PerTarget<Value>,
+    /// Each stylesheet and script of the static files, by name, to its fingerprinted name.
+    assets: BTreeMap<String, String>,
     /// Image sizes read and variants made, shared by every page of a build.
     images: Images,
 }
@@ -70,12 +72,18 @@ impl Setup {
 
     fn new(config: Config, mut renderer: Renderer, root: &Path, selection: Selection) -> Setup {
         renderer.set_language(&config.language);
-        Setup { site: site_values(&config), config, renderer, root: root.to_path_buf(), selection, images: Images::new(root) }
+        let assets = statics::fingerprints(root);
+        Setup { site: site_values(&config, &assets), assets, config, renderer, root: root.to_path_buf(), selection, images: Images::new(root) }
     }
 
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Each stylesheet and script of the static files, by name, to its fingerprinted name.
+    pub fn assets(&self) -> &BTreeMap<String, String> {
+        &self.assets
     }
 
     /// What renders the shortcodes in bodies: the templates.
@@ -113,8 +121,8 @@ impl Setup {
 }
 
 /// The `site` value templates see, in each tree.
-fn site_values(config: &Config) -> PerTarget<Value> {
-    PerTarget::from_fn(|t| Value::from_serializable(&SiteView::new(config, t)))
+fn site_values(config: &Config, assets: &BTreeMap<String, String>) -> PerTarget<Value> {
+    PerTarget::from_fn(|t| Value::from_serializable(&SiteView::new(config, t, assets)))
 }
 
 /// A loaded site: settings, templates and content, ready to render.
@@ -157,6 +165,11 @@ impl Site {
         &self.setup.config
     }
 
+    /// Each stylesheet and script of the static files, by name, to its fingerprinted name.
+    pub fn assets(&self) -> &BTreeMap<String, String> {
+        &self.setup.assets
+    }
+
     /// The content.
     pub fn library(&self) -> &Library {
         &self.library
@@ -188,7 +201,8 @@ impl Site {
 
     /// After new settings or templates: drops what was rendered with the old.
     fn reset(&mut self) {
-        self.setup.site = site_values(&self.setup.config);
+        self.setup.assets = statics::fingerprints(&self.setup.root);
+        self.setup.site = site_values(&self.setup.config, &self.setup.assets);
         self.cards = self.library.articles.iter().map(|_| Default::default()).collect();
     }
 

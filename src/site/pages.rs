@@ -58,7 +58,7 @@ impl Setup {
     /// An article's card as listings see it in `target`'s tree: its fields,
     /// and under `html` the card rendered through `partials/card.html`.
     pub(super) fn new_card(&self, meta: &ArticleMeta, target: Target) -> Result<Value> {
-        let fields = Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target), meta));
+        let fields = Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target, &self.assets), meta));
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site[target].clone());
         ctx.insert_value("article", fields.clone());
@@ -128,14 +128,14 @@ impl Site {
         }
         seo.image = page.image.as_deref().map(|i| urls::image_url(&setup.config.base_url, &urls::url(&setup.config.base_url, &dir), i));
         let mut ctx = setup.context(target, &seo);
-        ctx.insert("page", &PageView::new(&SiteView::new(&setup.config, target), page));
+        ctx.insert("page", &PageView::new(&SiteView::new(&setup.config, target, &setup.assets), page));
         Ok((urls::index_of(&dir), setup.renderer.render_page("page.html", &ctx, PAGE_CAPACITY)?))
     }
 
     pub(super) fn render_listing(&self, target: Target, key: &ListingKey, n: usize) -> Result<(String, Vec<u8>)> {
         let setup = &self.setup;
         let config = &setup.config;
-        let site = SiteView::new(config, target);
+        let site = SiteView::new(config, target, &setup.assets);
         let per = config.paginate_by;
         let empty = Listing { name: String::new(), articles: Vec::new() };
         let listing = self.index.listings.get(key).unwrap_or(&empty);
@@ -186,7 +186,7 @@ impl Site {
     /// The index of every term of `kind` (`/tags/`, `/archive/`, …).
     pub(super) fn render_terms(&self, target: Target, kind: TermKind) -> Result<(String, Vec<u8>)> {
         let setup = &self.setup;
-        let site = SiteView::new(&setup.config, target);
+        let site = SiteView::new(&setup.config, target, &setup.assets);
         let mut terms: Vec<TermCount<'_>> = self
             .index
             .listings
@@ -217,7 +217,7 @@ impl Site {
 
     pub(super) fn render_subscribe(&self, target: Target) -> Result<(String, Vec<u8>)> {
         let setup = &self.setup;
-        let site = SiteView::new(&setup.config, target);
+        let site = SiteView::new(&setup.config, target, &setup.assets);
         let seo = setup.seo_for(setup.page_title("Subscribe"), &setup.config.pitch, urls::SUBSCRIBE_DIR);
         let mut ctx = setup.context(target, &seo);
         ctx.insert("page", &SubscribePage { title: "Subscribe", url: urls::url(site.url, urls::SUBSCRIBE_DIR) });

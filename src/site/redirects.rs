@@ -54,13 +54,17 @@ impl Site {
     /// `_redirects` for `target`'s tree, or `None` when the site has no alias.
     pub(super) fn render_redirects(&self, target: Target) -> Option<(String, Vec<u8>)> {
         let pairs = self.redirect_pairs(target);
-        if pairs.is_empty() {
+        let netlify = target == Target::Public && self.setup.config.deploy.hosts.contains(&crate::config::Host::Netlify);
+        if pairs.is_empty() && !netlify {
             return None;
         }
         let mut out = String::from("# Old addresses and where they moved (written by lede from each page's `aliases`).\n");
         for (from, to) in pairs {
             let from = percent_encoding::utf8_percent_encode(&from, PATH_ESCAPES);
             let _ = writeln!(out, "{from} {to} 301");
+        }
+        if netlify {
+            out.push_str(crate::deploy::NETLIFY_MEMBERS);
         }
         Some((urls::REDIRECTS.into(), out.into_bytes()))
     }
