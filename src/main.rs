@@ -202,6 +202,9 @@ struct BuildArgs {
     /// Also look for paid text in every public file after writing (about 70% more time); a find fails the build.
     #[arg(long)]
     check_leaks: bool,
+    /// List the URLs whose files this build added, changed or removed in OUT/changed.txt (for a CDN purge or an upload).
+    #[arg(long)]
+    changed: bool,
 }
 
 #[derive(Args)]
@@ -237,6 +240,7 @@ impl CheckArgs {
             allow_empty: true,
             check_leaks: true,
             check_links: if self.external { lede::build::LinkCheck::External } else { lede::build::LinkCheck::Internal },
+            list_changed: false,
         };
         match lede::build(&opts) {
             Ok(summary) => {
@@ -273,6 +277,7 @@ impl BuildArgs {
             allow_empty: self.allow_empty,
             check_leaks: self.check_leaks,
             check_links: lede::build::LinkCheck::Off,
+            list_changed: self.changed,
         };
         match lede::build(&opts) {
             Ok(summary) => {

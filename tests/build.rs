@@ -136,6 +136,7 @@ fn the_example_site_builds() {
         allow_empty: false,
         check_leaks: false,
         check_links: lede::build::LinkCheck::Off,
+        list_changed: false,
     })
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(summary.articles >= 8, "{summary}");

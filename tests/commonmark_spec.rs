@@ -94,6 +94,7 @@ fn build(site: &Site) -> Result<lede::Summary, lede::Diagnostics> {
         allow_empty: true,
         check_leaks: false,
         check_links: lede::build::LinkCheck::Off,
+        list_changed: false,
     })
 }
 

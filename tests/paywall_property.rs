@@ -380,6 +380,7 @@ fn check_article(text: &str, default: Option<usize>) -> Result<Outcome, String> 
         allow_empty: true,
         check_leaks: true,
         check_links: lede::build::LinkCheck::Off,
+        list_changed: false,
     });
     if let Err(problems) = built {
         if problems.0.is_empty() {

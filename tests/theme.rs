@@ -279,6 +279,7 @@ fn build(root: &Path, out: &Path) {
         allow_empty: false,
         check_leaks: false,
         check_links: lede::build::LinkCheck::Off,
+        list_changed: false,
     };
     if let Err(e) = lede::build(&opts) {
         panic!("build of {} failed: {e:?}", root.display());

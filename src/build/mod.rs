@@ -39,6 +39,9 @@ pub struct BuildOptions {
     pub check_leaks: bool,
     /// After writing, follow every link of both trees (`lede check`).
     pub check_links: LinkCheck,
+    /// Once swapped in, list the URLs whose files differ from the previous
+    /// output's in `changed.txt` beside the trees (`lede build --changed`).
+    pub list_changed: bool,
 }
 
 /// Which links a build follows once written.
@@ -80,6 +83,8 @@ pub struct Summary {
     pub notes: Vec<Diagnostic>,
     /// The hosts whose configurations were written into `deploy/`.
     pub deploy: Vec<&'static str>,
+    /// With `--changed`: how many URLs differ from the previous output's.
+    pub changed: Option<usize>,
 }
 
 /// How many warnings a build prints.
@@ -100,6 +105,9 @@ impl std::fmt::Display for Summary {
             self.out.display(),
             self.elapsed.as_secs_f64()
         )?;
+        if let Some(n) = self.changed {
+            write!(f, "\n{n} URL{} changed since the last build, listed in {}", if n == 1 { "" } else { "s" }, self.out.join(CHANGED_FILE).display())?;
+        }
         if !self.deploy.is_empty() {
             write!(f, "\nServer configurations for {} in {}", self.deploy.join(" and "), self.out.join(crate::deploy::DEPLOY_DIR).display())?;
         }
@@ -171,17 +179,48 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     steps.lap("write the deploy files");
     staging.record_articles(site.library().articles.len())?;
     let recovered = staging.recovered().len();
+    let previous = staging.spare().to_path_buf();
     staging.commit()?;
     steps.lap("clear what this build did not write, swap the new output in");
+    // The output this build replaced is the spare now, as it was: compare before the next build reuses it.
+    let changed = if opts.list_changed { Some(changed_list(site.config(), &out, &previous)?) } else { None };
     let mut summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
     summary.images = site.images().take_counts();
     summary.notes = site.library().notes();
+    summary.changed = changed;
     summary.deploy = site.config().deploy.hosts.iter().map(|h| h.name()).collect();
     debug_assert!(deploy_files >= summary.deploy.len());
     // Freeing a large site's hundreds of megabytes takes a noticeable
     // moment that nobody needs to wait for: `lede build` exits right after.
     std::thread::spawn(move || drop(site));
     Ok(summary)
+}
+
+/// The list `--changed` writes beside the trees.
+pub const CHANGED_FILE: &str = "changed.txt";
+
+/// Writes `changed.txt` into `out`: a line for each URL whose file this
+/// build added, changed or removed, `+`, `~` or `-` first (a CDN purge
+/// wants them all; an upload, the first two). Returns how many there are.
+fn changed_list(config: &crate::config::Config, out: &Path, previous: &Path) -> Result<usize> {
+    use crate::output::Difference;
+    let found = crate::output::differences(out, previous);
+    let mut text = String::new();
+    for (target, path, difference) in &found {
+        let mark = match difference {
+            Difference::Added => '+',
+            Difference::Changed => '~',
+            Difference::Removed => '-',
+        };
+        // A folder's page is asked for by the folder's address.
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        text.push(mark);
+        text.push(' ');
+        text.push_str(&crate::urls::url(config.tree_url(*target), path));
+        text.push('\n');
+    }
+    std::fs::write(out.join(CHANGED_FILE), text).map_err(|e| Diagnostic::io(&out.join(CHANGED_FILE), "write the list of changed URLs", &e))?;
+    Ok(found.len())
 }
 
 /// What `lede build` says when it refuses: every problem, and that the output was left alone.
@@ -277,6 +316,7 @@ impl Summary {
             images: ImageCounts::default(),
             notes: Vec::new(),
             deploy: Vec::new(),
+            changed: None,
         }
     }
 }

@@ -4,12 +4,14 @@
 //! everything succeeded ([`Staging`]), and memory for the preview
 //! ([`MemorySink`]).
 
+mod changed;
 mod disk;
 mod memory;
 mod staging;
 #[cfg(test)]
 mod tests;
 
+pub use changed::{Difference, differences};
 pub use disk::DiskSink;
 pub use memory::{MemorySink, Tree, Trees};
 pub use staging::{Staging, articles_in, remove_tree};

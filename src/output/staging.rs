@@ -97,6 +97,11 @@ impl Staging {
         &self.dir
     }
 
+    /// Where the output this build replaces is kept once it is swapped in.
+    pub fn spare(&self) -> &Path {
+        &self.spare
+    }
+
     /// Where the build writes.
     pub fn sink(&self) -> &DiskSink {
         &self.sink
