@@ -282,6 +282,10 @@ impl BuildArgs {
         match lede::build(&opts) {
             Ok(summary) => {
                 println!("{summary}");
+                // Opened from disk, the pages find no stylesheet: it is linked at base_url.
+                let serve =
+                    if opts.root == std::path::Path::new(".") { "lede serve".to_string() } else { format!("lede serve --root {}", opts.root.display()) };
+                println!("To see it as readers will: {serve}, then open http://127.0.0.1:4400/");
                 if self.timings {
                     for (step, took) in &summary.steps {
                         println!("  {step:<44} {:>8.1} ms", took.as_secs_f64() * 1000.0);

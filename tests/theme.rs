@@ -393,6 +393,22 @@ fn the_theme_in_a_real_browser() {
     place(&tmp.path().join("fixture-out/public"), &www.join("fixture"));
     place(&tmp.path().join("fixture-out/members"), &www.join("fixture/members"));
 
+    // The README's first look: the example site as it is, through `lede serve`.
+    let serve_port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_lede"))
+        .args(["serve", "--port", &serve_port.to_string()])
+        .current_dir(MANIFEST)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start lede serve");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", serve_port)).is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "lede serve did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let serve_origin = format!("http://127.0.0.1:{serve_port}");
+
     let teaser = format!("/articles/{TEASER_SLUG}/");
     let member = format!("/members/articles/{TEASER_SLUG}/");
     let page = |path: &str| json!({ "path": path });
@@ -410,6 +426,7 @@ fn the_theme_in_a_real_browser() {
             page("/fixture/articles/shortcodes/"), page("/fixture/members/articles/shortcodes/"),
         ],
         "measure": [page(&member)],
+        "firstLook": { "origin": serve_origin, "url": format!("{serve_origin}/articles/{TEASER_SLUG}/") },
         "embeds": [{ "path": "/fixture/members/articles/shortcodes/", "count": 1, "player": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1" }],
         "teaser": { "path": teaser, "slug": TEASER_SLUG, "plans": ["monthly", "annual", "trial"] },
         "screenshots": [
@@ -435,6 +452,8 @@ fn the_theme_in_a_real_browser() {
         }
     }
     let status = child.wait().expect("wait for node");
+    let _ = serve.kill();
+    let _ = serve.wait();
     let log = errors.join().unwrap_or_default();
     let report = report.unwrap_or_else(|| panic!("no report from the browser script ({status}):\n{log}"));
     let failures: Vec<&str> = report["failures"].as_array().expect("failures").iter().filter_map(Value::as_str).collect();

@@ -313,6 +313,32 @@ let origin = '';
 // While an embed's play link is being pressed, requests to other hosts land here instead.
 let afterPlay = null;
 
+// The README's first look: the example site through `lede serve`, as a
+// newcomer opens it. The page must be styled (its stylesheet applied, not
+// the browser's defaults) and be the teaser page: free text, the ellipsis,
+// the email field and the plans.
+async function checkFirstLook(context, look) {
+  const page = await context.newPage();
+  const where = `first look ${look.url}`;
+  const response = await page.goto(look.url, { waitUntil: 'load' });
+  check(response && response.status() === 200, `${where}: status ${response && response.status()}`);
+  const facts = await page.evaluate(() => {
+    const sheets = [...document.styleSheets].filter((s) => { try { return s.cssRules.length > 0; } catch (e) { return false; } });
+    const body = getComputedStyle(document.body);
+    return {
+      sheets: sheets.length,
+      ink: getComputedStyle(document.documentElement).getPropertyValue('--ink').trim(),
+      margin: body.marginLeft,
+      email: Boolean(document.querySelector('input[type="email"]')),
+      plans: document.querySelectorAll('input[name="plan"]').length,
+      ellipsis: document.body.innerText.includes('…'),
+    };
+  });
+  check(facts.sheets > 0 && facts.ink !== '', `${where}: unstyled (${facts.sheets} stylesheets with rules, --ink ${JSON.stringify(facts.ink)})`);
+  check(facts.email && facts.plans >= 2 && facts.ellipsis, `${where}: not the teaser page: ${JSON.stringify(facts)}`);
+  await page.close();
+}
+
 // An embed requests nothing from another host until its play link is
 // pressed; then its frame asks for the player, and for nothing else.
 async function checkEmbed(context, target) {
@@ -364,13 +390,15 @@ async function main() {
   // Nothing may be fetched from another host: record and refuse it.
   await context.route('**/*', (route) => {
     const u = route.request().url();
-    if (u.startsWith(origin + '/') || u.startsWith('data:') || u === 'about:blank' || u === 'about:srcdoc') return route.continue();
+    const served = plan.firstLook && u.startsWith(plan.firstLook.origin + '/');
+    if (served || u.startsWith(origin + '/') || u.startsWith('data:') || u === 'about:blank' || u === 'about:srcdoc') return route.continue();
     (afterPlay || foreign).push(u);
     return route.abort();
   });
   context.on('request', (r) => {
     const u = r.url();
-    if (!(u.startsWith(origin + '/') || u.startsWith('data:') || u.startsWith('about:')) && !afterPlay) foreign.push(u);
+    const served = plan.firstLook && u.startsWith(plan.firstLook.origin + '/');
+    if (!(served || u.startsWith(origin + '/') || u.startsWith('data:') || u.startsWith('about:')) && !afterPlay) foreign.push(u);
   });
 
   let shots = [];
@@ -387,6 +415,7 @@ async function main() {
     }
     for (const target of plan.measure || []) await checkMeasure(context, target);
     for (const target of plan.embeds || []) await checkEmbed(context, target);
+    if (plan.firstLook) await checkFirstLook(context, plan.firstLook);
     shots = await screenshots(context);
   } finally {
     await context.close();
