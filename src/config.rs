@@ -52,6 +52,8 @@ struct RawPaywall {
 struct RawSubscribe {
     action: Option<String>,
     pitch: Option<String>,
+    checkout_email: Option<String>,
+    checkout_reference: Option<String>,
     #[serde(default)]
     plans: Vec<Plan>,
 }
@@ -70,6 +72,11 @@ pub struct Plan {
     /// An optional line under the price.
     #[serde(default)]
     pub description: String,
+    /// A checkout page that takes the reader's email in its address (a
+    /// Stripe Payment Link, a Lemon Squeezy checkout): the plan's button
+    /// sends the reader there instead of posting to `[subscribe] action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout: Option<String>,
 }
 
 /// Validated site settings.
@@ -101,8 +108,93 @@ pub struct Config {
     pub pitch: String,
     /// The plans, in the order the config lists them.
     pub plans: Vec<Plan>,
+    /// How the plans' checkout pages are sent the reader's email (when the plans have them).
+    pub checkout: Option<Checkout>,
     /// The deploy files to write, and what they need.
     pub deploy: Deploy,
+}
+
+/// The query parameters a checkout provider reads.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Checkout {
+    /// The parameter that prefills the email (`prefilled_email` for Stripe).
+    pub email: String,
+    /// The parameter that carries the article the reader subscribed from, if the provider keeps one.
+    pub reference: Option<String>,
+}
+
+/// The checkout providers lede knows: the host of their checkout pages, and
+/// the parameters they document for the email and a reference of ours.
+const PROVIDERS: &[(&str, &str, &str)] = &[
+    // Payment Links: `prefilled_email`, and `client_reference_id` on the session.
+    ("buy.stripe.com", "prefilled_email", "client_reference_id"),
+    // Checkout links: `checkout[email]`, and custom data under `checkout[custom]`.
+    (".lemonsqueezy.com", "checkout[email]", "checkout[custom][article]"),
+];
+
+/// Checks the plans' checkout pages: all plans have one or none does (one
+/// form cannot both post to `action` and send the email as a checkout
+/// page's parameter), each is an https address without a query (a form
+/// sent with GET replaces it), and the email's parameter is known: from
+/// the provider lede knows, or from `[subscribe] checkout_email`.
+fn checkout(raw: &RawSubscribe, problem: &mut impl FnMut(&str, String)) -> Option<Checkout> {
+    let with: Vec<&Plan> = raw.plans.iter().filter(|p| p.checkout.is_some()).collect();
+    if with.is_empty() {
+        return None;
+    }
+    if with.len() != raw.plans.len() {
+        problem(
+            "checkout",
+            "either every plan has a `checkout` page or none does: one form cannot both post to [subscribe] action and send the reader to a checkout page"
+                .into(),
+        );
+        return None;
+    }
+    let mut provider: Option<Option<&(&str, &str, &str)>> = None;
+    for plan in &with {
+        let address = plan.checkout.as_deref().unwrap_or_default();
+        let Some(url) = url::Url::parse(address).ok().filter(|u| u.scheme() == "https" && u.host_str().is_some()) else {
+            problem("checkout", format!("the checkout page of the plan {:?} must be an https address, not {address:?}", plan.id));
+            continue;
+        };
+        if url.query().is_some() || url.fragment().is_some() {
+            problem(
+                "checkout",
+                format!(
+                    "the checkout page of the plan {:?} must not have a query or fragment ({address:?}): the form sends the email as the query, which replaces it",
+                    plan.id
+                ),
+            );
+        }
+        let host = url.host_str().unwrap_or_default();
+        let known = PROVIDERS.iter().find(|(h, _, _)| if h.starts_with('.') { host.ends_with(h) } else { host == *h });
+        match provider {
+            None => provider = Some(known),
+            Some(p) if p != known => {
+                if raw.checkout_email.is_none() {
+                    problem("checkout", "the plans' checkout pages are with different providers, which read the email from different parameters: keep to one, or name the parameter in [subscribe] checkout_email".into());
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    let known = provider.flatten();
+    let email = match (&raw.checkout_email, known) {
+        (Some(e), _) => e.trim().to_string(),
+        (None, Some((_, e, _))) => e.to_string(),
+        (None, None) => {
+            problem(
+                "checkout",
+                "lede does not know which parameter this checkout page reads the email from: name it in [subscribe] checkout_email (lede knows Stripe Payment Links and Lemon Squeezy)".into(),
+            );
+            return None;
+        }
+    };
+    if email.is_empty() {
+        problem("checkout_email", "[subscribe] checkout_email must not be empty".into());
+    }
+    let reference = raw.checkout_reference.clone().or_else(|| known.map(|(_, _, r)| r.to_string())).filter(|r| !r.trim().is_empty());
+    Some(Checkout { email, reference })
 }
 
 /// A web server lede writes a configuration for.
@@ -241,6 +333,7 @@ impl Config {
                 problem("plans", format!("two subscribe plans share the id {:?}", plan.id));
             }
         }
+        let checkout = checkout(&raw.subscribe, &mut problem);
         let deploy = deploy(raw.deploy, &base_url, &members_url, &mut problem);
         if !problems.is_empty() {
             return Err(problems);
@@ -261,6 +354,7 @@ impl Config {
             subscribe_action,
             pitch,
             plans: raw.subscribe.plans,
+            checkout,
             deploy,
         })
     }
@@ -469,5 +563,28 @@ mod tests {
         let ids: Vec<_> = c.plans.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["m", "y"]);
         assert_eq!(c.subscribe_action, "https://n.example/s");
+    }
+
+    #[test]
+    fn plans_with_checkout_pages_name_how_the_email_is_sent() {
+        let plans = |a: &str, b: &str| {
+            format!("{MINIMAL}\n[[subscribe.plans]]\nid = \"m\"\nname = \"Monthly\"\n{a}\n\n[[subscribe.plans]]\nid = \"y\"\nname = \"Yearly\"\n{b}\n")
+        };
+        let c = Config::parse(&plans("checkout = \"https://buy.stripe.com/abc\"", "checkout = \"https://buy.stripe.com/def\"")).expect("stripe");
+        assert_eq!(c.checkout, Some(Checkout { email: "prefilled_email".into(), reference: Some("client_reference_id".into()) }));
+        let c = Config::parse(&plans("checkout = \"https://brief.lemonsqueezy.com/buy/1\"", "checkout = \"https://brief.lemonsqueezy.com/buy/2\""))
+            .expect("lemon squeezy");
+        assert_eq!(c.checkout.expect("checkout").email, "checkout[email]");
+        assert_eq!(Config::parse(&plans("", "")).expect("no checkout").checkout, None);
+        let err = |text: String| Config::parse(&text).expect_err("refused").to_string();
+        assert!(err(plans("checkout = \"https://buy.stripe.com/abc\"", "")).contains("either every plan has a `checkout` page or none does"));
+        assert!(err(plans("checkout = \"https://pay.example.net/a\"", "checkout = \"https://pay.example.net/b\"")).contains("checkout_email"));
+        assert!(err(plans("checkout = \"https://buy.stripe.com/abc?x=1\"", "checkout = \"https://buy.stripe.com/d\"")).contains("must not have a query"));
+        assert!(err(plans("checkout = \"http://buy.stripe.com/abc\"", "checkout = \"https://buy.stripe.com/d\"")).contains("https address"));
+        assert!(err(plans("checkout = \"https://buy.stripe.com/abc\"", "checkout = \"https://brief.lemonsqueezy.com/buy/2\"")).contains("different providers"));
+        // Another provider, its parameter named.
+        let named = plans("checkout = \"https://pay.example.net/a\"", "checkout = \"https://pay.example.net/b\"")
+            .replace("[[subscribe.plans]]\nid = \"m\"", "[subscribe]\ncheckout_email = \"email\"\n\n[[subscribe.plans]]\nid = \"m\"");
+        assert_eq!(Config::parse(&named).expect("named").checkout, Some(Checkout { email: "email".into(), reference: None }));
     }
 }

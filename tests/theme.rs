@@ -102,6 +102,21 @@ fn example_site(dir: &Path, urls: Option<(&str, &str, &str)>) {
     std::fs::write(dir.join("config.toml"), toml::to_string(&config).expect("toml")).expect("write config");
 }
 
+/// The example site with a Stripe Payment Link for each plan: the plans
+/// become buttons that send the reader to checkout.
+fn checkout_site(dir: &Path, base: &str) {
+    example_site(dir, Some((base, &format!("{base}/members"), &format!("{base}/subscribe/"))));
+    let text = std::fs::read_to_string(dir.join("config.toml")).expect("config");
+    let mut config: toml::Table = text.parse().expect("config parses");
+    let plans = config.get_mut("subscribe").and_then(|s| s.get_mut("plans")).and_then(|p| p.as_array_mut()).expect("plans");
+    for plan in plans.iter_mut() {
+        let plan = plan.as_table_mut().expect("a plan");
+        let id = plan["id"].as_str().expect("id").to_string();
+        plan.insert("checkout".into(), format!("https://buy.stripe.com/test_{id}").into());
+    }
+    std::fs::write(dir.join("config.toml"), toml::to_string(&config).expect("toml")).expect("write config");
+}
+
 /// A fixture site that stresses the theme: one plan, no description, long
 /// words, a wide table, footnotes, quotes, a pull quote, an image, code
 /// highlighted in each of the theme's classes, free and paid.
@@ -322,8 +337,12 @@ fn every_page_passes_the_nu_html_checker() {
     build(&tmp.path().join("example"), &tmp.path().join("example-out"));
     fixture_site(&tmp.path().join("fixture"), "https://fixture.example");
     build(&tmp.path().join("fixture"), &tmp.path().join("fixture-out"));
-    let dirs: Vec<PathBuf> =
-        ["example-out/public", "example-out/members", "fixture-out/public", "fixture-out/members"].iter().map(|d| tmp.path().join(d)).collect();
+    checkout_site(&tmp.path().join("checkout"), "https://checkout.example");
+    build(&tmp.path().join("checkout"), &tmp.path().join("checkout-out"));
+    let dirs: Vec<PathBuf> = ["example-out/public", "example-out/members", "fixture-out/public", "fixture-out/members", "checkout-out/public"]
+        .iter()
+        .map(|d| tmp.path().join(d))
+        .collect();
     for d in &dirs {
         assert!(html_files(d) >= 3, "{} has too few pages", d.display());
     }
@@ -392,6 +411,9 @@ fn the_theme_in_a_real_browser() {
     build(&tmp.path().join("fixture"), &tmp.path().join("fixture-out"));
     place(&tmp.path().join("fixture-out/public"), &www.join("fixture"));
     place(&tmp.path().join("fixture-out/members"), &www.join("fixture/members"));
+    checkout_site(&tmp.path().join("checkout"), &format!("{origin}/checkout"));
+    build(&tmp.path().join("checkout"), &tmp.path().join("checkout-out"));
+    place(&tmp.path().join("checkout-out/public"), &www.join("checkout"));
 
     // The README's first look: the example site as it is, through `lede serve`.
     let serve_port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
@@ -424,9 +446,12 @@ fn the_theme_in_a_real_browser() {
             page("/fixture/"), page("/fixture/articles/supranationalisation/"),
             page("/fixture/members/articles/supranationalisation/"), page("/fixture/authors/jo-li/"), page("/fixture/page/2/"),
             page("/fixture/articles/shortcodes/"), page("/fixture/members/articles/shortcodes/"),
+            page(&format!("/checkout/articles/{TEASER_SLUG}/")), page("/checkout/subscribe/"),
         ],
         "measure": [page(&member)],
         "firstLook": { "origin": serve_origin, "url": format!("{serve_origin}/articles/{TEASER_SLUG}/") },
+        "checkout": { "path": format!("/checkout/articles/{TEASER_SLUG}/"), "plan": "Annual",
+            "expect": format!("https://buy.stripe.com/test_annual?client_reference_id={TEASER_SLUG}&prefilled_email=reader%40example.org") },
         "embeds": [{ "path": "/fixture/members/articles/shortcodes/", "count": 1, "player": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1" }],
         "teaser": { "path": teaser, "slug": TEASER_SLUG, "plans": ["monthly", "annual", "trial"] },
         "screenshots": [

@@ -119,8 +119,13 @@ fn plan(site: &Site, config: &Config, out: &Path, csp: &str) -> Result<Plan> {
 /// (its frame inherits this policy), so that style's hash is allowed.
 fn csp(config: &Config) -> String {
     let form = url::Url::parse(&config.subscribe_action).ok().map(|u| u.origin().ascii_serialization()).filter(|o| o != "null");
+    // The form posts to `action`, or sends the reader to a plan's checkout page.
+    let checkouts = config.plans.iter().filter_map(|p| p.checkout.as_deref()).filter_map(|c| url::Url::parse(c).ok()).map(|u| u.origin().ascii_serialization());
+    let mut origins: Vec<String> = form.into_iter().chain(checkouts).collect();
+    origins.sort();
+    origins.dedup();
     let mut form_action = String::from("'self'");
-    if let Some(origin) = form {
+    for origin in origins {
         form_action.push(' ');
         form_action.push_str(&origin);
     }

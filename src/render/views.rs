@@ -45,6 +45,8 @@ pub struct SubscribeView<'a> {
     pub pitch: &'a str,
     /// The plans to choose from.
     pub plans: &'a [Plan],
+    /// When the plans have checkout pages: the parameters they read.
+    pub checkout: Option<&'a crate::config::Checkout>,
 }
 
 impl<'a> SiteView<'a> {
@@ -61,7 +63,7 @@ impl<'a> SiteView<'a> {
             public_url: &config.base_url,
             members_url: &config.members_url,
             target: target.dir(),
-            subscribe: SubscribeView { action: &config.subscribe_action, pitch: &config.pitch, plans: &config.plans },
+            subscribe: SubscribeView { action: &config.subscribe_action, pitch: &config.pitch, plans: &config.plans, checkout: config.checkout.as_ref() },
             assets,
         }
     }

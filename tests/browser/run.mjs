@@ -339,6 +339,23 @@ async function checkFirstLook(context, look) {
   await page.close();
 }
 
+// Plans with checkout pages: typing an email and pressing a plan's button
+// sends the reader to that plan's page with the email in the parameter the
+// provider reads, with no script.
+async function checkCheckout(context, target) {
+  const page = await context.newPage();
+  const where = `${target.path} (checkout)`;
+  afterPlay = [];
+  await page.goto(url(target.path), { waitUntil: 'load' });
+  await page.fill('input[type="email"]', 'reader@example.org');
+  const asked = page.waitForRequest((r) => r.url().startsWith('https://buy.stripe.com/'), { timeout: 10000 }).catch(() => null);
+  await page.getByRole('button', { name: new RegExp(target.plan) }).click();
+  const request = await asked;
+  check(request !== null && request.url() === target.expect, `${where}: went to ${request && request.url()}, expected ${target.expect}`);
+  afterPlay = null;
+  await page.close();
+}
+
 // An embed requests nothing from another host until its play link is
 // pressed; then its frame asks for the player, and for nothing else.
 async function checkEmbed(context, target) {
@@ -416,6 +433,7 @@ async function main() {
     for (const target of plan.measure || []) await checkMeasure(context, target);
     for (const target of plan.embeds || []) await checkEmbed(context, target);
     if (plan.firstLook) await checkFirstLook(context, plan.firstLook);
+    if (plan.checkout) await checkCheckout(context, plan.checkout);
     shots = await screenshots(context);
   } finally {
     await context.close();
