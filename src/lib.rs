@@ -14,6 +14,7 @@
 
 mod balance;
 pub mod build;
+pub mod cite;
 pub mod config;
 pub mod content;
 mod dates;

@@ -103,6 +103,8 @@ pub struct FrontMatter {
     pub canonical: Option<String>,
     /// The cover image: an absolute URL, a path on the site, or a path beside the page.
     pub image: Option<String>,
+    /// The article's DOI (`10.1234/abcd`), for citations.
+    pub doi: Option<String>,
 }
 
 /// What kind of file the front matter belongs to, which decides the keys it may have.
@@ -114,7 +116,8 @@ pub enum Kind {
     Page,
 }
 
-const ARTICLE_KEYS: &[&str] = &["title", "date", "updated", "column", "authors", "teaser", "paywall", "tags", "draft", "slug", "aliases", "canonical", "image"];
+const ARTICLE_KEYS: &[&str] =
+    &["title", "date", "updated", "column", "authors", "teaser", "paywall", "tags", "draft", "slug", "aliases", "canonical", "image", "doi"];
 const PAGE_KEYS: &[&str] = &["title", "date", "updated", "teaser", "draft", "slug", "aliases", "canonical", "image"];
 
 /// Parses and validates front matter. `file_text` is the whole file, so
@@ -147,6 +150,7 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
         paywall_offset: None,
         aliases: Vec::new(),
         canonical: None,
+        doi: None,
         image: None,
     };
     let mut has_title = false;
@@ -182,6 +186,7 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>, kind: Kind) -> Res
             "slug" => slug(value).map(|s| fm.slug = Some(s)),
             "canonical" => canonical(value).map(|c| fm.canonical = Some(c)),
             "image" => image(value).map(|i| fm.image = Some(i)),
+            "doi" => doi(value).map(|d| fm.doi = Some(d)),
             "aliases" => match aliases(value) {
                 Ok(list) => {
                     fm.aliases = list.into_iter().map(|(a, at)| (a, base + at)).collect();
@@ -315,6 +320,16 @@ fn canonical(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(s),
         _ => Err(format!("{s:?} is not an absolute http(s) URL: write the whole address, such as \"https://example.org/2019/05/title/\"")),
     }
+}
+
+/// A DOI as written (`10.1234/abcd`), or as its address (`https://doi.org/10.1234/abcd`).
+fn doi(v: &Spanned<DeValue<'_>>) -> Result<String, String> {
+    let s = text(v)?;
+    let bare = s.trim().trim_start_matches("https://doi.org/").trim_start_matches("http://doi.org/").trim_start_matches("doi:");
+    let valid = bare.starts_with("10.")
+        && bare.split_once('/').is_some_and(|(prefix, suffix)| prefix.len() > 3 && !suffix.is_empty())
+        && !bare.contains(char::is_whitespace);
+    if valid { Ok(bare.to_string()) } else { Err(format!("{s:?} is not a DOI: write it as 10.1234/abcd")) }
 }
 
 fn image(v: &Spanned<DeValue<'_>>) -> Result<String, String> {

@@ -322,9 +322,18 @@ fn load_article(
         aliases: aliases(text, &fm.aliases),
         canonical: fm.canonical,
         image: fm.image,
+        doi: fm.doi,
     };
     let assets = if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() };
-    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets, images: with_variants(&local), notes }))
+    Ok(Item::Article(Article {
+        meta,
+        public: rendered.public,
+        members: rendered.members,
+        assets,
+        images: with_variants(&local),
+        notes,
+        cite: Default::default(),
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]

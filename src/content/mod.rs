@@ -74,6 +74,8 @@ pub struct ArticleMeta {
     pub canonical: Option<String>,
     /// The cover image as written (resolved against the article's address by the views).
     pub image: Option<String>,
+    /// The DOI, for citations.
+    pub doi: Option<String>,
 }
 
 /// An old address that redirects to an article or page, and where it is written.
@@ -102,6 +104,9 @@ pub struct Article {
     pub images: Vec<crate::images::LocalImage>,
     /// What is worth a warning but does not stop the build (an image without alt text).
     pub notes: Vec<crate::diagnostics::Diagnostic>,
+    /// The "Cite this" section and the citation meta tags, as HTML: made
+    /// from public fields on first use and shared by both trees' pages.
+    pub cite: std::sync::OnceLock<(String, String)>,
 }
 
 /// A plain page such as `about.md`: never paywalled.

@@ -204,6 +204,10 @@ impl Site {
         self.setup.assets = statics::fingerprints(&self.setup.root);
         self.setup.site = site_values(&self.setup.config, &self.setup.assets);
         self.cards = self.library.articles.iter().map(|_| Default::default()).collect();
+        // Citations name the site and its address: made again with the new settings.
+        for article in &mut self.library.articles {
+            article.cite.take();
+        }
     }
 
     /// Renders every page of both trees and the static files into `sink`; returns the number of files.

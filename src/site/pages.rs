@@ -107,6 +107,12 @@ impl Setup {
         let mut ctx = self.context(target, &seo);
         let (part, locked) = article_part(article, target);
         ctx.insert_value("page", ArticleText::new(part, locked).page(card, CARD_HTML));
+        // From public fields only: the members page cites the public address too.
+        let (html, meta_tags) = article.cite.get_or_init(|| {
+            let cite = crate::cite::Citation::new(&self.config, meta, &public_url);
+            (cite.section_html(), cite.meta_html())
+        });
+        ctx.insert("cite", &CiteView { html, meta: meta_tags });
         let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
         Ok((urls::index_of(&dir), self.renderer.render_page("article.html", &ctx, capacity)?))
     }
@@ -223,4 +229,12 @@ impl Site {
         ctx.insert("page", &SubscribePage { title: "Subscribe", url: urls::url(site.url, urls::SUBSCRIBE_DIR) });
         Ok((urls::index_of(urls::SUBSCRIBE_DIR), setup.renderer.render_page("subscribe.html", &ctx, PAGE_CAPACITY)?))
     }
+}
+
+/// What `article.html` gets of its citation: the "Cite this" section and
+/// the Highwire meta tags, each as HTML.
+#[derive(serde::Serialize)]
+struct CiteView<'a> {
+    html: &'a str,
+    meta: &'a str,
 }
