@@ -5,19 +5,17 @@
 
 use std::fmt::Write;
 
-use jiff::civil::Date;
-use serde::Serialize;
-
 use crate::config::Config;
 use crate::content::ArticleMeta;
 use crate::text::xml_escape;
+use jiff::civil::Date;
 
 const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 /// MLA abbreviates months of more than four letters.
 const MLA_MONTHS: [&str; 12] = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."];
 
-/// An article's citations, as templates show them.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// An article's citations.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
     /// Chicago (notes and bibliography), as HTML (the publication in `<i>`).
     pub chicago: String,
@@ -40,7 +38,7 @@ pub struct Citation {
 }
 
 /// One `<meta name content>`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetaTag {
     /// `citation_title`, …
     pub name: &'static str,

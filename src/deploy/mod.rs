@@ -46,38 +46,36 @@ struct Plan {
 /// Writes the configuration of every host `[deploy]` names into `sink`,
 /// for an output that will live at `out` (absolute): the servers' into
 /// `deploy/<host>/`, Netlify's and Cloudflare's `_headers` into the trees.
-pub fn write(site: &Site, out: &Path, sink: &DiskSink) -> Result<usize> {
+pub fn write(site: &Site, out: &Path, sink: &DiskSink) -> Result<()> {
+    use crate::output::Sink;
     let config = site.config();
     if config.deploy.hosts.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let csp = csp(config);
-    let mut written = 0;
+    // What both servers' files are made from, made once.
+    let servers = config.deploy.hosts.iter().any(|h| matches!(h, Host::Nginx | Host::Caddy));
+    let plan = if servers { Some(plan(site, config, out, &csp)?) } else { None };
     for host in &config.deploy.hosts {
-        let files = match host {
-            Host::Nginx => nginx::files(&plan(site, config, out, &csp)?, &config.title),
-            Host::Caddy => caddy::files(&plan(site, config, out, &csp)?, &config.title),
-            Host::Netlify => {
-                use crate::output::Sink;
-                let text = netlify::headers(*host, false, &csp, site.assets(), "/members");
-                sink.write(Target::Public, HEADERS, text.as_bytes())?;
-                written += 1;
+        let files = match (host, &plan) {
+            (Host::Nginx, Some(plan)) => nginx::files(plan, &config.title),
+            (Host::Caddy, Some(plan)) => caddy::files(plan, &config.title),
+            (Host::Netlify, _) => {
+                sink.write(Target::Public, HEADERS, netlify::headers(*host, false, &csp, site.assets(), "/members").as_bytes())?;
                 continue;
             }
-            Host::Cloudflare => {
-                use crate::output::Sink;
+            (Host::Cloudflare, _) => {
                 sink.write(Target::Public, HEADERS, netlify::headers(*host, false, &csp, site.assets(), "").as_bytes())?;
                 sink.write(Target::Members, HEADERS, netlify::headers(*host, true, &csp, site.assets(), "").as_bytes())?;
-                written += 2;
                 continue;
             }
+            (Host::Nginx | Host::Caddy, None) => continue,
         };
         for (name, text) in files {
             sink.write_beside(&format!("{DEPLOY_DIR}/{}/{name}", host.name()), text.as_bytes())?;
-            written += 1;
         }
     }
-    Ok(written)
+    Ok(())
 }
 
 /// The file Netlify and Cloudflare Pages read their headers from.

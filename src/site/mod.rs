@@ -81,11 +81,6 @@ impl Setup {
         &self.config
     }
 
-    /// Each stylesheet and script of the static files, by name, to its fingerprinted name.
-    pub fn assets(&self) -> &BTreeMap<String, String> {
-        &self.assets
-    }
-
     /// What renders the shortcodes in bodies: the templates.
     pub fn shortcodes(&self) -> &dyn crate::markdown::Shortcodes {
         &self.renderer

@@ -76,7 +76,12 @@ impl Site {
     /// the fingerprinted copy of each stylesheet and script.
     pub fn static_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
         let mut files = static_files(&self.setup.root, |_| true, true)?;
-        let copies: Vec<(String, Vec<u8>)> = files.iter().filter(|(p, _)| fingerprinted(p)).map(|(p, b)| (fingerprint_name(p, b), b.clone())).collect();
+        // Named as the templates link them (`fingerprints`, read as the site was set up).
+        let copies: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(p, _)| fingerprinted(p))
+            .map(|(p, b)| (self.setup.assets.get(p).cloned().unwrap_or_else(|| fingerprint_name(p, b)), b.clone()))
+            .collect();
         files.extend(copies);
         Ok(files)
     }
