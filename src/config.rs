@@ -29,6 +29,14 @@ struct RawConfig {
     subscribe: RawSubscribe,
     #[serde(default)]
     deploy: RawDeploy,
+    #[serde(default)]
+    search: RawSearch,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    enabled: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -112,6 +120,8 @@ pub struct Config {
     pub checkout: Option<Checkout>,
     /// The deploy files to write, and what they need.
     pub deploy: Deploy,
+    /// Whether each tree gets a search index and a `/search/` page (`[search] enabled`, on by default).
+    pub search: bool,
 }
 
 /// The query parameters a checkout provider reads.
@@ -356,6 +366,7 @@ impl Config {
             plans: raw.subscribe.plans,
             checkout,
             deploy,
+            search: raw.search.enabled.unwrap_or(true),
         })
     }
 }

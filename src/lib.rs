@@ -30,6 +30,7 @@ pub mod output;
 pub mod paywall;
 mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod target;

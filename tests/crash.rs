@@ -63,5 +63,5 @@ fn a_build_killed_at_any_point_leaves_the_last_good_output_whole() {
     }
     site.build_ok();
     assert_eq!(tree(&site, "dist"), whole);
-    assert_eq!(beside(&site), [".dist.lede-lock", ".dist.lede-spare"], "folders a killed build left survived the next one");
+    assert_eq!(beside(&site), [".dist.lede-lock", ".dist.lede-spare", ".lede-cache"], "folders a killed build left survived the next one");
 }

@@ -102,7 +102,7 @@ impl Refusals {
             .expect("list the site")
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| (n.starts_with(".lede") || n.starts_with(".dist")) && n != ".dist.lede-spare" && n != ".dist.lede-lock")
+            .filter(|n| (n.starts_with(".lede") || n.starts_with(".dist")) && ![".dist.lede-spare", ".dist.lede-lock", ".lede-cache"].contains(&n.as_str()))
             .collect();
         if !leftovers.is_empty() {
             return Err(format!("staging folders left behind: {leftovers:?}\n{}", show()));

@@ -28,9 +28,10 @@ impl Extra for LeakScan {
         self.texts.lock().unwrap_or_else(PoisonError::into_inner).push(ArticleTexts::of(article));
     }
 
-    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<()> {
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<super::Done> {
         let texts = self.texts.into_inner().unwrap_or_else(PoisonError::into_inner);
-        check_leaks(site, texts, &staging.path().join(Target::Public.dir()))
+        check_leaks(site, texts, &staging.path().join(Target::Public.dir()))?;
+        Ok(super::Done::default())
     }
 
     fn step(&self) -> &'static str {

@@ -25,7 +25,7 @@ pub(super) struct LinkScan {
 impl Extra for LinkScan {
     fn article(&self, _article: &Article) {}
 
-    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<()> {
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<super::Done> {
         let config = site.config();
         let dirs = PerTarget::from_fn(|t| staging.path().join(t.dir()));
         let trees = Trees { dirs: PerTarget::from_fn(|t| dirs[t].as_path()), roots: PerTarget::from_fn(|t| config.tree_url(t)) };
@@ -34,7 +34,7 @@ impl Extra for LinkScan {
             broken.extend(check_external(external));
         }
         let problems = report(site, broken);
-        problems.or(())
+        problems.or(super::Done::default())
     }
 
     fn step(&self) -> &'static str {

@@ -5,6 +5,7 @@
 
 mod leaks;
 mod links;
+mod search;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -85,6 +86,8 @@ pub struct Summary {
     pub deploy: Vec<&'static str>,
     /// With `--changed`: how many URLs differ from the previous output's.
     pub changed: Option<usize>,
+    /// What the extra steps report (the search index's size and time).
+    pub lines: Vec<String>,
 }
 
 /// How many warnings a build prints.
@@ -110,6 +113,9 @@ impl std::fmt::Display for Summary {
         }
         if !self.deploy.is_empty() {
             write!(f, "\nServer configurations for {} in {}", self.deploy.join(" and "), self.out.join(crate::deploy::DEPLOY_DIR).display())?;
+        }
+        for line in &self.lines {
+            write!(f, "\n{line}")?;
         }
         if self.images.made + self.images.cached > 0 {
             write!(f, "\nImages: {} resized, {} from the cache", self.images.made, self.images.cached)?;
@@ -137,10 +143,19 @@ trait Extra: Sync {
     fn article(&self, article: &Article);
 
     /// Finishes with the whole site written into `staging`.
-    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<()>;
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<Done>;
 
     /// What it does, for `--timings`.
     fn step(&self) -> &'static str;
+}
+
+/// What an extra step added to the output, for the summary.
+#[derive(Debug, Default)]
+struct Done {
+    /// Files it wrote.
+    files: usize,
+    /// A line for the summary.
+    line: Option<String>,
 }
 
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
@@ -152,6 +167,10 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let staging = Staging::new(&out)?;
     let setup = Setup::load(&opts.root, selection)?;
     let mut extras: Vec<Box<dyn Extra>> = Vec::new();
+    // First: the checks after it read what it writes.
+    if setup.config().search {
+        extras.push(Box::new(search::SearchIndex::default()));
+    }
     if opts.check_leaks {
         extras.push(Box::new(leaks::LeakScan::default()));
     }
@@ -162,15 +181,20 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     steps.lap("load, render and write the articles");
     let site = Site::new(setup, library, cards);
     // Each article's page in both trees, then everything else.
-    let files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
+    let mut files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
     steps.lap("render and write listings, feeds and pages");
     refuse_emptying(&site, &out, opts.allow_empty)?;
     // Every check reports, though an earlier one found something.
     let mut problems = Diagnostics::new();
+    let mut lines = Vec::new();
     for extra in extras {
         let step = extra.step();
-        if let Err(found) = extra.finish(&site, &staging) {
-            problems.append(found);
+        match extra.finish(&site, &staging) {
+            Ok(done) => {
+                files += done.files;
+                lines.extend(done.line);
+            }
+            Err(found) => problems.append(found),
         }
         steps.lap(step);
     }
@@ -188,6 +212,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     summary.images = site.images().take_counts();
     summary.notes = site.library().notes();
     summary.changed = changed;
+    summary.lines = lines;
     summary.deploy = site.config().deploy.hosts.iter().map(|h| h.name()).collect();
     // Freeing a large site's hundreds of megabytes takes a noticeable
     // moment that nobody needs to wait for: `lede build` exits right after.
@@ -316,6 +341,7 @@ impl Summary {
             notes: Vec::new(),
             deploy: Vec::new(),
             changed: None,
+            lines: Vec::new(),
         }
     }
 }

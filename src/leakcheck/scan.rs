@@ -118,6 +118,22 @@ impl Sink for Matching<'_> {
     }
 }
 
+/// The most a gzip file is read out to: far above any index file, and a
+/// bound on what a hostile one could make the check allocate.
+const GUNZIP_LIMIT: u64 = 256 << 20;
+
+/// `bytes` decompressed (as far as they go), when they are a gzip stream.
+fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    let mut out = Vec::new();
+    // A stream cut short is read as far as it goes: what it holds is still checked.
+    let _ = flate2::read::GzDecoder::new(bytes).take(GUNZIP_LIMIT).read_to_end(&mut out);
+    Some(out)
+}
+
 impl LeakIndex {
     /// Scans one public file's bytes (for trees held in memory), named
     /// `file` in what it reports. Hits still to be confirmed.
@@ -125,6 +141,9 @@ impl LeakIndex {
         if self.is_empty() {
             return Vec::new();
         }
+        // A gzip file (the search index's) is read as the browser will read it.
+        let unzipped = gunzip(bytes);
+        let bytes = unzipped.as_deref().unwrap_or(bytes);
         let mut probe = Probe::new(self);
         scan(bytes, Input::Markup, &mut probe);
         if probe.hits.is_empty() {

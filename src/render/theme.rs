@@ -11,6 +11,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("terms.html", include_str!("../../templates/terms.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("subscribe.html", include_str!("../../templates/subscribe.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("partials/pagination.html", include_str!("../../templates/partials/pagination.html")),
     ("partials/header.html", include_str!("../../templates/partials/header.html")),
     ("partials/footer.html", include_str!("../../templates/partials/footer.html")),
@@ -26,4 +27,4 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Built-in static files, by path under `static/`.
-pub const STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+pub const STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css")), ("search.js", include_bytes!("../../static/search.js"))];

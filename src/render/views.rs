@@ -34,6 +34,8 @@ pub struct SiteView<'a> {
     /// Each stylesheet and script of the static files by name, to the name
     /// of its fingerprinted copy (`style.css` → `style.3f9a0c21d4.css`).
     pub assets: &'a std::collections::BTreeMap<String, String>,
+    /// Whether the site has a search page.
+    pub search: bool,
 }
 
 /// What the subscribe box needs.
@@ -65,6 +67,7 @@ impl<'a> SiteView<'a> {
             target: target.dir(),
             subscribe: SubscribeView { action: &config.subscribe_action, pitch: &config.pitch, plans: &config.plans, checkout: config.checkout.as_ref() },
             assets,
+            search: config.search,
         }
     }
 }

@@ -81,6 +81,17 @@ impl State {
         });
     }
 
+    /// Replaces every file under `dir` with those of `written`, telling no
+    /// tab: what changes is only what the next request for it gets (the
+    /// search index, made after the pages it indexes were served).
+    pub fn replace_under_quietly(&self, dir: &str, written: Trees) {
+        let mut s = self.snapshot.write().unwrap_or_else(PoisonError::into_inner);
+        for (tree, new) in s.trees.iter_mut().zip(written) {
+            tree.retain(|path, _| !path.starts_with(dir));
+            tree.extend(new);
+        }
+    }
+
     /// Records a failed rebuild; the trees stay as they were.
     pub fn fail(&self, problems: Diagnostics) {
         let problems: Arc<[Diagnostic]> = problems.0.into();

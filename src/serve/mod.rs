@@ -18,6 +18,7 @@ pub mod inject;
 pub mod memory;
 pub mod rebuild;
 pub mod route;
+pub mod search;
 pub mod watch;
 
 use std::io::{self, Write};

@@ -2,6 +2,7 @@
 //! site a batch touches, renders that into memory and publishes it, or
 //! records the problems and leaves the last good build being served.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,9 +10,13 @@ use std::time::{Duration, Instant};
 use crate::content::Selection;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{MemorySink, Sink};
-use crate::site::{Edit, Site, touched_by};
+use crate::search::Record;
+use crate::site::{Edit, Job, Site, touched_by};
+
+use rayon::prelude::*;
 
 use super::memory::State;
+use super::search::Indexer;
 use super::watch::Batch;
 
 /// Where the preview's two trees are served, put into the loaded config so links work locally.
@@ -46,12 +51,17 @@ pub struct Builder {
     /// rebuild (its state is then unknown, so the next one starts afresh).
     site: Option<Site>,
     state: Arc<State>,
+    /// Each article's search record, by its Markdown file, kept in step with the site.
+    records: BTreeMap<PathBuf, Arc<Record>>,
+    /// Builds the search indexes off this thread (`None` if it could not start).
+    indexer: Option<Indexer>,
 }
 
 impl Builder {
     /// A builder for the site at `root` that publishes into `state`.
     pub fn new(root: PathBuf, drafts: bool, future: bool, urls: Urls, state: Arc<State>) -> Self {
-        Builder { root, drafts, future, urls, site: None, state }
+        let indexer = Indexer::start(state.clone()).map_err(|e| eprintln!("the preview will have no search: {e}")).ok();
+        Builder { root, drafts, future, urls, site: None, state, records: BTreeMap::new(), indexer }
     }
 
     /// The site folder.
@@ -113,7 +123,9 @@ impl Builder {
         let sink = MemorySink::new();
         let files = site.render_all(&sink)?;
         self.state.replace(sink.into_trees());
+        self.records = site.library().articles.par_iter().map(|a| (a.meta.source.clone(), Arc::new(Record::of(a)))).collect();
         self.site = Some(site);
+        self.index();
         Ok(files)
     }
 
@@ -141,7 +153,30 @@ impl Builder {
         removed.sort();
         removed.dedup();
         self.state.patch(&removed, sink.into_trees());
+        let rendered: BTreeSet<&Path> = update.jobs.iter().filter_map(|j| if let Job::Article(source) = j { Some(source.as_path()) } else { None }).collect();
+        let articles = &site.library().articles;
+        // Rendered again, or new: the record is made again; gone: dropped.
+        let fresh: Vec<(PathBuf, Arc<Record>)> = articles
+            .par_iter()
+            .filter(|a| rendered.contains(a.meta.source.as_path()) || !self.records.contains_key(&a.meta.source))
+            .map(|a| (a.meta.source.clone(), Arc::new(Record::of(a))))
+            .collect();
+        if articles.len() != self.records.len() || !fresh.is_empty() {
+            let present: BTreeSet<&Path> = articles.iter().map(|a| a.meta.source.as_path()).collect();
+            self.records.retain(|source, _| present.contains(source.as_path()));
+            self.records.extend(fresh);
+            self.index();
+        }
         Ok(files)
+    }
+
+    /// Has the search indexes built again from the records, when the site has search.
+    fn index(&self) {
+        if let (Some(indexer), Some(site)) = (&self.indexer, &self.site)
+            && site.config().search
+        {
+            indexer.send(self.records.values().cloned().collect(), site.config().clone(), self.root.clone());
+        }
     }
 
     fn localize(&self, site: &mut Site) {

@@ -33,6 +33,8 @@ pub enum Job {
     NotFound,
     /// `/subscribe/`.
     Subscribe,
+    /// `/search/`.
+    Search,
     /// The redirect page at an old address (an alias, decoded, as written in front matter).
     Alias(String),
     /// `_redirects`: every alias for hosts that redirect by themselves.
@@ -77,6 +79,9 @@ impl Site {
             }
         }
         jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound, Job::Subscribe]);
+        if self.setup.config.search {
+            jobs.push(Job::Search);
+        }
         let aliases: Vec<Job> = content::aliases(&self.library).map(|(alias, ..)| Job::Alias(alias.path.clone())).collect();
         let netlify = self.setup.config.deploy.hosts.contains(&crate::config::Host::Netlify);
         if !aliases.is_empty() {
@@ -160,6 +165,7 @@ impl Site {
             Job::Robots => Ok(Some((urls::ROBOTS.into(), crate::render::feeds::robots(config, target == Target::Public).into_bytes()))),
             Job::NotFound => self.render_not_found(target).map(Some),
             Job::Subscribe => self.render_subscribe(target).map(Some),
+            Job::Search => self.render_search(target).map(Some),
         }
     }
 }

@@ -221,6 +221,27 @@ impl Site {
         Ok((urls::NOT_FOUND.into(), setup.renderer.render_page("404.html", &ctx, PAGE_CAPACITY)?))
     }
 
+    pub(super) fn render_search(&self, target: Target) -> Result<(String, Vec<u8>)> {
+        let setup = &self.setup;
+        let site = SiteView::new(&setup.config, target, &setup.assets);
+        let seo = setup.seo_for(setup.page_title("Search"), "", crate::search::SEARCH_DIR);
+        let mut ctx = setup.context(target, &seo);
+        let names = |kind: TermKind| -> Vec<&str> {
+            self.index.listings.iter().filter_map(|(k, l)| matches!(k, ListingKey::Term(k2, _) if *k2 == kind).then_some(l.name.as_str())).collect()
+        };
+        let mut years = names(TermKind::Year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        let page = SearchPage {
+            title: "Search",
+            url: urls::url(site.url, crate::search::SEARCH_DIR),
+            bundle: urls::url(site.url, crate::search::BUNDLE_DIR),
+            columns: names(TermKind::Column),
+            years,
+        };
+        ctx.insert("page", &page);
+        Ok((urls::index_of(crate::search::SEARCH_DIR), setup.renderer.render_page("search.html", &ctx, PAGE_CAPACITY)?))
+    }
+
     pub(super) fn render_subscribe(&self, target: Target) -> Result<(String, Vec<u8>)> {
         let setup = &self.setup;
         let site = SiteView::new(&setup.config, target, &setup.assets);
@@ -229,6 +250,19 @@ impl Site {
         ctx.insert("page", &SubscribePage { title: "Subscribe", url: urls::url(site.url, urls::SUBSCRIBE_DIR) });
         Ok((urls::index_of(urls::SUBSCRIBE_DIR), setup.renderer.render_page("subscribe.html", &ctx, PAGE_CAPACITY)?))
     }
+}
+
+/// What `search.html` gets besides the site.
+#[derive(serde::Serialize)]
+struct SearchPage<'a> {
+    title: &'static str,
+    url: String,
+    /// Where the tree's index is (with a trailing slash).
+    bundle: String,
+    /// The columns to filter by, by name.
+    columns: Vec<&'a str>,
+    /// The years to filter by, newest first.
+    years: Vec<&'a str>,
 }
 
 /// What `article.html` gets of its citation: the "Cite this" section and

@@ -222,6 +222,10 @@ impl Site {
             }
         }
         jobs.extend(TermKind::ALL.map(Job::Terms));
+        // Its filters list the columns and years.
+        if self.setup.config.search {
+            jobs.push(Job::Search);
+        }
         if home_feed {
             jobs.push(Job::Feed(None));
         }

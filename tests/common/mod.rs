@@ -103,13 +103,20 @@ impl Site {
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
     }
 
-    /// Every file under a folder of the site, with its bytes, sorted by path.
+    /// Every file under a folder of the site, with its bytes as a browser
+    /// reads them (a gzip file, as the search index's are, decompressed),
+    /// sorted by path.
     pub fn files_under(&self, rel: &str) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();
         for entry in walkdir::WalkDir::new(self.path(rel)).sort_by_file_name() {
             let entry = entry.expect("walk");
             if entry.file_type().is_file() {
-                let bytes = std::fs::read(entry.path()).expect("read");
+                let mut bytes = std::fs::read(entry.path()).expect("read");
+                if bytes.starts_with(&[0x1f, 0x8b]) {
+                    let mut plain = Vec::new();
+                    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut plain).expect("gunzip");
+                    bytes = plain;
+                }
                 out.push((entry.path().strip_prefix(self.root()).expect("prefix").to_path_buf(), bytes));
             }
         }

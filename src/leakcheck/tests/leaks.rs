@@ -113,3 +113,20 @@ fn highlighted_paid_code_reads_as_the_same_words_and_is_found() {
     }
     assert_eq!(scan_file(&index, &paid, "index.html", b"<p>Free words.</p>"), []);
 }
+
+#[test]
+fn paid_text_inside_a_gzip_file_is_found_as_a_browser_would_read_it() {
+    use std::io::Write;
+    let json = format!("pagefind_dcd{{\"content\":{}}}", serde_json::to_string(PAID).expect("json"));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(json.as_bytes()).expect("gzip");
+    let bytes = gz.finish().expect("gzip");
+    assert!(!bytes.windows(8).any(|w| w == b"minister"), "the words are not readable as they are");
+    assert_eq!(leaks_in(&bytes).len(), 1);
+    // A stream cut short is read as far as it goes.
+    let long = format!("{PAID}\n{}", "Filler words that are public and plentiful here. ".repeat(200));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(long.as_bytes()).expect("gzip");
+    let bytes = gz.finish().expect("gzip");
+    assert_eq!(leaks_in(&bytes[..bytes.len() - 8]).len(), 1);
+}

@@ -1,0 +1,126 @@
+//! The search indexes kept between builds, in `.lede-cache/search/`: an
+//! index takes far longer to build than the pages it is made from, and a
+//! build whose articles' search records did not change gets the same files.
+//! Each tree's index is one file named by a hash of everything it is made
+//! from (lede's version, the settings it reads and every record); safe to delete.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{Files, Record};
+use crate::config::Config;
+use crate::target::Target;
+
+/// Where the indexes are kept, under the site's folder.
+pub const CACHE_DIR: &str = ".lede-cache/search";
+
+/// The hash naming `target`'s index of `records` (sorted).
+pub fn key(records: &[std::sync::Arc<Record>], config: &Config, target: Target) -> String {
+    let mut hash = Sha256::new();
+    let mut field = |text: &str| {
+        hash.update((text.len() as u64).to_le_bytes());
+        hash.update(text.as_bytes());
+    };
+    field(env!("CARGO_PKG_VERSION"));
+    field(target.dir());
+    field(&config.language);
+    field(config.tree_url(target));
+    for r in records {
+        for text in [&r.slug, &r.title, &r.date, &r.date_long, &r.year, &r.teaser, &r.public_text] {
+            field(text);
+        }
+        field(r.column.as_deref().unwrap_or("\u{0}"));
+        field(r.column_slug.as_deref().unwrap_or("\u{0}"));
+        field(if r.paywalled { "paid" } else { "free" });
+        if target == Target::Members {
+            field(&r.paid_text);
+        }
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn path(root: &Path, target: Target, key: &str) -> PathBuf {
+    root.join(CACHE_DIR).join(format!("{}-{key}", target.dir()))
+}
+
+/// The files kept under `key`, if there are.
+pub fn load(root: &Path, target: Target, key: &str) -> Option<Files> {
+    let bytes = std::fs::read(path(root, target, key)).ok()?;
+    decode(&bytes)
+}
+
+/// Keeps `files` under `key`, replacing the tree's older index. A cache
+/// that cannot be written costs the next build time, not correctness.
+pub fn store(root: &Path, target: Target, key: &str, files: &[(String, Vec<u8>)]) {
+    let dir = root.join(CACHE_DIR);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let prefix = format!("{}-", target.dir());
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            // (and what a build killed while writing left)
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&prefix) || name.starts_with(".tmp") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    // Written aside and renamed, so a build that stops half-way leaves no torn file.
+    let Ok(mut file) = tempfile::NamedTempFile::new_in(&dir) else { return };
+    if file.write_all(&encode(files)).is_ok() {
+        let _ = file.persist(path(root, target, key));
+    }
+}
+
+/// Each file as its path's length, path, length and bytes.
+fn encode(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(files.iter().map(|(p, b)| p.len() + b.len() + 16).sum());
+    for (path, bytes) in files {
+        out.extend((path.len() as u64).to_le_bytes());
+        out.extend(path.as_bytes());
+        out.extend((bytes.len() as u64).to_le_bytes());
+        out.extend(bytes);
+    }
+    out
+}
+
+fn decode(mut bytes: &[u8]) -> Option<Files> {
+    fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (bytes.get(..n)?, bytes.get(n..)?);
+        *bytes = rest;
+        Some(head)
+    }
+    fn length(bytes: &mut &[u8]) -> Option<usize> {
+        let mut n = [0u8; 8];
+        take(bytes, 8)?.read_exact(&mut n).ok()?;
+        usize::try_from(u64::from_le_bytes(n)).ok()
+    }
+    let mut files = Vec::new();
+    while !bytes.is_empty() {
+        let n = length(&mut bytes)?;
+        let path = String::from_utf8(take(&mut bytes, n)?.to_vec()).ok()?;
+        let n = length(&mut bytes)?;
+        files.push((path, take(&mut bytes, n)?.to_vec()));
+    }
+    Some(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, encode};
+
+    #[test]
+    fn files_come_back_as_they_went_in() {
+        let files = vec![("pagefind/pagefind.js".to_string(), b"js".to_vec()), ("pagefind/fragment/en_1.pf_fragment".to_string(), vec![0x1f, 0x8b, 0])];
+        assert_eq!(decode(&encode(&files)), Some(files));
+    }
+
+    #[test]
+    fn a_torn_file_is_no_index() {
+        let bytes = encode(&[("a".to_string(), vec![1, 2, 3])]);
+        assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
+    }
+}

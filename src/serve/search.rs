@@ -1,0 +1,67 @@
+//! The preview's search indexes, built on a thread of their own: an index
+//! takes far longer than the pages an edit touches, so the edited page is
+//! served at once and the index follows when the edits pause. Searches in
+//! the meantime answer from the previous index.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::output::MemorySink;
+use crate::search::{self, Record};
+
+use super::memory::State;
+
+/// How long the edits must pause before the index is built again.
+const SETTLE: Duration = Duration::from_millis(400);
+
+/// What one index build needs.
+struct Job {
+    records: Vec<Arc<Record>>,
+    config: Config,
+    root: PathBuf,
+}
+
+/// The handle the rebuilder sends the site's records to.
+pub struct Indexer {
+    jobs: Sender<Job>,
+}
+
+impl Indexer {
+    /// Starts the thread that publishes the indexes into `state`.
+    pub fn start(state: Arc<State>) -> std::io::Result<Indexer> {
+        let (jobs, rx) = mpsc::channel();
+        std::thread::Builder::new().name("lede-search".into()).spawn(move || run(&rx, &state))?;
+        Ok(Indexer { jobs })
+    }
+
+    /// Asks for the indexes of `records` (every article's) with `config`.
+    pub fn send(&self, records: Vec<Arc<Record>>, config: Config, root: PathBuf) {
+        // The thread only stops with the process.
+        let _ = self.jobs.send(Job { records, config, root });
+    }
+}
+
+fn run(rx: &Receiver<Job>, state: &State) {
+    while let Ok(mut job) = rx.recv() {
+        // Only the latest records matter: wait for the edits to pause.
+        loop {
+            match rx.recv_timeout(SETTLE) {
+                Ok(newer) => job = newer,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let sink = MemorySink::new();
+        match search::write(job.records, &job.config, &job.root, &sink) {
+            Ok(report) => {
+                state.replace_under_quietly(search::BUNDLE_DIR, sink.into_trees());
+                println!("{report}");
+            }
+            // The pages are served; the search keeps its last index and says why.
+            Err(problems) => eprintln!("the search index could not be built: {problems}"),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+// The search page: asks this tree's Pagefind index (on this host, loaded
+// on the first search) and shows the results as the listings' cards.
+// Every value is written as text, never as HTML.
+
+const form = document.querySelector(".search-form");
+const status = document.querySelector(".search-status");
+const list = document.querySelector(".search-results");
+const bundle = form.dataset.bundle;
+const shown = 10;
+
+let engine;
+let pending = [];
+
+/** The index, imported once. */
+async function pagefind() {
+  if (!engine) {
+    engine = await import(`${bundle}pagefind.js`);
+    await engine.options({ basePath: bundle });
+  }
+  return engine;
+}
+
+/** An element with a class and text. */
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** One result as a card: column, title, teaser, date and the subscribers mark. */
+function card(result) {
+  const meta = result.meta;
+  const article = el("article", "card");
+  if (meta.column) {
+    const kicker = el("p", "kicker");
+    const link = el("a", "", meta.column);
+    link.href = meta.column_url;
+    kicker.append(link);
+    article.append(kicker);
+  }
+  const title = el("h2", "card-title");
+  const link = el("a", "", meta.title);
+  link.href = result.url;
+  title.append(link);
+  article.append(title);
+  if (meta.teaser) article.append(el("p", "card-teaser", meta.teaser));
+  const line = el("p", "card-meta");
+  const time = el("time", "", meta.date);
+  time.dateTime = meta.datetime;
+  line.append(time);
+  if (meta.subscribers) {
+    line.append(" ");
+    const badge = el("span", "badge", "Subscribers");
+    badge.title = "The full analysis is for subscribers";
+    line.append(badge);
+  }
+  article.append(line);
+  return article;
+}
+
+/** Shows the next results of the current search. */
+async function more() {
+  const next = pending.splice(0, shown);
+  const data = await Promise.all(next.map((r) => r.data()));
+  list.querySelector(".search-more")?.remove();
+  list.append(...data.map(card));
+  if (pending.length > 0) {
+    const button = el("button", "search-more", "More results");
+    button.type = "button";
+    button.addEventListener("click", more);
+    list.append(button);
+  }
+}
+
+/** The form's query and filters. */
+function query() {
+  const data = new FormData(form);
+  const filters = {};
+  for (const name of ["column", "year"]) {
+    const value = data.get(name);
+    if (value) filters[name] = value;
+  }
+  return { text: (data.get("q") || "").trim(), filters };
+}
+
+/** Runs the form's search; `remember` puts it in the address, so it can be linked. */
+async function run(remember) {
+  const { text, filters } = query();
+  if (remember) {
+    const params = new URLSearchParams(new FormData(form));
+    for (const [key, value] of [...params]) if (!value) params.delete(key);
+    history.replaceState(null, "", params.size ? `?${params}` : location.pathname);
+  }
+  if (!text && Object.keys(filters).length === 0) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  status.textContent = "Searching…";
+  try {
+    const index = await pagefind();
+    // Without words, the filters alone list their articles, newest first.
+    const search = text ? await index.search(text, { filters }) : await index.search(null, { filters, sort: { date: "desc" } });
+    if (search === null) return; // Superseded by a newer search.
+    pending = search.results.slice();
+    list.replaceChildren();
+    const n = pending.length;
+    const what = text ? ` for “${text}”` : "";
+    status.textContent = n === 0 ? `No articles found${what}.` : `${n} article${n === 1 ? "" : "s"} found${what}.`;
+    await more();
+  } catch (error) {
+    status.textContent = "Search could not load its index. Please reload the page.";
+    console.error(error);
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run(true);
+});
+for (const select of form.querySelectorAll("select")) {
+  select.addEventListener("change", () => run(true));
+}
+
+// A search in the address (`/search/?q=…`) runs when the page opens.
+const params = new URLSearchParams(location.search);
+for (const [key, value] of params) {
+  const field = form.elements.namedItem(key);
+  if (field) field.value = value;
+}
+if (params.size) run(false);
