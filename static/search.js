@@ -5,17 +5,22 @@
 const form = document.querySelector(".search-form");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
-const bundle = form.dataset.bundle;
+// The tree's indexes, newest first: the members tree has one a year.
+const bundles = form.dataset.bundles.split(" ").filter(Boolean);
 const shown = 10;
 
 let engine;
 let pending = [];
 
-/** The index, imported once. */
+/** The index, imported once, with the other years' merged in. */
 async function pagefind() {
   if (!engine) {
-    engine = await import(`${bundle}pagefind.js`);
-    await engine.options({ basePath: bundle });
+    const [first, ...others] = bundles;
+    const loaded = await import(`${first}pagefind.js`);
+    // On this thread: a worker would be one more download before the first result.
+    await loaded.options({ basePath: first, noWorker: true });
+    for (const other of others) await loaded.mergeIndex(other, { noWorker: true });
+    engine = loaded;
   }
   return engine;
 }
@@ -98,10 +103,14 @@ async function run(remember) {
     return;
   }
   status.textContent = "Searching…";
+  if (bundles.length === 0) {
+    status.textContent = "No articles found.";
+    return;
+  }
   try {
     const index = await pagefind();
-    // Without words, the filters alone list their articles, newest first.
-    const search = text ? await index.search(text, { filters }) : await index.search(null, { filters, sort: { date: "desc" } });
+    // Without words, the filters alone list their articles, newest first (the index's order).
+    const search = await index.search(text || null, { filters });
     if (search === null) return; // Superseded by a newer search.
     pending = search.results.slice();
     list.replaceChildren();

@@ -106,7 +106,12 @@ fn the_search_page_is_the_only_page_with_a_script_and_the_header_links_it() {
             let is_search = path.ends_with("search/index.html");
             assert_eq!(scripts, usize::from(is_search), "scripts on {}", path.display());
             if is_search {
-                assert!(html.contains("data-bundle=\"https://") && html.contains("/pagefind/\""), "the page names its tree's index");
+                let bundles = if tree == "public" {
+                    "data-bundles=\"https://fixture.example/pagefind/\""
+                } else {
+                    "data-bundles=\"https://members.fixture.example/pagefind/2025/ https://members.fixture.example/pagefind/2024/\""
+                };
+                assert!(html.contains(bundles), "the page names its tree's indexes: {html}");
                 assert!(html.contains("<option>Trade Desk</option>") && html.contains("<option>2025</option>"), "filters by column and year");
             }
             if html.contains("class=\"site-nav\"") {
@@ -222,7 +227,7 @@ fn a_reader_finds_articles_by_free_words_and_subscribers_by_paid_words() {
         .expect("start lede serve");
     // The preview builds the index after it serves the pages.
     wait_for(serve_port, "/pagefind/pagefind-entry.json", Duration::from_secs(60));
-    wait_for(serve_port, "/_members/pagefind/pagefind-entry.json", Duration::from_secs(60));
+    wait_for(serve_port, "/_members/pagefind/2024/pagefind-entry.json", Duration::from_secs(60));
     let preview = format!("http://127.0.0.1:{serve_port}");
 
     let mut searches = Vec::new();

@@ -1,7 +1,7 @@
 //! The search indexes kept between builds, in `.lede-cache/search/`: an
 //! index takes far longer to build than the pages it is made from, and a
 //! build whose articles' search records did not change gets the same files.
-//! Each tree's index is one file named by a hash of everything it is made
+//! Each index is one file named by a hash of everything it is made
 //! from (lede's version, the settings it reads and every record); safe to delete.
 
 use std::io::{Read, Write};
@@ -41,37 +41,38 @@ pub fn key(records: &[std::sync::Arc<Record>], config: &Config, target: Target) 
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn path(root: &Path, target: Target, key: &str) -> PathBuf {
-    root.join(CACHE_DIR).join(format!("{}-{key}", target.dir()))
+fn path(root: &Path, key: &str) -> PathBuf {
+    root.join(CACHE_DIR).join(key)
 }
 
 /// The files kept under `key`, if there are.
-pub fn load(root: &Path, target: Target, key: &str) -> Option<Files> {
-    let bytes = std::fs::read(path(root, target, key)).ok()?;
+pub fn load(root: &Path, key: &str) -> Option<Files> {
+    let bytes = std::fs::read(path(root, key)).ok()?;
     decode(&bytes)
 }
 
-/// Keeps `files` under `key`, replacing the tree's older index. A cache
-/// that cannot be written costs the next build time, not correctness.
-pub fn store(root: &Path, target: Target, key: &str, files: &[(String, Vec<u8>)]) {
+/// Keeps `files` under `key`. A cache that cannot be written costs the
+/// next build time, not correctness.
+pub fn store(root: &Path, key: &str, files: &[(String, Vec<u8>)]) {
     let dir = root.join(CACHE_DIR);
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
-    let prefix = format!("{}-", target.dir());
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for entry in entries.flatten() {
-            // (and what a build killed while writing left)
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(&prefix) || name.starts_with(".tmp") {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
     // Written aside and renamed, so a build that stops half-way leaves no torn file.
     let Ok(mut file) = tempfile::NamedTempFile::new_in(&dir) else { return };
     if file.write_all(&encode(files)).is_ok() {
-        let _ = file.persist(path(root, target, key));
+        let _ = file.persist(path(root, key));
+    }
+}
+
+/// Removes every kept index but those of `keys` (and what a build killed
+/// while writing left).
+pub fn retain(root: &Path, keys: &[String]) {
+    let Ok(entries) = std::fs::read_dir(root.join(CACHE_DIR)) else { return };
+    for entry in entries.flatten() {
+        if !keys.iter().any(|k| entry.file_name().to_string_lossy() == k.as_str()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -88,6 +88,9 @@ async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
         Route::Events => events(&app),
         Route::NotFound(target) => app.state.read(|snap| Reply { app: &app, snap, target, path: &path }.not_found()),
         Route::File(lookup) => app.state.read(|snap| {
+            if lookup.key.starts_with(crate::search::SEARCH_DIR) {
+                app.state.searched();
+            }
             let reply = Reply { app: &app, snap, target: lookup.target, path: &path };
             if !snap.built {
                 return reply.no_build_yet();

@@ -3,6 +3,7 @@
 //! that changes whenever either does. Rebuilds replace or patch it under one
 //! write lock, so a request sees either the old site or the new one.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
@@ -36,6 +37,9 @@ pub struct Snapshot {
 pub struct State {
     snapshot: RwLock<Snapshot>,
     notices: broadcast::Sender<Notice>,
+    /// How many times a search page was asked for: a large site's index is
+    /// built again after edits only when somebody searches.
+    searches: AtomicU64,
 }
 
 impl Default for State {
@@ -49,7 +53,7 @@ impl State {
     pub fn new() -> Self {
         // Tabs only ever need the latest notice; a lagging one reloads anyway.
         let (notices, _) = broadcast::channel(16);
-        State { snapshot: RwLock::new(Snapshot::default()), notices }
+        State { snapshot: RwLock::new(Snapshot::default()), notices, searches: AtomicU64::new(0) }
     }
 
     /// Runs `f` with the current snapshot (the lock is held only meanwhile).
@@ -79,6 +83,16 @@ impl State {
                 tree.extend(new);
             }
         });
+    }
+
+    /// Notes that a search page was asked for.
+    pub fn searched(&self) {
+        self.searches.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many times a search page has been asked for.
+    pub fn searches(&self) -> u64 {
+        self.searches.load(Ordering::Relaxed)
     }
 
     /// Replaces every file under `dir` with those of `written`, telling no

@@ -234,7 +234,7 @@ impl Site {
         let page = SearchPage {
             title: "Search",
             url: urls::url(site.url, crate::search::SEARCH_DIR),
-            bundle: urls::url(site.url, crate::search::BUNDLE_DIR),
+            bundles: crate::search::bundle_dirs(target, years.iter().copied()).iter().map(|dir| urls::url(site.url, dir)).collect::<Vec<_>>().join(" "),
             columns: names(TermKind::Column),
             years,
         };
@@ -257,8 +257,8 @@ impl Site {
 struct SearchPage<'a> {
     title: &'static str,
     url: String,
-    /// Where the tree's index is (with a trailing slash).
-    bundle: String,
+    /// Where the tree's indexes are (each with a trailing slash), newest first, space-separated.
+    bundles: String,
     /// The columns to filter by, by name.
     columns: Vec<&'a str>,
     /// The years to filter by, newest first.
