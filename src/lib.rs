@@ -28,6 +28,7 @@ pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod paywall;
+pub mod related;
 mod render;
 pub mod scaffold;
 pub mod search;

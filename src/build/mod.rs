@@ -9,8 +9,6 @@ mod search;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -177,9 +175,9 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     if opts.check_links != LinkCheck::Off {
         extras.push(Box::new(links::LinkScan { external: opts.check_links == LinkCheck::External }));
     }
-    let (library, cards) = write_articles(&setup, staging.sink(), &extras)?;
+    let (library, cards, related) = write_articles(&setup, staging.sink(), &extras)?;
     steps.lap("load, render and write the articles");
-    let site = Site::new(setup, library, cards);
+    let site = Site::new(setup, library, cards, Some(related));
     // Each article's page in both trees, then everything else.
     let mut files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
     steps.lap("render and write listings, feeds and pages");
@@ -252,35 +250,39 @@ pub fn refusal(problems: &Diagnostics) -> String {
     format!("{problems}; nothing was written")
 }
 
-/// Reads every content file in parallel, and renders and writes each
-/// article's pages on the thread that read it, the moment it is read: the
-/// full texts of a large archive are then never all in memory at once.
-/// Returns the library (without the members text it no longer needs) and
-/// the articles' cards by slug.
-fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> Result<(Library, HashMap<String, Cards>)> {
+/// Reads every content file in parallel, then renders and writes each
+/// article's pages in parallel, once the related articles of each are
+/// known (they need every article's tags, authors and column). Returns the
+/// library (without the members text it no longer needs), the articles'
+/// cards by slug, and the related articles by position.
+fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> Result<(Library, HashMap<String, Cards>, crate::related::Related)> {
     let (files, problems) = content::files(setup.root())?;
-    let keep_members = setup.config().members_feed;
-    let cards = Mutex::new(HashMap::new());
     let items = files
         .par_iter()
         .map(|path| {
             let mut item = content::load_file_with(setup.root(), path, setup.config(), setup.selection(), setup.images(), Some(setup.shortcodes()))?;
             if let Item::Article(article) = &mut item {
-                let made = setup.write_article(article, sink)?;
                 let unnamed = setup.unnamed_assets(article);
                 article.notes.extend(unnamed);
-                cards.lock().unwrap_or_else(PoisonError::into_inner).insert(article.meta.slug.clone(), made);
                 extras.iter().for_each(|e| e.article(article));
-                if !keep_members {
-                    // Written; only a members feed would need the full text again.
-                    article.members = None;
-                }
             }
             Ok(item)
         })
         .collect();
-    let library = Library::gather(items, problems)?;
-    Ok((library, cards.into_inner().unwrap_or_else(PoisonError::into_inner)))
+    let mut library = Library::gather(items, problems)?;
+    let metas: Vec<&content::ArticleMeta> = library.articles.iter().map(|a| &a.meta).collect();
+    let related = crate::related::related(&metas);
+    let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.cards(a)).collect::<Result<_>>()?;
+    library.articles.par_iter().zip(&related).zip(&cards).try_for_each(|((article, related), own)| {
+        let related: Vec<&Cards> = related.iter().map(|&j| &cards[j]).collect();
+        setup.write_article(article, own, &related, sink)
+    })?;
+    if !setup.config().members_feed {
+        // Written; only a members feed would need the full text again.
+        library.articles.par_iter_mut().for_each(|a| a.members = None);
+    }
+    let cards = library.articles.iter().zip(cards).map(|(a, c)| (a.meta.slug.clone(), c)).collect();
+    Ok((library, cards, related))
 }
 
 /// Refuses to replace an output that had articles with one that has none,

@@ -143,7 +143,9 @@ impl Site {
     pub(super) fn render_work(&self, work: &Work<'_>, target: Target) -> Result<Option<(String, Vec<u8>)>> {
         let config = &self.setup.config;
         let job = match work {
-            Work::Article(i) => return self.setup.render_article(&self.library.articles[*i], target, self.card(*i, target)?).map(Some),
+            Work::Article(i) => {
+                return self.setup.render_article(&self.library.articles[*i], target, self.card(*i, target)?, self.related_cards(*i, target)?).map(Some);
+            }
             Work::Page(i) => return self.render_page(&self.library.pages[*i], target).map(Some),
             Work::Alias { path, title, dir } => return Ok(Some(self.render_alias(target, path, title, dir))),
             Work::Other(job) => job,

@@ -101,17 +101,21 @@ impl Setup {
         self.selection
     }
 
-    /// Renders an article's page in both trees into `sink`; returns its
-    /// cards, for the listings to show it with.
-    pub fn write_article(&self, article: &Article, sink: &dyn Sink) -> Result<Cards> {
-        let cards = PerTarget::try_from_fn(|target| -> Result<Value> {
-            let card = self.new_card(&article.meta, target)?;
-            let (path, html) = self.render_article(article, target, card.clone())?;
+    /// Both cards of an article, for the listings and related sections to show it with.
+    pub fn cards(&self, article: &Article) -> Result<Cards> {
+        PerTarget::try_from_fn(|target| self.new_card(&article.meta, target))
+    }
+
+    /// Renders an article's page in both trees into `sink`, with its cards
+    /// and those of its related articles, and writes the files beside it.
+    pub fn write_article(&self, article: &Article, cards: &Cards, related: &[&Cards], sink: &dyn Sink) -> Result<()> {
+        for target in Target::ALL {
+            let related: Vec<Value> = related.iter().map(|c| c[target].clone()).collect();
+            let (path, html) = self.render_article(article, target, cards[target].clone(), related)?;
             sink.write(target, &path, &html)?;
-            Ok(card)
-        })?;
+        }
         self.write_article_assets(article, sink)?;
-        Ok(cards)
+        Ok(())
     }
 }
 
@@ -130,6 +134,9 @@ pub struct Site {
     /// step with it), made on first use, as an article appears on several
     /// listing pages; dropped when the settings or templates change.
     cards: Vec<PerTarget<OnceLock<Result<Value>>>>,
+    /// Each article's related articles (by position), worked out on first
+    /// use and again after an edit changes the library.
+    related: OnceLock<crate::related::Related>,
 }
 
 impl Site {
@@ -137,12 +144,13 @@ impl Site {
     pub fn load(root: &Path, selection: Selection) -> Result<Site> {
         let setup = Setup::load(root, selection)?;
         let library = Library::load(root, &setup.config, selection, Some(setup.shortcodes()))?;
-        Ok(Site::new(setup, library, HashMap::new()))
+        Ok(Site::new(setup, library, HashMap::new(), None))
     }
 
     /// The site of `library`, rendered with `setup`; `made` holds the cards
-    /// already rendered for some articles, by slug.
-    pub fn new(setup: Setup, library: Library, mut made: HashMap<String, Cards>) -> Site {
+    /// already rendered for some articles, by slug, and `related` the related
+    /// articles when they were already worked out.
+    pub fn new(setup: Setup, library: Library, mut made: HashMap<String, Cards>, related: Option<crate::related::Related>) -> Site {
         let index = Index::new(&library.articles);
         let cards = library
             .articles
@@ -152,7 +160,21 @@ impl Site {
                 PerTarget::from_fn(|t| made.as_ref().map(|c| OnceLock::from(Ok(c[t].clone()))).unwrap_or_default())
             })
             .collect();
-        Site { setup, library, index, cards }
+        let related = related.map(OnceLock::from).unwrap_or_default();
+        Site { setup, library, index, cards, related }
+    }
+
+    /// The related articles of each article, by position in the library.
+    pub fn related(&self) -> &[Vec<usize>] {
+        self.related.get_or_init(|| {
+            let metas: Vec<&crate::content::ArticleMeta> = self.library.articles.iter().map(|a| &a.meta).collect();
+            crate::related::related(&metas)
+        })
+    }
+
+    /// The related cards of article `i` in `target`'s tree.
+    pub(super) fn related_cards(&self, i: usize, target: Target) -> Result<Vec<Value>> {
+        self.related().get(i).map_or(&[][..], Vec::as_slice).iter().map(|&j| self.card(j, target)).collect()
     }
 
     /// The settings.

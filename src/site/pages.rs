@@ -90,7 +90,7 @@ impl Setup {
     }
 
     /// An article's page in one target: its path and HTML. `card` is its card in that target.
-    pub(super) fn render_article(&self, article: &Article, target: Target, card: Value) -> Result<(String, Vec<u8>)> {
+    pub(super) fn render_article(&self, article: &Article, target: Target, card: Value, related: Vec<Value>) -> Result<(String, Vec<u8>)> {
         let meta = &article.meta;
         let dir = urls::article_dir(&meta.slug);
         let public_url = urls::url(&self.config.base_url, &dir);
@@ -113,6 +113,7 @@ impl Setup {
             (cite.section_html(), cite.meta_html())
         });
         ctx.insert("cite", &CiteView { html, meta: meta_tags });
+        ctx.insert_value("related", Value::from(related));
         let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
         Ok((urls::index_of(&dir), self.renderer.render_page("article.html", &ctx, capacity)?))
     }

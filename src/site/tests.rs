@@ -186,3 +186,48 @@ fn an_edit_to_a_shortcode_template_renders_the_bodies_that_use_it_again() {
     assert!(then.values().any(|f| String::from_utf8_lossy(f).contains("MARK-V2")));
     assert_eq!(now, then, "the updated site renders what a fresh load renders");
 }
+
+#[test]
+fn an_edit_renders_again_every_article_whose_related_section_it_changes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\n").expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("mkdir");
+    let text = |i: usize, title: &str, tags: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2026-01-{:02}\ncolumn = \"C{}\"\ntags = [{tags}]\n+++\nText {i}.\n", i + 1, i % 2)
+    };
+    for i in 0..8 {
+        std::fs::write(root.join(format!("content/articles/a{i}.md")), text(i, &format!("Story {i}"), &format!("\"t{}\"", i % 3))).expect("write");
+    }
+    let selection = crate::content::Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
+    let mut site = Site::load(root, selection).expect("load");
+    let edits: [(usize, Option<String>); 5] = [
+        (3, Some(text(3, "Story 3", "\"t0\", \"t1\""))),  // new tags: other lists change
+        (5, Some(text(5, "Story 5 retitled", "\"t2\""))), // same tags, new card
+        (6, None),                                        // gone from others' lists
+        (9, Some(text(9, "Story 9", "\"t1\""))),          // new, and newest of its tag
+        (0, Some(text(0, "Story 0", "\"t9\""))),          // shares only its column now
+    ];
+    for (i, new) in edits {
+        let rel = format!("content/articles/a{i}.md");
+        match &new {
+            Some(t) => std::fs::write(root.join(&rel), t).expect("write"),
+            None => std::fs::remove_file(root.join(&rel)).expect("delete"),
+        }
+        let before = all_files(&site);
+        let changed = BTreeSet::from([Path::new(&rel).to_path_buf()]);
+        let update = site.update(Edit { content: &changed, templates: false, statics: &BTreeSet::new() }).expect("update");
+        let fresh = Site::load(root, selection).expect("load");
+        let after = all_files(&site);
+        assert_eq!(after, all_files(&fresh), "after a{i}: the updated site renders what a fresh load renders");
+        let rerendered: BTreeSet<String> =
+            update.jobs.iter().filter_map(|j| site.render_job(j, Target::Public).expect("render")).map(|(path, _)| path).collect();
+        for ((target, path), bytes) in &after {
+            if *target == Target::Public && path.starts_with("articles/") && before.get(&(*target, path.clone())) != Some(bytes) {
+                assert!(rerendered.contains(path), "after a{i}: {path} changed but is not rendered again");
+            }
+        }
+    }
+    // The related sections are there to check.
+    assert!(all_files(&site).iter().filter(|((_, p), _)| p.starts_with("articles/")).all(|(_, b)| String::from_utf8_lossy(b).contains("Related analysis")));
+}

@@ -4,7 +4,7 @@
 //! site in step. The preview server only renders that and patches what it
 //! serves; the oracle tests compare the result with a full build.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::{Job, Site};
@@ -46,6 +46,7 @@ impl Site {
     pub fn update(&mut self, edit: Edit<'_>) -> Result<Update> {
         let mut update = Update::default();
         let mut jobs = BTreeSet::new();
+        let related_before = (!edit.content.is_empty()).then(|| self.related_by_source());
         if edit.templates {
             self.set_renderer(Renderer::load(&self.setup.root).map_err(Diagnostics::sorted)?);
             // Bodies were rendered with the shortcode templates as they were:
@@ -62,11 +63,11 @@ impl Site {
                 .cloned()
                 .collect();
             for rel in sources {
-                self.update_content(&rel)?;
+                self.update_content_only(&rel)?;
             }
         }
         for rel in edit.content {
-            let one = self.update_content(rel)?;
+            let one = self.update_content_only(rel)?;
             jobs.extend(one.jobs);
             update.removed.extend(one.removed);
         }
@@ -75,6 +76,9 @@ impl Site {
             if !problems.is_empty() {
                 return Err(problems.sorted());
             }
+        }
+        if let Some(before) = related_before {
+            jobs.extend(self.related_jobs(&before, edit.content));
         }
         if edit.templates {
             // Any page may use the edited template (through extends or include).
@@ -98,6 +102,17 @@ impl Site {
     /// is relative to the site root) and says which pages must be rendered
     /// again and which output files no longer exist. On error the site is unchanged.
     pub fn update_content(&mut self, rel: &Path) -> Result<Update> {
+        let before = self.related_by_source();
+        let mut update = self.update_content_only(rel)?;
+        update.jobs.extend(self.related_jobs(&before, &BTreeSet::from([rel.to_path_buf()])));
+        Ok(update)
+    }
+
+    /// [`Site::update_content`] but for the related sections of other
+    /// articles, which [`Site::update`] works out once for all its files.
+    fn update_content_only(&mut self, rel: &Path) -> Result<Update> {
+        // Positions in the library may move: worked out again on next use.
+        self.related.take();
         let setup = &self.setup;
         let abs = setup.root.join(rel);
         let item = if abs.is_file() {
@@ -234,6 +249,29 @@ impl Site {
         }
         self.alias_jobs(&old_aliases, &new_aliases, slug_changed, &mut jobs, &mut removed);
         Ok(Update { jobs, removed, ..Update::default() })
+    }
+
+    /// Each article's related articles, by slug, keyed by its Markdown file.
+    fn related_by_source(&self) -> HashMap<PathBuf, Vec<String>> {
+        let articles = &self.library.articles;
+        self.related().iter().zip(articles).map(|(r, a)| (a.meta.source.clone(), r.iter().map(|&j| articles[j].meta.slug.clone()).collect())).collect()
+    }
+
+    /// The articles whose related section an edit of the files `edited`
+    /// changed: those whose choice is not what it was (`before`), and
+    /// those that show an edited article's card.
+    fn related_jobs(&self, before: &HashMap<PathBuf, Vec<String>>, edited: &BTreeSet<PathBuf>) -> Vec<Job> {
+        let articles = &self.library.articles;
+        let related = self.related();
+        articles
+            .iter()
+            .zip(related)
+            .filter(|(a, r)| {
+                r.iter().any(|&j| edited.contains(&articles[j].meta.source))
+                    || before.get(&a.meta.source).is_none_or(|was| !was.iter().map(String::as_str).eq(r.iter().map(|&j| articles[j].meta.slug.as_str())))
+            })
+            .map(|(a, _)| Job::Article(a.meta.source.clone()))
+            .collect()
     }
 
     /// The redirect pages and lists an article's or page's edit changes:
