@@ -6,7 +6,10 @@ const form = document.querySelector(".search-form");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 // The tree's indexes, newest first: the members tree has one a year.
-const bundles = form.dataset.bundles.split(" ").filter(Boolean);
+// Relative to this page, as the index's links are, so it works wherever the tree is served.
+const bundles = form.dataset.bundles.split(" ").filter(Boolean).map((b) => new URL(b, document.baseURI).href);
+// The tree's root (this page is its `search/`): the index's links are paths within the tree.
+const root = new URL("../", document.baseURI);
 const shown = 10;
 
 let engine;
@@ -18,8 +21,8 @@ async function pagefind() {
     const [first, ...others] = bundles;
     const loaded = await import(`${first}pagefind.js`);
     // On this thread: a worker would be one more download before the first result.
-    await loaded.options({ basePath: first, noWorker: true });
-    for (const other of others) await loaded.mergeIndex(other, { noWorker: true });
+    await loaded.options({ basePath: first, baseUrl: root.pathname, noWorker: true });
+    for (const other of others) await loaded.mergeIndex(other, { baseUrl: root.pathname, noWorker: true });
     engine = loaded;
   }
   return engine;
@@ -40,7 +43,7 @@ function card(result) {
   if (meta.column) {
     const kicker = el("p", "kicker");
     const link = el("a", "", meta.column);
-    link.href = meta.column_url;
+    link.href = new URL(meta.column_url.replace(/^\//, ""), root).href;
     kicker.append(link);
     article.append(kicker);
   }

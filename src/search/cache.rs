@@ -2,7 +2,7 @@
 //! index takes far longer to build than the pages it is made from, and a
 //! build whose articles' search records did not change gets the same files.
 //! Each index is one file named by a hash of everything it is made
-//! from (lede's version, the settings it reads and every record); safe to delete.
+//! from (lede's version, the language and every record); safe to delete.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -26,7 +26,6 @@ pub fn key(records: &[std::sync::Arc<Record>], config: &Config, target: Target) 
     field(env!("CARGO_PKG_VERSION"));
     field(target.dir());
     field(&config.language);
-    field(config.tree_url(target));
     for r in records {
         for text in [&r.slug, &r.title, &r.date, &r.date_long, &r.year, &r.teaser, &r.public_text] {
             field(text);

@@ -27,6 +27,13 @@ pub const BUNDLE_DIR: &str = "pagefind/";
 /// The search page's folder.
 pub const SEARCH_DIR: &str = "search/";
 
+/// The root the index's links start from: they are paths within the tree
+/// (`/articles/<slug>/`), which the search page puts under the tree's own
+/// address as it finds it (Pagefind's `baseUrl`), so the same index works
+/// wherever the tree is served (its address, the preview's, a copy on a
+/// laptop) and is the same in the preview and the build.
+const FROM_SEARCH_PAGE: &str = "";
+
 /// An index's files, by path under the tree, with their bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
 
@@ -97,7 +104,7 @@ impl Record {
     }
 
     /// What a result shows: Pagefind's `meta`.
-    fn meta(&self, config: &Config, target: Target) -> BTreeMap<String, String> {
+    fn meta(&self) -> BTreeMap<String, String> {
         let mut meta = BTreeMap::from([
             ("title".to_string(), self.title.clone()),
             ("date".to_string(), self.date_long.clone()),
@@ -108,7 +115,7 @@ impl Record {
         }
         if let (Some(column), Some(slug)) = (&self.column, &self.column_slug) {
             meta.insert("column".into(), column.clone());
-            meta.insert("column_url".into(), urls::term_url(config.tree_url(target), urls::TermKind::Column, slug));
+            meta.insert("column_url".into(), urls::term_url(FROM_SEARCH_PAGE, urls::TermKind::Column, slug));
         }
         if self.paywalled {
             meta.insert("subscribers".into(), "yes".into());
@@ -181,15 +188,14 @@ pub fn index(records: &[Arc<Record>], config: &Config, target: Target) -> Result
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| failed(&e))?;
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(config.language.clone()).build();
     let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| failed(&e))?;
-    let root = config.tree_url(target);
     let files = runtime.block_on(async {
         for record in records {
             index
                 .add_custom_record(
-                    urls::article_url(root, &record.slug),
+                    urls::article_url(FROM_SEARCH_PAGE, &record.slug),
                     record.text(target),
                     config.language.clone(),
-                    Some(record.meta(config, target)),
+                    Some(record.meta()),
                     Some(record.filters()),
                     None,
                 )

@@ -2,7 +2,8 @@
 //! takes far longer than the pages an edit touches, so the edited page is
 //! served at once and the index follows when the edits pause (on a large
 //! site, when a search page is next opened). Searches in the meantime
-//! answer from the previous index.
+//! answer from the previous index, and the terminal says when a new one
+//! is served.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,27 +46,31 @@ impl Indexer {
     }
 }
 
-/// Up to how many articles the index follows every edit; above, it is
-/// built again when a search page is next asked for (a 10,000-article
-/// archive's index takes a minute and gigabytes of memory).
+/// Up to how many articles the index is built at start and after every
+/// edit; above, when a search page is next asked for (a 10,000-article
+/// archive's first index takes 40 s of both cores and gigabytes of memory,
+/// which editing an article should not wait behind).
 const EAGER_UP_TO: usize = 2000;
 
 fn run(rx: &Receiver<Job>, state: &State) {
-    let mut built = false;
     let mut searches_then = 0;
+    let mut told = false;
     while let Ok(mut job) = rx.recv() {
+        if job.records.len() > EAGER_UP_TO && !told {
+            println!("Search: {} articles; the preview builds their index when a search page is first opened", job.records.len());
+            told = true;
+        }
         // Only the latest records matter: wait for the edits to pause, and
         // on a large site for a search.
         loop {
             match rx.recv_timeout(SETTLE) {
                 Ok(newer) => job = newer,
-                Err(RecvTimeoutError::Timeout) if !built || job.records.len() <= EAGER_UP_TO || state.searches() != searches_then => break,
+                Err(RecvTimeoutError::Timeout) if job.records.len() <= EAGER_UP_TO || state.searches() != searches_then => break,
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
         searches_then = state.searches();
-        built = true;
         let sink = MemorySink::new();
         match search::write(job.records, &job.config, &job.root, &sink) {
             Ok(report) => {

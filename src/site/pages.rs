@@ -235,7 +235,8 @@ impl Site {
         let page = SearchPage {
             title: "Search",
             url: urls::url(site.url, crate::search::SEARCH_DIR),
-            bundles: crate::search::bundle_dirs(target, years.iter().copied()).iter().map(|dir| urls::url(site.url, dir)).collect::<Vec<_>>().join(" "),
+            // Relative, as the index's links are: the page works wherever the tree is served.
+            bundles: crate::search::bundle_dirs(target, years.iter().copied()).iter().map(|dir| format!("../{dir}")).collect::<Vec<_>>().join(" "),
             columns: names(TermKind::Column),
             years,
         };

@@ -99,9 +99,15 @@ async function main() {
       const status = await page.textContent('.search-status');
       const titles = await page.$$eval('.search-results .card-title', (els) => els.map((e) => e.textContent.trim()));
       const badges = await page.$$eval('.search-results .badge', (els) => els.length);
+      // Each result leads into the tree it was found in, wherever that is served.
+      const hrefs = await page.$$eval('.search-results .card-title a', (els) => els.map((e) => e.href));
+      const tree = origin + s.path.replace(/search\/$/, '');
+      const columns = await page.$$eval('.search-results .kicker a', (els) => els.map((e) => e.href));
+      check(columns.length === titles.length && columns.every((h) => h.startsWith(`${tree}columns/`)), `${s.path} "${s.query}": column links ${columns.join(' ')}`);
       const name = `${origin}${s.path} "${s.query}"${s.column ? ` column=${s.column}` : ''}${s.year ? ` year=${s.year}` : ''}`;
       for (const t of s.expect || []) check(titles.includes(t), `${name}: expected "${t}" among [${titles.join(' | ')}] (${status})`);
       for (const t of s.absent || []) check(!titles.includes(t), `${name}: "${t}" must not be found`);
+      check(hrefs.every((h) => h.startsWith(`${tree}articles/`)), `${s.path} "${s.query}": results outside ${tree}articles/: ${hrefs.join(' ')}`);
       if (s.none) check(/No articles found/.test(status) && titles.length === 0, `${name}: expected no result, got "${status}" [${titles.join(' | ')}]`);
       check(errors.length === 0, `${name}: page errors ${errors.join('; ')}`);
       const foreign = [...hosts].filter((h) => h !== new URL(origin).host);
