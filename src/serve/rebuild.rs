@@ -155,15 +155,21 @@ impl Builder {
         self.state.patch(&removed, sink.into_trees());
         let rendered: BTreeSet<&Path> = update.jobs.iter().filter_map(|j| if let Job::Article(source) = j { Some(source.as_path()) } else { None }).collect();
         let articles = &site.library().articles;
-        // Rendered again, or new: the record is made again; gone: dropped.
+        // The same files as before (a rename adds one the records lack).
+        let same_articles = articles.len() == self.records.len() && rendered.iter().all(|source| self.records.contains_key(*source));
+        // Rendered again (which a new article is), or not yet known: the
+        // record is made again, and kept if it changed; gone: dropped.
         let fresh: Vec<(PathBuf, Arc<Record>)> = articles
             .par_iter()
-            .filter(|a| rendered.contains(a.meta.source.as_path()) || !self.records.contains_key(&a.meta.source))
+            .filter(|a| rendered.contains(a.meta.source.as_path()) || (!same_articles && !self.records.contains_key(&a.meta.source)))
             .map(|a| (a.meta.source.clone(), Arc::new(Record::of(a))))
+            .filter(|(source, record)| self.records.get(source) != Some(record))
             .collect();
-        if articles.len() != self.records.len() || !fresh.is_empty() {
-            let present: BTreeSet<&Path> = articles.iter().map(|a| a.meta.source.as_path()).collect();
-            self.records.retain(|source, _| present.contains(source.as_path()));
+        if !same_articles || !fresh.is_empty() {
+            if !same_articles {
+                let present: BTreeSet<&Path> = articles.iter().map(|a| a.meta.source.as_path()).collect();
+                self.records.retain(|source, _| present.contains(source.as_path()));
+            }
             self.records.extend(fresh);
             self.index();
         }
@@ -181,5 +187,51 @@ impl Builder {
 
     fn localize(&self, site: &mut Site) {
         site.relocate(&self.urls.base, &self.urls.members);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        std::fs::create_dir_all(root.join(rel).parent().expect("parent")).expect("mkdir");
+        std::fs::write(root.join(rel), text).expect("write");
+    }
+
+    fn article(title: &str, word: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\ndate = 2026-01-02\npaywall = 1\n+++\nFree {word}.\n\nPaid.\n")
+    }
+
+    /// The records' sources and whether each holds `word`.
+    fn records(builder: &Builder) -> Vec<(String, bool)> {
+        builder.records.iter().map(|(source, r)| (source.display().to_string(), format!("{r:?}").contains("zqnewfreeq"))).collect()
+    }
+
+    #[test]
+    fn the_search_records_follow_edits_renames_and_deletions() {
+        let dir = tempfile::tempdir().expect("dir");
+        let root = dir.path();
+        write(root, "config.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n");
+        write(root, "content/articles/a.md", &article("A", "one"));
+        write(root, "content/articles/b.md", &article("B", "two"));
+        let urls = Urls { base: "http://127.0.0.1:1".into(), members: "http://127.0.0.1:1/_members".into() };
+        let mut builder = Builder::new(root.to_path_buf(), false, false, urls, Arc::new(State::new()));
+        assert!(builder.build_all().problems.is_none());
+        assert_eq!(records(&builder), [("content/articles/a.md".into(), false), ("content/articles/b.md".into(), false)]);
+
+        let batch = |paths: &[&str]| Batch { content: paths.iter().map(PathBuf::from).collect(), ..Batch::default() };
+        write(root, "content/articles/b.md", &article("B", "zqnewfreeq"));
+        assert!(builder.rebuild(&batch(&["content/articles/b.md"])).problems.is_none());
+        assert_eq!(records(&builder), [("content/articles/a.md".into(), false), ("content/articles/b.md".into(), true)]);
+
+        // A rename keeps the count of articles: the old file's record goes all the same.
+        std::fs::rename(root.join("content/articles/a.md"), root.join("content/articles/c.md")).expect("rename");
+        assert!(builder.rebuild(&batch(&["content/articles/a.md", "content/articles/c.md"])).problems.is_none());
+        assert_eq!(records(&builder), [("content/articles/b.md".into(), true), ("content/articles/c.md".into(), false)]);
+
+        std::fs::remove_file(root.join("content/articles/b.md")).expect("delete");
+        assert!(builder.rebuild(&batch(&["content/articles/b.md"])).problems.is_none());
+        assert_eq!(records(&builder), [("content/articles/c.md".into(), false)]);
     }
 }

@@ -111,8 +111,6 @@ impl Site {
     /// [`Site::update_content`] but for the related sections of other
     /// articles, which [`Site::update`] works out once for all its files.
     fn update_content_only(&mut self, rel: &Path) -> Result<Update> {
-        // Positions in the library may move: worked out again on next use.
-        self.related.take();
         let setup = &self.setup;
         let abs = setup.root.join(rel);
         let item = if abs.is_file() {
@@ -187,6 +185,13 @@ impl Site {
         // was, and it is the largest file to render again (a line per article).
         let sitemap_facts = |m: &ArticleMeta| (m.slug.clone(), m.date, m.updated, listing_keys(m));
         let sitemap_changed = old.map(sitemap_facts) != new.as_ref().map(|a| sitemap_facts(&a.meta));
+        // The related articles, and the library's order they are kept in,
+        // follow from these alone: an edit that keeps them (most edits) keeps
+        // every article's choice, which is not worked out again.
+        let relatedness = |m: &ArticleMeta| (m.slug.clone(), m.date, m.column_slug.clone(), m.tag_slugs.clone(), m.author_slugs.clone());
+        if old.is_none() || old.map(relatedness) != new.as_ref().map(|a| relatedness(&a.meta)) {
+            self.related.take();
+        }
 
         if let Some(i) = old_index {
             self.library.articles.remove(i);
