@@ -11,6 +11,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -224,6 +225,34 @@ fn the_gate_holds(site: &Site, port: u16, server: &str) {
     }
 }
 
+/// Searches the public tree served at `origin` in headless Chromium, under
+/// the server's headers (its Content-Security-Policy among them), for
+/// `query`, which must find `title` (tests/browser/search.mjs). Skipped
+/// where the browser tools are missing, except under CI.
+fn search_finds(origin: &str, query: &str, title: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var_os("LEDE_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !(installed("node") && dir.join("node_modules/playwright-core").is_dir() && chromium.is_file()) {
+        assert!(std::env::var_os("CI").is_none(), "the browser tools are missing: run scripts/test");
+        eprintln!("skipped the search in a browser: node, playwright-core or chromium missing");
+        return;
+    }
+    let mut child = Command::new("node")
+        .arg(dir.join("search.mjs"))
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start node");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines().map_while(Result::ok);
+    assert!(lines.by_ref().any(|l| l.starts_with("PORT ")), "the search script did not start");
+    let plan = serde_json::json!({ "root": dir, "searches": [{ "origin": origin, "path": "/search/", "query": query, "expect": [title] }] });
+    writeln!(child.stdin.take().expect("stdin"), "{plan}").expect("plan");
+    let report = lines.find_map(|l| l.strip_prefix("REPORT ").map(str::to_string)).expect("a report");
+    assert!(child.wait().expect("wait").success(), "search behind the server failed: {report}");
+}
+
 #[test]
 fn nginx_and_caddy_serve_the_public_tree_and_guard_the_members_tree() {
     if !tools_ready(&["nginx", "caddy"]) {
@@ -241,6 +270,7 @@ fn nginx_and_caddy_serve_the_public_tree_and_guard_the_members_tree() {
     cmd.args(["-p", ".", "-c", "nginx.conf"]).current_dir(&nginx_dir);
     let nginx = start(cmd, port);
     the_gate_holds(&site, port, "nginx");
+    search_finds(&format!("http://127.0.0.1:{port}"), "harbours", "Harbours");
     drop(nginx);
 
     let valid =
@@ -254,6 +284,7 @@ fn nginx_and_caddy_serve_the_public_tree_and_guard_the_members_tree() {
         .env("XDG_CONFIG_HOME", site.root());
     let caddy = start(cmd, port);
     the_gate_holds(&site, port, "caddy");
+    search_finds(&format!("http://127.0.0.1:{port}"), "harbours", "Harbours");
     drop(caddy);
 }
 

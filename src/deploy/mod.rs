@@ -127,8 +127,11 @@ fn csp(config: &Config) -> String {
         form_action.push(' ');
         form_action.push_str(&origin);
     }
+    // The search page runs its script and Pagefind's, which compiles its
+    // WebAssembly and fetches the index files, all from the site itself.
+    let search = if config.search { " script-src 'self' 'wasm-unsafe-eval'; connect-src 'self';" } else { "" };
     format!(
-        "default-src 'none'; style-src 'self' '{}'; img-src 'self' data: https:; frame-src https:; form-action {form_action}; base-uri 'self'; frame-ancestors 'self'",
+        "default-src 'none'; style-src 'self' '{}';{search} img-src 'self' data: https:; frame-src https:; form-action {form_action}; base-uri 'self'; frame-ancestors 'self'",
         crate::render::embed_style_hash()
     )
 }

@@ -77,7 +77,8 @@ fn whole() -> String {
      events {\n    worker_connections 256;\n}\n\
      http {\n\
      \x20   types {\n\
-     \x20       text/html html;\n        text/css css;\n        text/plain txt;\n        text/csv csv;\n\
+     \x20       text/html html;\n        text/css css;\n        text/javascript js;\n        text/plain txt;\n        text/csv csv;\n\
+     \x20       application/json json;\n\
      \x20       application/xml xml;\n        application/atom+xml atom;\n        application/pdf pdf;\n\
      \x20       image/png png;\n        image/jpeg jpg jpeg;\n        image/gif gif;\n        image/webp webp;\n\
      \x20       image/svg+xml svg;\n        image/x-icon ico;\n\
