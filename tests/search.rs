@@ -129,6 +129,15 @@ fn search_can_be_turned_off() {
 }
 
 #[test]
+fn a_site_without_articles_has_a_search_page_that_names_no_index() {
+    let site = Site::new();
+    site.write("content/about.md", "+++\ntitle = \"About\"\n+++\nWho we are.\n");
+    site.build_ok();
+    assert!(site.read("dist/public/search/index.html").contains("data-bundles=\"\""));
+    assert!(!site.path("dist/public/pagefind").exists() && !site.path("dist/members/pagefind").exists());
+}
+
+#[test]
 fn an_unchanged_site_takes_its_index_from_the_cache_and_an_edit_rebuilds_it() {
     let site = site_at("https://fixture.example", "https://members.fixture.example");
     site.build_ok();

@@ -236,7 +236,12 @@ impl Site {
             title: "Search",
             url: urls::url(site.url, crate::search::SEARCH_DIR),
             // Relative, as the index's links are: the page works wherever the tree is served.
-            bundles: crate::search::bundle_dirs(target, years.iter().copied()).iter().map(|dir| format!("../{dir}")).collect::<Vec<_>>().join(" "),
+            // None without articles: there is nothing to index, and the page says so.
+            bundles: if self.library.articles.is_empty() {
+                String::new()
+            } else {
+                crate::search::bundle_dirs(target, years.iter().copied()).iter().map(|dir| format!("../{dir}")).collect::<Vec<_>>().join(" ")
+            },
             columns: names(TermKind::Column),
             years,
         };
