@@ -28,6 +28,7 @@ pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod paywall;
+pub mod progress;
 pub mod related;
 mod render;
 pub mod scaffold;

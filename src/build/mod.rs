@@ -175,9 +175,11 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     if opts.check_links != LinkCheck::Off {
         extras.push(Box::new(links::LinkScan { external: opts.check_links == LinkCheck::External }));
     }
-    let (library, cards, related) = write_articles(&setup, staging.sink(), &extras)?;
+    let progress = crate::progress::Progress::start();
+    let (library, cards, related) = write_articles(&setup, staging.sink(), &extras, &progress)?;
     steps.lap("load, render and write the articles");
     let site = Site::new(setup, library, cards, Some(related));
+    progress.stage("listings and feeds");
     // Each article's page in both trees, then everything else.
     let mut files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
     steps.lap("render and write listings, feeds and pages");
@@ -187,6 +189,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let mut lines = Vec::new();
     for extra in extras {
         let step = extra.step();
+        progress.stage(step);
         match extra.finish(&site, &staging) {
             Ok(done) => {
                 files += done.files;
@@ -197,12 +200,14 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         steps.lap(step);
     }
     problems.or(())?;
+    progress.stage("swap the new output in");
     crate::deploy::write(&site, &out, staging.sink())?;
     steps.lap("write the deploy files");
     staging.record_articles(site.library().articles.len())?;
     let recovered = staging.recovered().len();
     let previous = staging.spare().to_path_buf();
     staging.commit()?;
+    drop(progress);
     steps.lap("clear what this build did not write, swap the new output in");
     // The output this build replaced is the spare now, as it was: compare before the next build reuses it.
     let changed = if opts.list_changed { Some(changed_list(site.config(), &out, &previous)?) } else { None };
@@ -255,8 +260,14 @@ pub fn refusal(problems: &Diagnostics) -> String {
 /// known (they need every article's tags, authors and column). Returns the
 /// library (without the members text it no longer needs), the articles'
 /// cards by slug, and the related articles by position.
-fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> Result<(Library, HashMap<String, Cards>, crate::related::Related)> {
+fn write_articles(
+    setup: &Setup,
+    sink: &dyn Sink,
+    extras: &[Box<dyn Extra>],
+    progress: &crate::progress::Progress,
+) -> Result<(Library, HashMap<String, Cards>, crate::related::Related)> {
     let (files, problems) = content::files(setup.root())?;
+    progress.step("load the content", files.len());
     let items = files
         .par_iter()
         .map(|path| {
@@ -266,6 +277,7 @@ fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> 
                 article.notes.extend(unnamed);
                 extras.iter().for_each(|e| e.article(article));
             }
+            progress.inc();
             Ok(item)
         })
         .collect();
@@ -273,9 +285,12 @@ fn write_articles(setup: &Setup, sink: &dyn Sink, extras: &[Box<dyn Extra>]) -> 
     let metas: Vec<&content::ArticleMeta> = library.articles.iter().map(|a| &a.meta).collect();
     let related = crate::related::related(&metas);
     let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.cards(a)).collect::<Result<_>>()?;
+    progress.step("write the articles' pages", library.articles.len());
     library.articles.par_iter().zip(&related).zip(&cards).try_for_each(|((article, related), own)| {
         let related: Vec<&Cards> = related.iter().map(|&j| &cards[j]).collect();
-        setup.write_article(article, own, &related, sink)
+        setup.write_article(article, own, &related, sink)?;
+        progress.inc();
+        Ok::<(), crate::diagnostics::Diagnostics>(())
     })?;
     if !setup.config().members_feed {
         // Written; only a members feed would need the full text again.
