@@ -7,7 +7,6 @@ mod leaks;
 mod links;
 mod search;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -178,7 +177,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let progress = crate::progress::Progress::start();
     let (library, cards, related) = write_articles(&setup, staging.sink(), &extras, &progress)?;
     steps.lap("load, render and write the articles");
-    let site = Site::new(setup, library, cards, Some(related));
+    let site = Site::new(setup, library, Some(cards), Some(related));
     progress.stage("listings and feeds");
     // Each article's page in both trees, then everything else.
     let mut files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
@@ -258,14 +257,14 @@ pub fn refusal(problems: &Diagnostics) -> String {
 /// Reads every content file in parallel, then renders and writes each
 /// article's pages in parallel, once the related articles of each are
 /// known (they need every article's tags, authors and column). Returns the
-/// library (without the members text it no longer needs), the articles'
-/// cards by slug, and the related articles by position.
+/// library (without the members text it no longer needs), and the
+/// articles' cards and related articles, by position in it.
 fn write_articles(
     setup: &Setup,
     sink: &dyn Sink,
     extras: &[Box<dyn Extra>],
     progress: &crate::progress::Progress,
-) -> Result<(Library, HashMap<String, Cards>, crate::related::Related)> {
+) -> Result<(Library, Vec<Cards>, crate::related::Related)> {
     let (files, problems) = content::files(setup.root())?;
     progress.step("load the content", files.len());
     let items = files
@@ -296,7 +295,6 @@ fn write_articles(
         // Written; only a members feed would need the full text again.
         library.articles.par_iter_mut().for_each(|a| a.members = None);
     }
-    let cards = library.articles.iter().zip(cards).map(|(a, c)| (a.meta.slug.clone(), c)).collect();
     Ok((library, cards, related))
 }
 

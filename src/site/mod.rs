@@ -14,7 +14,7 @@ mod statics;
 mod tests;
 mod update;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -144,22 +144,18 @@ impl Site {
     pub fn load(root: &Path, selection: Selection) -> Result<Site> {
         let setup = Setup::load(root, selection)?;
         let library = Library::load(root, &setup.config, selection, Some(setup.shortcodes()))?;
-        Ok(Site::new(setup, library, HashMap::new(), None))
+        Ok(Site::new(setup, library, None, None))
     }
 
-    /// The site of `library`, rendered with `setup`; `made` holds the cards
-    /// already rendered for some articles, by slug, and `related` the related
-    /// articles when they were already worked out.
-    pub fn new(setup: Setup, library: Library, mut made: HashMap<String, Cards>, related: Option<crate::related::Related>) -> Site {
+    /// The site of `library`, rendered with `setup`; `made` holds every
+    /// article's cards and `related` their related articles (both by
+    /// position in the library) when the build already worked them out.
+    pub fn new(setup: Setup, library: Library, made: Option<Vec<Cards>>, related: Option<crate::related::Related>) -> Site {
         let index = Index::new(&library.articles);
-        let cards = library
-            .articles
-            .iter()
-            .map(|a| {
-                let made = made.remove(&a.meta.slug);
-                PerTarget::from_fn(|t| made.as_ref().map(|c| OnceLock::from(Ok(c[t].clone()))).unwrap_or_default())
-            })
-            .collect();
+        let cards = match made {
+            Some(made) => made.into_iter().map(|c| c.map(|card| OnceLock::from(Ok(card)))).collect(),
+            None => library.articles.iter().map(|_| Default::default()).collect(),
+        };
         let related = related.map(OnceLock::from).unwrap_or_default();
         Site { setup, library, index, cards, related }
     }
