@@ -22,15 +22,23 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         if std::io::stderr().is_terminal() {
             let after = std::env::var("LEDE_PROGRESS_AFTER_MS").ok().and_then(|ms| ms.parse().ok()).map_or(AFTER, Duration::from_millis);
-            let shown = bar.clone();
-            // A thread that only sleeps: a build that ends first leaves the line hidden.
-            let _ = std::thread::Builder::new().name("lede-progress".into()).spawn(move || {
-                std::thread::sleep(after);
-                if !shown.is_finished() {
-                    shown.set_draw_target(ProgressDrawTarget::stderr());
-                    shown.enable_steady_tick(Duration::from_millis(100));
+            let show = |bar: &ProgressBar| {
+                if !bar.is_finished() {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(100));
                 }
-            });
+            };
+            if after.is_zero() {
+                // At once, not whenever a thread gets to it: the first step shows.
+                show(&bar);
+            } else {
+                let shown = bar.clone();
+                // A thread that only sleeps: a build that ends first leaves the line hidden.
+                let _ = std::thread::Builder::new().name("lede-progress".into()).spawn(move || {
+                    std::thread::sleep(after);
+                    show(&shown);
+                });
+            }
         }
         Progress { bar }
     }
