@@ -3,6 +3,7 @@
 //! succeeded. Every step collects all its problems; a failed build leaves
 //! the last good output as it was.
 
+mod inputs;
 mod leaks;
 mod links;
 mod search;
@@ -16,7 +17,7 @@ use crate::content::{self, Article, Item, Library, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::images::ImageCounts;
 use crate::layout::{self, CONTENT_DIR};
-use crate::output::{self, Sink, Staging};
+use crate::output::{self, Output, Sink};
 use crate::site::{Cards, Setup, Site};
 
 /// What `lede build` was asked to do.
@@ -85,6 +86,11 @@ pub struct Summary {
     pub changed: Option<usize>,
     /// What the extra steps report (the search index's size and time).
     pub lines: Vec<String>,
+    /// For a build that updated its output in place: the files left as they
+    /// were (their bytes unchanged) and those removed.
+    pub kept: Option<(usize, usize)>,
+    /// Whether the build found nothing changed since the last and wrote nothing.
+    pub nothing_changed: bool,
 }
 
 /// How many warnings a build prints.
@@ -92,19 +98,36 @@ const NOTES_SHOWN: usize = 20;
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let held = if self.held_back > 0 { format!(", {} held back as drafts or scheduled", self.held_back) } else { String::new() };
-        write!(
-            f,
-            "Built {} article{} ({} paywalled{held}) and {} page{}: {} files written to {} in {:.2} s",
-            self.articles,
-            if self.articles == 1 { "" } else { "s" },
-            self.paywalled,
-            self.pages,
-            if self.pages == 1 { "" } else { "s" },
-            self.files,
-            self.out.display(),
-            self.elapsed.as_secs_f64()
-        )?;
+        if self.nothing_changed {
+            write!(
+                f,
+                "Nothing changed since the last build ({} article{}): no file written to {}, checked in {:.2} s",
+                self.articles,
+                if self.articles == 1 { "" } else { "s" },
+                self.out.display(),
+                self.elapsed.as_secs_f64()
+            )?;
+        } else {
+            let held = if self.held_back > 0 { format!(", {} held back as drafts or scheduled", self.held_back) } else { String::new() };
+            let kept = match self.kept {
+                Some((kept, 0)) => format!(" ({kept} unchanged)"),
+                Some((kept, removed)) => format!(" ({kept} unchanged, {removed} removed)"),
+                None => String::new(),
+            };
+            write!(
+                f,
+                "Built {} article{} ({} paywalled{held}) and {} page{}: {} file{} written{kept} to {} in {:.2} s",
+                self.articles,
+                if self.articles == 1 { "" } else { "s" },
+                self.paywalled,
+                self.pages,
+                if self.pages == 1 { "" } else { "s" },
+                self.files,
+                if self.files == 1 { "" } else { "s" },
+                self.out.display(),
+                self.elapsed.as_secs_f64()
+            )?;
+        }
         if let Some(n) = self.changed {
             write!(f, "\n{n} URL{} changed since the last build, listed in {}", if n == 1 { "" } else { "s" }, self.out.join(CHANGED_FILE).display())?;
         }
@@ -139,8 +162,8 @@ trait Extra: Sync {
     /// (before a build drops the members text it no longer needs).
     fn article(&self, article: &Article);
 
-    /// Finishes with the whole site written into `staging`.
-    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<Done>;
+    /// Finishes with the whole site written into `output`.
+    fn finish(self: Box<Self>, site: &Site, output: &Output) -> Result<Done>;
 
     /// What it does, for `--timings`.
     fn step(&self) -> &'static str;
@@ -157,11 +180,24 @@ struct Done {
 
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
 pub fn build(opts: &BuildOptions) -> Result<Summary> {
+    let started = std::time::SystemTime::now();
     let mut steps = Steps::new();
     let selection = Selection { drafts: opts.drafts, future: opts.future, now: jiff::Timestamp::now() };
     let out = absolute(&opts.out);
     layout::check_output_place(&opts.root, &out, &opts.out)?;
-    let staging = Staging::new(&out)?;
+    // The checks read every file of the new output: only a whole build has them in one folder.
+    let whole = opts.check_leaks || opts.check_links != LinkCheck::Off;
+    let output = Output::open(&out, whole)?;
+    let fingerprint = inputs::Fingerprint::take(opts, started);
+    if let Output::Update(update) = &output
+        && update.untouched()
+        && let (Some(now), Some(before)) = (&fingerprint, update.inputs())
+        && now.matches(before, selection.now)
+    {
+        steps.lap("compare the inputs with the last build's");
+        return unchanged(opts, &out, steps, output.recovered().len());
+    }
+    steps.lap("compare the inputs and the output with the last build's");
     let setup = Setup::load(&opts.root, selection)?;
     let mut extras: Vec<Box<dyn Extra>> = Vec::new();
     // First: the checks after it read what it writes.
@@ -175,12 +211,12 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         extras.push(Box::new(links::LinkScan { external: opts.check_links == LinkCheck::External }));
     }
     let progress = crate::progress::Progress::start();
-    let (library, cards, related) = write_articles(&setup, staging.sink(), &extras, &progress)?;
+    let (library, cards, related) = write_articles(&setup, output.sink(), &extras, &progress)?;
     steps.lap("load, render and write the articles");
     let site = Site::new(setup, library, Some(cards), Some(related));
     progress.stage("listings and feeds");
     // Each article's page in both trees, then everything else.
-    let mut files = site.library().articles.len() * 2 + site.render_all_but_articles(staging.sink())?;
+    let mut files = site.library().articles.len() * 2 + site.render_all_but_articles(output.sink())?;
     steps.lap("render and write listings, feeds and pages");
     refuse_emptying(&site, &out, opts.allow_empty)?;
     // Every check reports, though an earlier one found something.
@@ -189,7 +225,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     for extra in extras {
         let step = extra.step();
         progress.stage(step);
-        match extra.finish(&site, &staging) {
+        match extra.finish(&site, &output) {
             Ok(done) => {
                 files += done.files;
                 lines.extend(done.line);
@@ -200,26 +236,58 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     }
     problems.or(())?;
     progress.stage("swap the new output in");
-    crate::deploy::write(&site, &out, staging.sink())?;
+    crate::deploy::write(&site, &out, &output)?;
     steps.lap("write the deploy files");
-    staging.record_articles(site.library().articles.len())?;
-    let recovered = staging.recovered().len();
-    let previous = staging.spare().to_path_buf();
-    staging.commit()?;
-    drop(progress);
-    steps.lap("clear what this build did not write, swap the new output in");
-    // The output this build replaced is the spare now, as it was: compare before the next build reuses it.
-    let changed = if opts.list_changed { Some(changed_list(site.config(), &out, &previous)?) } else { None };
+    let recovered = output.recovered().len();
+    let record = fingerprint.map(|f| f.record(site.library().next_due));
+    let articles = site.library().articles.len();
+    let (changed, unchanged) = match output {
+        Output::Whole(staging) => {
+            staging.record_articles(articles)?;
+            let previous = staging.spare().to_path_buf();
+            staging.commit_noting(record.as_deref())?;
+            drop(progress);
+            steps.lap("clear what this build did not write, swap the new output in");
+            // The output this build replaced is the spare now, as it was: compare before the next build reuses it.
+            (if opts.list_changed { Some(changed_list(site.config(), &out, &previous)?) } else { None }, None)
+        }
+        Output::Update(update) => {
+            let changes = update.commit(articles, record.as_deref())?;
+            drop(progress);
+            steps.lap("move the changed files in, remove those no longer made");
+            let unchanged = files.saturating_sub(changes.written());
+            files = changes.written();
+            let changed = if opts.list_changed { Some(write_changed(site.config(), &out, &changes.list())?) } else { None };
+            (changed, Some((unchanged, changes.removed.len())))
+        }
+    };
     let mut summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
     summary.images = site.images().take_counts();
     summary.notes = site.library().notes();
     summary.changed = changed;
+    summary.kept = unchanged;
     summary.lines = lines;
     summary.deploy = site.config().deploy.hosts.iter().map(|h| h.name()).collect();
     // Freeing a large site's hundreds of megabytes takes a noticeable
     // moment that nobody needs to wait for: `lede build` exits right after.
     std::thread::spawn(move || drop(site));
     Ok(summary)
+}
+
+/// The summary of a build that found every input and output file as the
+/// last build left them, and so wrote nothing.
+fn unchanged(opts: &BuildOptions, out: &Path, steps: Steps, recovered: usize) -> Result<Summary> {
+    let changed = if opts.list_changed { Some(write_changed_if_new(out, "")?) } else { None };
+    let mut summary = Summary::new(&Library::default(), 0, steps, &opts.out, recovered);
+    summary.articles = output::articles_in(out).unwrap_or_default();
+    summary.nothing_changed = true;
+    summary.changed = changed;
+    Ok(summary)
+}
+
+/// The folder holding every file of the new output, for the checks that read it.
+fn whole(output: &Output) -> Result<&Path> {
+    output.whole().ok_or_else(|| Diagnostic::file(".", "internal error: a check of the whole output ran in a build that updates it in place").into())
 }
 
 /// The list `--changed` writes beside the trees.
@@ -229,10 +297,15 @@ pub const CHANGED_FILE: &str = "changed.txt";
 /// build added, changed or removed, `+`, `~` or `-` first (a CDN purge
 /// wants them all; an upload, the first two). Returns how many there are.
 fn changed_list(config: &crate::config::Config, out: &Path, previous: &Path) -> Result<usize> {
-    use crate::output::Difference;
     let found = crate::output::differences(out, previous);
+    write_changed(config, out, &found)
+}
+
+/// Writes `changed.txt` into `out` for the differences `found`, by tree and path; returns how many there are.
+fn write_changed(config: &crate::config::Config, out: &Path, found: &[(crate::target::Target, String, crate::output::Difference)]) -> Result<usize> {
+    use crate::output::Difference;
     let mut text = String::new();
-    for (target, path, difference) in &found {
+    for (target, path, difference) in found {
         let mark = match difference {
             Difference::Added => '+',
             Difference::Changed => '~',
@@ -245,8 +318,17 @@ fn changed_list(config: &crate::config::Config, out: &Path, previous: &Path) -> 
         text.push_str(&crate::urls::url(config.tree_url(*target), path));
         text.push('\n');
     }
-    std::fs::write(out.join(CHANGED_FILE), text).map_err(|e| Diagnostic::io(&out.join(CHANGED_FILE), "write the list of changed URLs", &e))?;
+    write_changed_if_new(out, &text)?;
     Ok(found.len())
+}
+
+/// Writes `text` as `changed.txt` into `out`, unless it holds that already. Returns 0 lines when empty.
+fn write_changed_if_new(out: &Path, text: &str) -> Result<usize> {
+    let path = out.join(CHANGED_FILE);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+        std::fs::write(&path, text).map_err(|e| Diagnostic::io(&path, "write the list of changed URLs", &e))?;
+    }
+    Ok(text.lines().count())
 }
 
 /// What `lede build` says when it refuses: every problem, and that the output was left alone.
@@ -357,6 +439,8 @@ impl Summary {
             deploy: Vec::new(),
             changed: None,
             lines: Vec::new(),
+            kept: None,
+            nothing_changed: false,
         }
     }
 }

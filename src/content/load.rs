@@ -296,8 +296,12 @@ fn load_article(
     let Some(date) = fm.date else {
         return Err(Diagnostic::file(rel, "missing `date` in the front matter").into());
     };
-    if (fm.draft && !selection.drafts) || (date.published_at(&config.timezone) > selection.now && !selection.future) {
-        return Ok(Item::HeldBack);
+    if fm.draft && !selection.drafts {
+        return Ok(Item::HeldBack(None));
+    }
+    let due = date.published_at(&config.timezone);
+    if due > selection.now && !selection.future {
+        return Ok(Item::HeldBack(Some(due)));
     }
     let notes = alt_notes(rel, text, body_offset, &doc);
     let rendered = doc.render(cut, &mut RenderContext { images: Some(&local), ..RenderContext::new(rel, &page_url) }.with_shortcodes(shortcodes));
@@ -349,7 +353,7 @@ fn load_page(
 ) -> Result<Item> {
     let (fm, body_offset) = split_and_parse(rel, text, Kind::Page)?;
     if fm.draft {
-        return Ok(Item::HeldBack);
+        return Ok(Item::HeldBack(None));
     }
     let body = &text[body_offset..];
     let doc = Document::parse(body);
@@ -383,7 +387,7 @@ fn load_page(
         && date.published_at(&config.timezone) > selection.now
         && !selection.future
     {
-        return Ok(Item::HeldBack);
+        return Ok(Item::HeldBack(Some(date.published_at(&config.timezone))));
     }
     let teaser = fm.teaser.unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
     Ok(Item::Page(Page {

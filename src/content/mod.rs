@@ -160,6 +160,8 @@ pub struct Library {
     pub bios: BTreeMap<String, AuthorBio>,
     /// Articles left out as drafts or scheduled for later.
     pub held_back: usize,
+    /// When the first article or page scheduled for later is due: a build after it publishes more.
+    pub next_due: Option<Timestamp>,
 }
 
 impl Library {
@@ -182,8 +184,8 @@ pub enum Item {
     Page(Page),
     /// An author bio.
     Bio(AuthorBio),
-    /// A draft or scheduled article left out of this build.
-    HeldBack,
+    /// A draft or scheduled article left out of this build, with the instant a scheduled one is due.
+    HeldBack(Option<Timestamp>),
 }
 
 /// Every Markdown file under `root/content` (absolute paths, sorted),
@@ -228,7 +230,13 @@ impl Library {
                 Ok(Item::Bio(b)) => {
                     library.bios.insert(b.slug.clone(), b);
                 }
-                Ok(Item::HeldBack) => library.held_back += 1,
+                Ok(Item::HeldBack(due)) => {
+                    library.held_back += 1;
+                    library.next_due = match (library.next_due, due) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
                 Err(d) => problems.append(d),
             }
         }

@@ -1,12 +1,13 @@
 //! A folder on disk holding `public/` and `members/`, written fresh or
 //! over an earlier build in place.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use super::Sink;
+use super::ledger::{self, Stamp};
 use crate::diagnostics::{Diagnostic, Result};
 use crate::target::Target;
 
@@ -16,6 +17,8 @@ pub struct DiskSink {
     root: PathBuf,
     /// Set when the folder holds an earlier build.
     reuse: Option<Reuse>,
+    /// What was written, for the output's ledger.
+    stamps: Mutex<HashMap<String, Stamp>>,
 }
 
 /// What a sink writing over an earlier build keeps track of.
@@ -30,42 +33,47 @@ struct Reuse {
 impl DiskSink {
     /// A sink writing below `root`, an empty folder.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        DiskSink { root: root.into(), reuse: None }
+        DiskSink { root: root.into(), reuse: None, stamps: Mutex::default() }
     }
 
     /// A sink writing over the earlier build in `root`.
     pub fn reusing(root: impl Into<PathBuf>) -> Self {
-        DiskSink { root: root.into(), reuse: Some(Reuse::default()) }
+        DiskSink { root: root.into(), reuse: Some(Reuse::default()), stamps: Mutex::default() }
+    }
+
+    /// Every file written, by path below the root, as the output's ledger notes them.
+    pub(super) fn take_stamps(&self) -> HashMap<String, Stamp> {
+        std::mem::take(&mut *self.stamps.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// The files written so far, if they are noted.
     pub(super) fn written(&self) -> Option<std::sync::MutexGuard<'_, HashSet<PathBuf>>> {
         self.reuse.as_ref().map(|r| r.written.lock().unwrap_or_else(PoisonError::into_inner))
     }
+}
 
-    /// Makes `dir` and its parents below the root real folders: in an
-    /// earlier build's folder, a link there would send files elsewhere (a
-    /// deployment may have linked a folder out), and a file may stand where
-    /// this build wants a folder. Each folder is looked at once.
-    fn real_folders(&self, reuse: &Reuse, dir: &Path) -> std::io::Result<()> {
-        let below_root: Vec<&Path> = dir.ancestors().take_while(|a| a.starts_with(&self.root) && *a != self.root).collect();
-        for folder in below_root.into_iter().rev() {
-            if reuse.folders.lock().unwrap_or_else(PoisonError::into_inner).contains(folder) {
-                continue;
-            }
-            match fs::symlink_metadata(folder) {
-                Ok(meta) if meta.is_dir() => {}
-                Ok(_) => {
-                    fs::remove_file(folder)?;
-                    create_folder(folder)?;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_folder(folder)?,
-                Err(e) => return Err(e),
-            }
-            reuse.folders.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_path_buf());
+/// Makes `dir` and its parents below `root` real folders: in an earlier
+/// build's folder, a link there would send files elsewhere (a deployment
+/// may have linked a folder out), and a file may stand where this build
+/// wants a folder. Each folder is looked at once (`known` holds those seen).
+pub(super) fn real_folders(root: &Path, known: &Mutex<HashSet<PathBuf>>, dir: &Path) -> std::io::Result<()> {
+    let below_root: Vec<&Path> = dir.ancestors().take_while(|a| a.starts_with(root) && *a != root).collect();
+    for folder in below_root.into_iter().rev() {
+        if known.lock().unwrap_or_else(PoisonError::into_inner).contains(folder) {
+            continue;
         }
-        Ok(())
+        match fs::symlink_metadata(folder) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                fs::remove_file(folder)?;
+                create_folder(folder)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_folder(folder)?,
+            Err(e) => return Err(e),
+        }
+        known.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_path_buf());
     }
+    Ok(())
 }
 
 /// Creates a folder another thread may be creating too.
@@ -79,25 +87,43 @@ fn create_folder(dir: &Path) -> std::io::Result<()> {
 impl DiskSink {
     /// Writes a file beside the two trees (`deploy/nginx/site.conf`).
     pub fn write_beside(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        self.write_file(self.root.join(path), bytes)
+        self.write_file(path.to_string(), bytes)
     }
 
-    fn write_file(&self, full: PathBuf, bytes: &[u8]) -> Result<()> {
+    /// Writes `bytes` at `key`, a `/`-separated path below the root.
+    fn write_file(&self, key: String, bytes: &[u8]) -> Result<()> {
+        let full = self.root.join(&key);
         let parent = full.parent().unwrap_or(&self.root);
-        let Some(reuse) = &self.reuse else {
-            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
-            return Ok(fs::write(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e))?);
-        };
-        self.real_folders(reuse, parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
-        overwrite(&full, bytes).map_err(|e| Diagnostic::io(&full, "write the file", &e))?;
-        reuse.written.lock().unwrap_or_else(PoisonError::into_inner).insert(full);
+        let meta = match &self.reuse {
+            None => {
+                fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
+                write_new(&full, bytes)
+            }
+            Some(reuse) => {
+                real_folders(&self.root, &reuse.folders, parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
+                let meta = overwrite(&full, bytes);
+                reuse.written.lock().unwrap_or_else(PoisonError::into_inner).insert(full.clone());
+                meta
+            }
+        }
+        .map_err(|e| Diagnostic::io(&full, "write the file", &e))?;
+        let stamp = Stamp { hash: ledger::hash(bytes), len: meta.len(), mtime: ledger::mtime_of(&meta) };
+        self.stamps.lock().unwrap_or_else(PoisonError::into_inner).insert(key, stamp);
         Ok(())
     }
 }
 
+/// Creates the file at `path` holding `bytes`, and returns its metadata as written.
+pub(super) fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<fs::Metadata> {
+    use std::io::Write;
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.metadata()
+}
+
 impl Sink for DiskSink {
     fn write(&self, target: Target, path: &str, bytes: &[u8]) -> Result<()> {
-        self.write_file(self.root.join(target.dir()).join(path), bytes)
+        self.write_file(format!("{}/{path}", target.dir()), bytes)
     }
 }
 
@@ -107,13 +133,14 @@ impl Sink for DiskSink {
 /// blocks), and only a tail it no longer needs is cut off. A file with other
 /// names (a deployment hard-linked from an earlier output) or a link is
 /// replaced instead, never written through.
-fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<fs::Metadata> {
     use std::io::Write;
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() && has_one_name(&meta) => {
             let mut file = fs::OpenOptions::new().write(true).truncate(false).open(path)?;
             file.write_all(bytes)?;
-            file.set_len(bytes.len() as u64)
+            file.set_len(bytes.len() as u64)?;
+            file.metadata()
         }
         Ok(meta) => {
             if meta.is_dir() {
@@ -121,9 +148,9 @@ fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             } else {
                 fs::remove_file(path)?;
             }
-            fs::write(path, bytes)
+            write_new(path, bytes)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::write(path, bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_new(path, bytes),
         Err(e) => Err(e),
     }
 }

@@ -6,15 +6,21 @@
 
 mod changed;
 mod disk;
+mod ledger;
 mod memory;
 mod staging;
 #[cfg(test)]
 mod tests;
+mod update;
+
+use std::path::{Path, PathBuf};
 
 pub use changed::{Difference, differences};
 pub use disk::DiskSink;
+pub use ledger::{LEDGER_FILE, Ledger, Stamp};
 pub use memory::{MemorySink, Tree, Trees};
-pub use staging::{Staging, articles_in, remove_tree};
+pub use staging::{Held, Staging, articles_in, remove_tree};
+pub use update::{Changes, Update};
 
 use crate::diagnostics::Result;
 use crate::target::Target;
@@ -30,5 +36,60 @@ pub trait Sink: Sync {
             self.write(target, path, bytes)?;
         }
         Ok(())
+    }
+}
+
+/// How a build reaches its output: whole, into a staging folder swapped in
+/// at the end, or by updating in place the files whose bytes changed.
+#[derive(Debug)]
+pub enum Output {
+    /// The whole output, written afresh.
+    Whole(Staging),
+    /// Only what changed.
+    Update(Update),
+}
+
+impl Output {
+    /// Takes `out` for a build: updated in place when it has a ledger this
+    /// lede wrote, unless `whole` asks for a staging folder holding every file.
+    pub fn open(out: &Path, whole: bool) -> Result<Output> {
+        let held = Held::take(out)?;
+        match Ledger::read(out).filter(|_| !whole) {
+            Some(ledger) => Ok(Output::Update(Update::new(held, ledger))),
+            None => Ok(Output::Whole(Staging::within(held)?)),
+        }
+    }
+
+    /// Where the build writes.
+    pub fn sink(&self) -> &dyn Sink {
+        match self {
+            Output::Whole(s) => s.sink(),
+            Output::Update(u) => u,
+        }
+    }
+
+    /// Writes a file beside the two trees (`deploy/nginx/site.conf`).
+    pub fn write_beside(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        match self {
+            Output::Whole(s) => s.sink().write_beside(path, bytes),
+            Output::Update(u) => u.write_file(path.to_string(), bytes),
+        }
+    }
+
+    /// The folder holding every file of the new output, while the build
+    /// runs: only a whole build has one (the checks that read it ask for one).
+    pub fn whole(&self) -> Option<&Path> {
+        match self {
+            Output::Whole(s) => Some(s.path()),
+            Output::Update(_) => None,
+        }
+    }
+
+    /// Folders an interrupted build had left beside the output, which this build took or removed.
+    pub fn recovered(&self) -> Vec<PathBuf> {
+        match self {
+            Output::Whole(s) => s.recovered().to_vec(),
+            Output::Update(u) => u.recovered().to_vec(),
+        }
     }
 }

@@ -11,15 +11,74 @@ use super::DiskSink;
 use crate::diagnostics::{Diagnostic, Result};
 
 /// The file that marks a folder as lede's output, so we never replace anyone else's.
-pub(super) const OUTPUT_MARKER: &str = ".lede-output";
+pub(crate) const OUTPUT_MARKER: &str = ".lede-output";
 
 /// What the marker says to whoever opens it.
-const MARKER_TEXT: &str = "This folder is written by `lede build`; it is replaced on every build.\n";
+pub(super) const MARKER_TEXT: &str = "This folder is written by `lede build`; it is replaced on every build.\n";
 
 /// How many articles the output at `out` publishes, as its build noted (None when it noted nothing).
 pub fn articles_in(out: &Path) -> Option<usize> {
     let text = fs::read_to_string(out.join(OUTPUT_MARKER)).ok()?;
     text.lines().find_map(|l| l.strip_prefix("articles = ")).and_then(|n| n.trim().parse().ok())
+}
+
+/// The right to build an output, held until the build ends: its lock,
+/// taken once the output is known to be lede's, after which what an
+/// interrupted build left beside it has been repaired.
+#[derive(Debug)]
+pub struct Held {
+    out: PathBuf,
+    parent: PathBuf,
+    /// The start of the names of this output's staging and old folders (`.dist.lede-`).
+    prefix: String,
+    /// Names this build's folders apart from any other's.
+    unique: String,
+    /// One build of an output at a time.
+    _lock: fs::File,
+    /// Folders an interrupted build had left, which this one took or removed.
+    recovered: Vec<PathBuf>,
+}
+
+impl Held {
+    /// Takes the lock of `out`, refusing an `out` that is not ours, waiting
+    /// while another build of the same output runs, then clears what an
+    /// interrupted build left beside it.
+    pub fn take(out: &Path) -> Result<Held> {
+        check_replaceable(out)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, "create the folder", &e))?;
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dist".into());
+        let prefix = format!(".{name}.lede-");
+        let lock = take_lock(&parent.join(format!("{prefix}lock")))?;
+        let spare = parent.join(format!("{prefix}spare"));
+        let recovered = recover(&parent, &prefix, out, &spare);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let unique = format!("{}-{nanos}", std::process::id());
+        Ok(Held { out: out.to_path_buf(), parent, prefix, unique, _lock: lock, recovered })
+    }
+
+    /// The output.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// This build's folder of the given kind beside the output (`.dist.lede-staging-<unique>`).
+    pub(super) fn beside(&self, kind: &str) -> PathBuf {
+        self.parent.join(format!("{}{kind}-{}", self.prefix, self.unique))
+    }
+
+    /// Where the output a whole build replaces is kept.
+    fn spare(&self) -> PathBuf {
+        self.parent.join(format!("{}spare", self.prefix))
+    }
+
+    /// Folders that an interrupted build had left beside the output, which this build took as its spare or removed.
+    pub fn recovered(&self) -> &[PathBuf] {
+        &self.recovered
+    }
 }
 
 /// A build in progress, in a hidden folder beside the output.
@@ -35,18 +94,10 @@ pub fn articles_in(out: &Path) -> Option<usize> {
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
-    out: PathBuf,
     spare: PathBuf,
-    /// The start of the names of this output's staging and old folders (`.dist.lede-`).
-    prefix: String,
-    /// Names this build's folders apart from any other's.
-    unique: String,
     sink: DiskSink,
     done: bool,
-    /// Held until the build ends: one build of an output at a time.
-    _lock: fs::File,
-    /// Folders an interrupted build had left, which this one took or removed.
-    recovered: Vec<PathBuf>,
+    held: Held,
 }
 
 impl Staging {
@@ -54,42 +105,37 @@ impl Staging {
     /// ours. Waits while another build of the same output runs, then
     /// clears what an interrupted build left beside it.
     pub fn new(out: &Path) -> Result<Staging> {
-        check_replaceable(out)?;
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, "create the folder", &e))?;
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dist".into());
-        let prefix = format!(".{name}.lede-");
-        let lock = take_lock(&parent.join(format!("{prefix}lock")))?;
-        let spare = parent.join(format!("{prefix}spare"));
-        let recovered = recover(&parent, &prefix, out, &spare);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let unique = format!("{}-{nanos}", std::process::id());
-        let dir = parent.join(format!("{prefix}staging-{unique}"));
+        Staging::within(Held::take(out)?)
+    }
+
+    /// Prepares a staging folder for the output `held`.
+    pub fn within(held: Held) -> Result<Staging> {
+        let spare = held.spare();
+        let dir = held.beside("staging");
         let reused = is_ours(&spare) && fs::rename(&spare, &dir).is_ok();
         if !reused {
             fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create a staging folder", &e))?;
         }
+        // A ledger in the spare describes another build.
+        let _ = fs::remove_file(dir.join(super::ledger::LEDGER_FILE));
         let marker = dir.join(OUTPUT_MARKER);
         if let Err(e) = fs::write(&marker, MARKER_TEXT) {
             let _ = remove_tree(&dir);
             return Err(Diagnostic::io(&marker, "write the file", &e).into());
         }
         let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
-        Ok(Staging { dir, out: out.to_path_buf(), spare, prefix, unique, sink, done: false, _lock: lock, recovered })
+        Ok(Staging { dir, spare, sink, done: false, held })
     }
 
     /// Notes in the output how many articles it publishes, for the next build to compare with.
     pub fn record_articles(&self, articles: usize) -> Result<()> {
         let marker = self.dir.join(OUTPUT_MARKER);
-        Ok(fs::write(&marker, format!("{MARKER_TEXT}articles = {articles}\n")).map_err(|e| Diagnostic::io(&marker, "write the file", &e))?)
+        Ok(fs::write(&marker, marker_text(articles)).map_err(|e| Diagnostic::io(&marker, "write the file", &e))?)
     }
 
     /// Folders that an interrupted build had left beside the output, which this build took as its spare or removed.
     pub fn recovered(&self) -> &[PathBuf] {
-        &self.recovered
+        self.held.recovered()
     }
 
     /// The staging folder.
@@ -113,9 +159,19 @@ impl Staging {
     /// the output never stops existing: a reader sees the old build or the
     /// new one, whole. Elsewhere the old output is moved aside first, and
     /// a build killed in between is repaired by the next one.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_noting(None)
+    }
+
+    /// Commits, with a ledger that records `inputs` (the fingerprint of
+    /// what the build read) for the next build to compare with.
+    pub fn commit_noting(mut self, inputs: Option<&str>) -> Result<()> {
         self.clear_unwritten();
-        let out = self.out.clone();
+        let stamps = self.sink.take_stamps();
+        let ledger_at = self.dir.join(super::ledger::LEDGER_FILE);
+        super::Ledger::write(&self.dir, &stamps, inputs).map_err(|e| Diagnostic::io(&ledger_at, "write the file", &e))?;
+        drop(stamps);
+        let out = self.held.out.clone();
         let old = match fs::symlink_metadata(&out) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             _ => match exchange(&self.dir, &out) {
@@ -125,7 +181,7 @@ impl Staging {
                     Some(self.dir.clone())
                 }
                 Err(e) if exchange_unsupported(&e) => {
-                    let old = out.with_file_name(format!("{}old-{}", self.prefix, self.unique));
+                    let old = self.held.beside("old");
                     fs::rename(&out, &old).map_err(|e| Diagnostic::io(&out, "move the old output aside", &e))?;
                     Some(old)
                 }
@@ -174,6 +230,11 @@ impl Drop for Staging {
     }
 }
 
+/// What the marker says of an output that publishes `articles` articles.
+pub(super) fn marker_text(articles: usize) -> String {
+    format!("{MARKER_TEXT}articles = {articles}\n")
+}
+
 /// Takes the lock beside an output, waiting while another build holds it.
 /// The lock is the file's, not its name's: a build killed while holding it
 /// releases it with its process.
@@ -199,7 +260,7 @@ fn keep_as_spare(dir: &Path, spare: &Path) -> bool {
 }
 
 /// Whether `dir` is a real folder (not a link to one) that lede wrote.
-fn is_ours(dir: &Path) -> bool {
+pub(super) fn is_ours(dir: &Path) -> bool {
     fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && dir.join(OUTPUT_MARKER).is_file()
 }
 
@@ -215,13 +276,22 @@ fn recover(parent: &Path, prefix: &str, out: &Path, spare: &Path) -> Vec<PathBuf
         .filter(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with("staging-") || rest.starts_with("old-"))
+            name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with("staging-") || rest.starts_with("old-") || rest.starts_with("changes-"))
         })
         .map(|e| e.path())
         .filter(|p| is_ours(p))
         .collect();
     left.sort();
     let mut recovered = Vec::new();
+    // The files of an update that did not finish: the output they were for lost its ledger first, so the next build replaces it whole.
+    let changes = format!("{prefix}changes-");
+    left.retain(|dir| {
+        let theirs = dir.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&changes));
+        if theirs && remove_tree(dir).is_ok() {
+            recovered.push(dir.clone());
+        }
+        !theirs
+    });
     if fs::symlink_metadata(out).is_err()
         && let Some(i) = left.iter().position(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{prefix}old-"))))
     {
