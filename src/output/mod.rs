@@ -60,6 +60,13 @@ impl Output {
         }
     }
 
+    /// Readies the output for writing: an update first reads what is on disk.
+    pub fn prepare(&mut self) {
+        if let Output::Update(u) = self {
+            u.verify();
+        }
+    }
+
     /// Where the build writes.
     pub fn sink(&self) -> &dyn Sink {
         match self {

@@ -264,3 +264,59 @@ fn refuses_a_folder_that_is_not_ours() {
     assert!(err[0].message.contains("refusing"), "{err}");
     assert!(tmp.path().join("precious.txt").exists());
 }
+
+#[test]
+fn a_ledger_notes_every_file_and_sees_what_others_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    let s = Staging::new(&out).unwrap();
+    s.sink().write(Target::Public, "a/index.html", b"one").unwrap();
+    s.sink().write(Target::Members, "a/index.html", b"one, whole").unwrap();
+    s.sink().write_beside("deploy/nginx/site.conf", b"server {}").unwrap();
+    s.commit_noting(Some("abc -")).unwrap();
+    let ledger = Ledger::read(&out).expect("a ledger");
+    assert_eq!(ledger.inputs.as_deref(), Some("abc -"));
+    let mut paths: Vec<&String> = ledger.files.keys().collect();
+    paths.sort();
+    assert_eq!(paths, ["deploy/nginx/site.conf", "members/a/index.html", "public/a/index.html"]);
+    assert_eq!(ledger.files["public/a/index.html"].len, 3);
+    assert!(ledger.as_noted(&out));
+
+    // Changed by someone else: the same length, a later time.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(out.join("public/a/index.html"), b"two").unwrap();
+    fs::write(out.join("public/stray.txt"), b"not ours").unwrap();
+    assert!(!ledger.as_noted(&out));
+    let mut verified = ledger.clone();
+    let strays = verified.verify(&out);
+    assert_eq!(strays, ["public/a/index.html", "public/stray.txt"]);
+    assert!(!verified.files.contains_key("public/a/index.html"), "a file changed by someone else is no longer vouched for");
+    assert!(verified.files.contains_key("members/a/index.html"));
+
+    // A torn or foreign ledger is not read.
+    fs::write(out.join(LEDGER_FILE), "lede-ledger 0 0.0.1\ninputs -\n").unwrap();
+    assert!(Ledger::read(&out).is_none());
+}
+
+#[test]
+fn an_update_writes_only_changed_files_and_removes_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    build(&out, &[("same.html", "same"), ("edit.html", "old"), ("gone/index.html", "bye")]);
+    let Output::Update(mut update) = Output::open(&out, false).unwrap() else { panic!("a ledger was written: the output is updated") };
+    update.verify();
+    let same_before = fs::metadata(out.join("public/same.html")).unwrap().modified().unwrap();
+    for (path, text) in [("same.html", "same"), ("edit.html", "new"), ("new/index.html", "hello")] {
+        update.write(Target::Public, path, text.as_bytes()).unwrap();
+    }
+    assert_eq!(fs::read(out.join("public/edit.html")).unwrap(), b"old", "nothing is moved in before the commit");
+    let changes = update.commit(0, None).unwrap();
+    assert_eq!(
+        (changes.added, changes.changed, changes.removed),
+        (vec!["public/new/index.html".to_string()], vec!["public/edit.html".to_string()], vec!["public/gone/index.html".to_string()])
+    );
+    assert_eq!(fs::read(out.join("public/edit.html")).unwrap(), b"new");
+    assert_eq!(fs::metadata(out.join("public/same.html")).unwrap().modified().unwrap(), same_before, "an unchanged file is not written");
+    assert!(!out.join("public/gone").exists(), "an emptied folder is removed");
+    assert_eq!(names(tmp.path()), [".dist.lede-lock", "dist"], "the folder of changed files is gone");
+}

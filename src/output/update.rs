@@ -27,8 +27,8 @@ pub struct Update {
     ledger: Ledger,
     /// Files on disk the ledger does not vouch for: removed unless this build writes them.
     strays: Vec<String>,
-    /// Whether the output is exactly what the ledger says.
-    untouched: bool,
+    /// Whether the ledger was checked against the disk: until then no file is taken as unchanged.
+    verified: bool,
     /// Where changed files wait until the build succeeded (made on the first).
     dir: PathBuf,
     made: OnceLock<std::result::Result<(), String>>,
@@ -73,18 +73,24 @@ impl Changes {
 }
 
 impl Update {
-    /// Prepares to update the output `held` described by `ledger`, checking first which of its files are still as noted.
-    pub fn new(held: Held, mut ledger: Ledger) -> Update {
-        let noted = ledger.files.len();
-        let strays = ledger.verify(held.out());
-        let untouched = strays.is_empty() && ledger.files.len() == noted;
+    /// Prepares to update the output `held` described by `ledger` (checked against the disk by [`Update::verify`]).
+    pub fn new(held: Held, ledger: Ledger) -> Update {
         let dir = held.beside("changes");
-        Update { held, ledger, strays, untouched, dir, made: OnceLock::new(), next: Mutex::default(), staged: Mutex::default() }
+        Update { held, ledger, strays: Vec::new(), verified: false, dir, made: OnceLock::new(), next: Mutex::default(), staged: Mutex::default() }
     }
 
-    /// Whether every file of the output is as the last build left it, and nothing else is there.
-    pub fn untouched(&self) -> bool {
-        self.untouched
+    /// Whether every file the ledger notes is still there with the length
+    /// and time it notes. Files someone else added are not looked for: the
+    /// next build that renders removes them.
+    pub fn as_noted(&self) -> bool {
+        self.ledger.as_noted(self.held.out())
+    }
+
+    /// Reads the whole output, keeping in the ledger only the files still
+    /// as noted and listing the others for removal; before the first write.
+    pub fn verify(&mut self) {
+        self.strays = self.ledger.verify(self.held.out());
+        self.verified = true;
     }
 
     /// The fingerprint of the inputs the last build recorded.
@@ -107,7 +113,7 @@ impl Update {
     /// Writes `bytes` at `key` (a `/`-separated path below the output) if they are not what is there.
     pub fn write_file(&self, key: String, bytes: &[u8]) -> Result<()> {
         let hash = ledger::hash(bytes);
-        let known = self.ledger.files.get(&key).filter(|s| s.hash == hash && s.len == bytes.len() as u64).copied();
+        let known = self.ledger.files.get(&key).filter(|s| self.verified && s.hash == hash && s.len == bytes.len() as u64).copied();
         let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
         // A second write of one file in a build is staged whatever it holds: its first may have been.
         if let Some(stamp) = known.filter(|_| !next.contains_key(&key)) {
