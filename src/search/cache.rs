@@ -7,7 +7,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 use super::{Files, Record};
 use crate::config::Config;
@@ -16,11 +16,14 @@ use crate::target::Target;
 /// Where the indexes are kept, under the site's folder.
 pub const CACHE_DIR: &str = ".lede-cache/search";
 
-/// The hash naming `target`'s index of `records` (sorted).
+/// The hash naming `target`'s index of `records` (sorted). xxh3-128, not
+/// SHA-256: nobody forges a cache entry in their own site folder, and at
+/// 10,000 articles a build's search step from the cache took 0.37 s with
+/// it against 0.44 s (medians of 5 interleaved builds).
 pub fn key(records: &[std::sync::Arc<Record>], config: &Config, target: Target) -> String {
-    let mut hash = Sha256::new();
+    let mut hash = Xxh3::new();
     let mut field = |text: &str| {
-        hash.update((text.len() as u64).to_le_bytes());
+        hash.update(&(text.len() as u64).to_le_bytes());
         hash.update(text.as_bytes());
     };
     field(env!("CARGO_PKG_VERSION"));
@@ -37,7 +40,7 @@ pub fn key(records: &[std::sync::Arc<Record>], config: &Config, target: Target) 
             field(&r.paid_text);
         }
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:032x}", hash.digest128())
 }
 
 fn path(root: &Path, key: &str) -> PathBuf {
