@@ -7,7 +7,7 @@ pub mod frontmatter;
 pub mod listings;
 mod load;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -331,16 +331,16 @@ pub fn alias_problems(library: &Library) -> Diagnostics {
 
 /// The positions in `sources` of the files in `changed`. Paths are equal
 /// component by component, which parsed for every article of a large
-/// archive costs milliseconds per edit; only paths whose bytes end with a
-/// changed file's name are compared that way.
+/// archive costs milliseconds per edit; only paths whose file name is a
+/// changed file's are compared that way. The names are looked up in a set:
+/// compared with each in turn, every article against every article made
+/// the preview's first build quadratic (76 s at 100,000 articles, 40% of
+/// it comparing names).
 pub fn positions<'a>(sources: impl Iterator<Item = &'a Path>, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
-    let names: Vec<&[u8]> = changed.iter().filter_map(|p| p.file_name()).map(OsStr::as_encoded_bytes).collect();
+    let names: HashSet<&[u8]> = changed.iter().filter_map(|p| p.file_name()).map(OsStr::as_encoded_bytes).collect();
     sources
         .enumerate()
-        .filter(|(_, source)| {
-            let bytes = source.as_os_str().as_encoded_bytes();
-            names.iter().any(|n| bytes.ends_with(n)) && changed.contains(*source)
-        })
+        .filter(|(_, source)| source.file_name().is_some_and(|n| names.contains(n.as_encoded_bytes())) && changed.contains(*source))
         .map(|(i, _)| i)
         .collect()
 }
