@@ -250,6 +250,11 @@ fn a_site_left_alone_is_not_built_again_and_an_edit_is_never_missed() {
     let said = site.build_ok();
     assert!(said.starts_with("Nothing changed since the last build (5 articles): no file written"), "{said}");
     assert_eq!(output(&site.path("dist")), before);
+    // Asked for the list of changes, it lists none.
+    let listed = site.lede(&["build", "--changed"]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("0 URLs changed since the last build"), "{}", String::from_utf8_lossy(&listed.stdout));
+    assert_eq!(site.read("dist/changed.txt"), "");
+    assert_eq!(output(&site.path("dist")), before);
 
     // An edit of the same length, its time set back as an archive tool might: seen all the same.
     let path = site.path("content/articles/a2.md");
