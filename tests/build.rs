@@ -144,7 +144,7 @@ fn the_example_site_builds() {
 }
 
 #[test]
-fn timings_name_each_step_and_a_rebuild_updates_the_old_output() {
+fn timings_name_each_step_and_a_rebuild_replaces_the_old_output() {
     let site = Site::new();
     site.article("one", "title = \"One\"\ndate = 2026-01-05\npaywall = false", "Only paragraph.\n");
     site.build_ok();
@@ -154,11 +154,11 @@ fn timings_name_each_step_and_a_rebuild_updates_the_old_output() {
     let out = site.lede(&["build", "--timings"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    for step in ["load, render and write the articles", "render and write listings, feeds and pages", "move the changed files in"] {
+    for step in ["load, render and write the articles", "render and write listings, feeds and pages", "swap the new output in"] {
         assert!(text.contains(step), "{step:?} missing from:\n{text}");
     }
     assert_eq!(site.read("dist/public/old.txt"), "fresh");
-    // A rebuild updates dist/ in place: nothing is left beside it.
+    // The old output is kept as the next build's spare, and nothing else is left beside dist/.
     let beside: Vec<String> = std::fs::read_dir(site.root())
         .expect("list the site")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
@@ -168,7 +168,7 @@ fn timings_name_each_step_and_a_rebuild_updates_the_old_output() {
     beside.sort();
     // The lock file stays: it is how two builds of one output take turns;
     // the cache keeps the search index for the next build.
-    assert_eq!(beside, [".dist.lede-lock", ".lede-cache"], "left behind: {beside:?}");
+    assert_eq!(beside, [".dist.lede-lock", ".dist.lede-spare", ".lede-cache"], "left behind: {beside:?}");
     // A file the site no longer has is gone from the output.
     std::fs::remove_file(site.root().join("static/old.txt")).expect("delete");
     site.build_ok();

@@ -2,8 +2,9 @@
 //! sequence of edits (articles added, edited, deleted and renamed, pages,
 //! static files, templates and settings changed), the output of a rebuild
 //! over the last one must be byte for byte that of a clean build of the
-//! same site, and every file whose bytes did not change must not have been
-//! written (same inode, same modification time).
+//! same site, and every file whose bytes did not change must keep its
+//! modification time. (The new output is swapped in whole, from the spare
+//! copy, so files are other inodes; only those that changed get a new time.)
 
 mod common;
 
@@ -18,7 +19,6 @@ use common::Site;
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Seen {
     bytes: Vec<u8>,
-    inode: u64,
     mtime: i64,
     mtime_ns: i64,
 }
@@ -33,7 +33,7 @@ fn output(dir: &Path) -> BTreeMap<String, Seen> {
             continue;
         }
         let meta = std::fs::symlink_metadata(entry.path()).expect("stat");
-        files.insert(rel, Seen { bytes: std::fs::read(entry.path()).expect("read"), inode: meta.ino(), mtime: meta.mtime(), mtime_ns: meta.mtime_nsec() });
+        files.insert(rel, Seen { bytes: std::fs::read(entry.path()).expect("read"), mtime: meta.mtime(), mtime_ns: meta.mtime_nsec() });
     }
     files
 }
@@ -182,11 +182,7 @@ fn rebuild_and_compare(site: &Site, clean_dir: &Path, what: &str) {
     for (path, seen) in &after {
         match before.get(path) {
             Some(old) if old.bytes == seen.bytes => {
-                assert_eq!(
-                    (old.inode, old.mtime, old.mtime_ns),
-                    (seen.inode, seen.mtime, seen.mtime_ns),
-                    "after {what}: {path} was written though its bytes did not change"
-                )
+                assert_eq!((old.mtime, old.mtime_ns), (seen.mtime, seen.mtime_ns), "after {what}: {path} has a new time though its bytes did not change")
             }
             _ => written += 1,
         }
@@ -196,7 +192,7 @@ fn rebuild_and_compare(site: &Site, clean_dir: &Path, what: &str) {
     } else {
         stdout.split(": ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse::<usize>().ok())
     };
-    assert_eq!(said, Some(written), "after {what}: the summary should count the {written} files written: {stdout}");
+    assert_eq!(said, Some(written), "after {what}: the summary should count the {written} files that changed: {stdout}");
 }
 
 /// Sets every input file's time an hour back, as if written long before.
@@ -229,7 +225,7 @@ fn run_sequence(seed: u64, steps: usize) {
 }
 
 #[test]
-fn rebuilds_over_random_edits_equal_clean_builds_and_write_only_changed_files() {
+fn rebuilds_over_random_edits_equal_clean_builds_and_give_only_changed_files_a_new_time() {
     for seed in [0x9e37_79b9_7f4a_7c15, 0x2545_f491_4f6c_dd1d, 0x1405_7b7e_f767_814f] {
         run_sequence(seed, 14);
     }

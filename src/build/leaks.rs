@@ -13,7 +13,7 @@ use super::Extra;
 use crate::content::Article;
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::leakcheck::LeakCheck;
-use crate::output::Output;
+use crate::output::Staging;
 use crate::site::Site;
 use crate::target::Target;
 
@@ -28,9 +28,9 @@ impl Extra for LeakScan {
         self.texts.lock().unwrap_or_else(PoisonError::into_inner).push(ArticleTexts::of(article));
     }
 
-    fn finish(self: Box<Self>, site: &Site, output: &Output) -> Result<super::Done> {
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<super::Done> {
         let texts = self.texts.into_inner().unwrap_or_else(PoisonError::into_inner);
-        check_leaks(site, texts, &super::whole(output)?.join(Target::Public.dir()))?;
+        check_leaks(site, texts, &staging.path().join(Target::Public.dir()))?;
         Ok(super::Done::default())
     }
 

@@ -12,7 +12,7 @@ use super::Extra;
 use crate::content::{self, Article};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result, line_col};
 use crate::linkcheck::{Broken, External, Kind, Trees, Why};
-use crate::output::Output;
+use crate::output::Staging;
 use crate::site::Site;
 use crate::target::{PerTarget, Target};
 use crate::urls;
@@ -25,9 +25,9 @@ pub(super) struct LinkScan {
 impl Extra for LinkScan {
     fn article(&self, _article: &Article) {}
 
-    fn finish(self: Box<Self>, site: &Site, output: &Output) -> Result<super::Done> {
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<super::Done> {
         let config = site.config();
-        let whole = super::whole(output)?;
+        let whole = staging.path();
         let dirs = PerTarget::from_fn(|t| whole.join(t.dir()));
         let trees = Trees { dirs: PerTarget::from_fn(|t| dirs[t].as_path()), roots: PerTarget::from_fn(|t| config.tree_url(t)) };
         let (mut broken, external) = trees.check()?;

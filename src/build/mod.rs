@@ -17,7 +17,7 @@ use crate::content::{self, Article, Item, Library, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::images::ImageCounts;
 use crate::layout::{self, CONTENT_DIR};
-use crate::output::{self, Output, Sink};
+use crate::output::{self, Opening, Sink, Staging};
 use crate::site::{Cards, Setup, Site};
 
 /// What `lede build` was asked to do.
@@ -109,14 +109,14 @@ impl std::fmt::Display for Summary {
             )?;
         } else {
             let held = if self.held_back > 0 { format!(", {} held back as drafts or scheduled", self.held_back) } else { String::new() };
-            let kept = match self.kept {
-                Some((kept, 0)) => format!(" ({kept} unchanged)"),
-                Some((kept, removed)) => format!(" ({kept} unchanged, {removed} removed)"),
-                None => String::new(),
+            let (what, kept) = match self.kept {
+                Some((kept, 0)) => ("changed", format!(" ({kept} unchanged) in")),
+                Some((kept, removed)) => ("changed", format!(" ({kept} unchanged, {removed} removed) in")),
+                None => ("written", " to".to_string()),
             };
             write!(
                 f,
-                "Built {} article{} ({} paywalled{held}) and {} page{}: {} file{} written{kept} to {} in {:.2} s",
+                "Built {} article{} ({} paywalled{held}) and {} page{}: {} file{} {what}{kept} {} in {:.2} s",
                 self.articles,
                 if self.articles == 1 { "" } else { "s" },
                 self.paywalled,
@@ -162,8 +162,8 @@ trait Extra: Sync {
     /// (before a build drops the members text it no longer needs).
     fn article(&self, article: &Article);
 
-    /// Finishes with the whole site written into `output`.
-    fn finish(self: Box<Self>, site: &Site, output: &Output) -> Result<Done>;
+    /// Finishes with the whole site written into `staging`.
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<Done>;
 
     /// What it does, for `--timings`.
     fn step(&self) -> &'static str;
@@ -185,19 +185,18 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let selection = Selection { drafts: opts.drafts, future: opts.future, now: jiff::Timestamp::now() };
     let out = absolute(&opts.out);
     layout::check_output_place(&opts.root, &out, &opts.out)?;
-    // The checks read every file of the new output: only a whole build has them in one folder.
-    let whole = opts.check_leaks || opts.check_links != LinkCheck::Off;
-    let mut output = Output::open(&out, whole)?;
+    let opening = Opening::take(&out)?;
     let fingerprint = inputs::Fingerprint::take(opts, started);
-    if let Output::Update(update) = &output
-        && let (Some(now), Some(before)) = (&fingerprint, update.inputs())
-        && now.matches(before, selection.now)
-        && update.as_noted()
+    // The checks look at what a build writes: asked for, they run.
+    let checks = opts.check_leaks || opts.check_links != LinkCheck::Off;
+    if !checks
+        && let Some(now) = &fingerprint
+        && opening.unchanged(|before| now.matches(before, selection.now))
     {
         steps.lap("compare the inputs and the output with the last build's");
-        return unchanged(opts, &out, steps, output.recovered().len());
+        return unchanged(opts, &out, steps, opening.recovered());
     }
-    output.prepare();
+    let output = opening.begin()?;
     steps.lap("compare the inputs and the output with the last build's");
     let setup = Setup::load(&opts.root, selection)?;
     let mut extras: Vec<Box<dyn Extra>> = Vec::new();
@@ -241,32 +240,19 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     steps.lap("write the deploy files");
     let recovered = output.recovered().len();
     let record = fingerprint.map(|f| f.record(site.library().next_due));
-    let articles = site.library().articles.len();
-    let (changed, unchanged) = match output {
-        Output::Whole(staging) => {
-            staging.record_articles(articles)?;
-            let previous = staging.spare().to_path_buf();
-            staging.commit_noting(record.as_deref())?;
-            drop(progress);
-            steps.lap("clear what this build did not write, swap the new output in");
-            // The output this build replaced is the spare now, as it was: compare before the next build reuses it.
-            (if opts.list_changed { Some(changed_list(site.config(), &out, &previous)?) } else { None }, None)
-        }
-        Output::Update(update) => {
-            let changes = update.commit(articles, record.as_deref())?;
-            drop(progress);
-            steps.lap("move the changed files in, remove those no longer made");
-            let unchanged = files.saturating_sub(changes.written());
-            files = changes.written();
-            let changed = if opts.list_changed { Some(write_changed(site.config(), &out, &changes.list())?) } else { None };
-            (changed, Some((unchanged, changes.removed.len())))
-        }
-    };
+    output.record_articles(site.library().articles.len())?;
+    let changes = output.commit_noting(record.as_deref())?;
+    drop(progress);
+    steps.lap("clear what this build did not write, swap the new output in");
+    let changed = if opts.list_changed { Some(write_changed(site.config(), &out, &changes.list())?) } else { None };
+    if changes.compared {
+        files = changes.written();
+    }
     let mut summary = Summary::new(site.library(), files, steps, &opts.out, recovered);
     summary.images = site.images().take_counts();
     summary.notes = site.library().notes();
     summary.changed = changed;
-    summary.kept = unchanged;
+    summary.kept = changes.compared.then_some((changes.kept, changes.removed.len()));
     summary.lines = lines;
     summary.deploy = site.config().deploy.hosts.iter().map(|h| h.name()).collect();
     // Freeing a large site's hundreds of megabytes takes a noticeable
@@ -286,21 +272,8 @@ fn unchanged(opts: &BuildOptions, out: &Path, steps: Steps, recovered: usize) ->
     Ok(summary)
 }
 
-/// The folder holding every file of the new output, for the checks that read it.
-fn whole(output: &Output) -> Result<&Path> {
-    output.whole().ok_or_else(|| Diagnostic::file(".", "internal error: a check of the whole output ran in a build that updates it in place").into())
-}
-
 /// The list `--changed` writes beside the trees.
 pub const CHANGED_FILE: &str = "changed.txt";
-
-/// Writes `changed.txt` into `out`: a line for each URL whose file this
-/// build added, changed or removed, `+`, `~` or `-` first (a CDN purge
-/// wants them all; an upload, the first two). Returns how many there are.
-fn changed_list(config: &crate::config::Config, out: &Path, previous: &Path) -> Result<usize> {
-    let found = crate::output::differences(out, previous);
-    write_changed(config, out, &found)
-}
 
 /// Writes `changed.txt` into `out` for the differences `found`, by tree and path; returns how many there are.
 fn write_changed(config: &crate::config::Config, out: &Path, found: &[(crate::target::Target, String, crate::output::Difference)]) -> Result<usize> {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::{Done, Extra};
 use crate::content::Article;
 use crate::diagnostics::Result;
-use crate::output::Output;
+use crate::output::Staging;
 use crate::search::{self, Record};
 use crate::site::Site;
 
@@ -23,9 +23,9 @@ impl Extra for SearchIndex {
         self.records.lock().unwrap_or_else(PoisonError::into_inner).push(record);
     }
 
-    fn finish(self: Box<Self>, site: &Site, output: &Output) -> Result<Done> {
+    fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<Done> {
         let records = self.records.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let report = search::write(records, site.config(), site.root(), output.sink())?;
+        let report = search::write(records, site.config(), site.root(), staging.sink())?;
         Ok(Done { files: report.files, line: Some(report.to_string()) })
     }
 

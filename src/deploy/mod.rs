@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::config::{Config, Host};
 use crate::diagnostics::{Diagnostic, Result};
-use crate::output::Output;
+use crate::output::Staging;
 use crate::site::Site;
 use crate::target::Target;
 
@@ -46,7 +46,9 @@ struct Plan {
 /// Writes the configuration of every host `[deploy]` names into `sink`,
 /// for an output that will live at `out` (absolute): the servers' into
 /// `deploy/<host>/`, Netlify's and Cloudflare's `_headers` into the trees.
-pub fn write(site: &Site, out: &Path, sink: &Output) -> Result<()> {
+pub fn write(site: &Site, out: &Path, staging: &Staging) -> Result<()> {
+    use crate::output::Sink;
+    let sink = staging.sink();
     let config = site.config();
     if config.deploy.hosts.is_empty() {
         return Ok(());
@@ -60,12 +62,12 @@ pub fn write(site: &Site, out: &Path, sink: &Output) -> Result<()> {
             (Host::Nginx, Some(plan)) => nginx::files(plan, &config.title),
             (Host::Caddy, Some(plan)) => caddy::files(plan, &config.title),
             (Host::Netlify, _) => {
-                sink.sink().write(Target::Public, HEADERS, netlify::headers(*host, false, &csp, site.assets(), "/members").as_bytes())?;
+                sink.write(Target::Public, HEADERS, netlify::headers(*host, false, &csp, site.assets(), "/members").as_bytes())?;
                 continue;
             }
             (Host::Cloudflare, _) => {
-                sink.sink().write(Target::Public, HEADERS, netlify::headers(*host, false, &csp, site.assets(), "").as_bytes())?;
-                sink.sink().write(Target::Members, HEADERS, netlify::headers(*host, true, &csp, site.assets(), "").as_bytes())?;
+                sink.write(Target::Public, HEADERS, netlify::headers(*host, false, &csp, site.assets(), "").as_bytes())?;
+                sink.write(Target::Members, HEADERS, netlify::headers(*host, true, &csp, site.assets(), "").as_bytes())?;
                 continue;
             }
             (Host::Nginx | Host::Caddy, None) => continue,

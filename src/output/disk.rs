@@ -19,6 +19,10 @@ pub struct DiskSink {
     reuse: Option<Reuse>,
     /// What was written, for the output's ledger.
     stamps: Mutex<HashMap<String, Stamp>>,
+    /// The files already in the folder (a reused spare), as its ledger notes them: not written again when their bytes are the same.
+    base: Option<HashMap<String, Stamp>>,
+    /// The files of the output being replaced: a file written with the bytes it has there gets its time, so times follow real changes.
+    live: Option<HashMap<String, Stamp>>,
 }
 
 /// What a sink writing over an earlier build keeps track of.
@@ -33,12 +37,18 @@ struct Reuse {
 impl DiskSink {
     /// A sink writing below `root`, an empty folder.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        DiskSink { root: root.into(), reuse: None, stamps: Mutex::default() }
+        DiskSink { root: root.into(), reuse: None, stamps: Mutex::default(), base: None, live: None }
     }
 
     /// A sink writing over the earlier build in `root`.
     pub fn reusing(root: impl Into<PathBuf>) -> Self {
-        DiskSink { root: root.into(), reuse: Some(Reuse::default()), stamps: Mutex::default() }
+        DiskSink { root: root.into(), reuse: Some(Reuse::default()), stamps: Mutex::default(), base: None, live: None }
+    }
+
+    /// The sink, knowing the files already in its folder (`base`, only for a
+    /// reused folder) and those of the output it will replace (`live`).
+    pub(super) fn knowing(self, base: Option<HashMap<String, Stamp>>, live: Option<HashMap<String, Stamp>>) -> Self {
+        DiskSink { base: base.filter(|_| self.reuse.is_some()), live, ..self }
     }
 
     /// Every file written, by path below the root, as the output's ledger notes them.
@@ -94,6 +104,16 @@ impl DiskSink {
     fn write_file(&self, key: String, bytes: &[u8]) -> Result<()> {
         let full = self.root.join(&key);
         let parent = full.parent().unwrap_or(&self.root);
+        let hash = ledger::hash(bytes);
+        let same = |known: &Option<HashMap<String, Stamp>>| {
+            known.as_ref().and_then(|k| k.get(&key)).filter(|s| s.hash == hash && s.len == bytes.len() as u64).copied()
+        };
+        if let (Some(reuse), Some(stamp)) = (&self.reuse, same(&self.base)) {
+            // Already there, byte for byte.
+            reuse.written.lock().unwrap_or_else(PoisonError::into_inner).insert(full);
+            self.stamps.lock().unwrap_or_else(PoisonError::into_inner).insert(key, stamp);
+            return Ok(());
+        }
         let meta = match &self.reuse {
             None => {
                 fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
@@ -107,7 +127,19 @@ impl DiskSink {
             }
         }
         .map_err(|e| Diagnostic::io(&full, "write the file", &e))?;
-        let stamp = Stamp { hash: ledger::hash(bytes), len: meta.len(), mtime: ledger::mtime_of(&meta) };
+        let mut mtime = ledger::mtime_of(&meta);
+        if let Some(before) = same(&self.live).filter(|s| s.mtime > 0) {
+            // Unchanged since the output this replaces: its time says when it last changed.
+            let time = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(before.mtime as u64);
+            fs::File::options()
+                .write(true)
+                .open(&full)
+                .and_then(|f| f.set_modified(time))
+                .map_err(|e| Diagnostic::io(&full, "set the time of the file", &e))?;
+            // As the file system keeps it (some keep coarser times).
+            mtime = fs::symlink_metadata(&full).map(|m| ledger::mtime_of(&m)).unwrap_or(before.mtime);
+        }
+        let stamp = Stamp { hash, len: meta.len(), mtime };
         self.stamps.lock().unwrap_or_else(PoisonError::into_inner).insert(key, stamp);
         Ok(())
     }

@@ -101,14 +101,6 @@ impl Ledger {
         fs::rename(&aside, dir.join(LEDGER_FILE))
     }
 
-    /// Removes the ledger of the output at `out`, so that no later build trusts it.
-    pub fn forget(out: &Path) -> std::io::Result<()> {
-        match fs::remove_file(out.join(LEDGER_FILE)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
-    }
-
     /// Whether every file the ledger notes is below `out` with the length
     /// and time noted: one look at each by its path, in parallel, without
     /// reading the folders (0.5 s for the 330,000 files of a
@@ -117,54 +109,16 @@ impl Ledger {
         self.files.par_iter().all(|(path, s)| fs::symlink_metadata(out.join(path)).is_ok_and(|m| m.is_file() && m.len() == s.len && mtime_of(&m) == s.mtime))
     }
 
-    /// Compares the ledger with what is on disk below `out`: keeps only the
-    /// files whose length and modification time are still those noted
-    /// (anything else was touched by someone else and must be written
-    /// again), and returns the files on disk it does not know of, which no
-    /// build of lede's wrote. The output's own files (its marker, this
-    /// ledger, the list of changes) are neither.
-    pub fn verify(&mut self, out: &Path) -> Vec<String> {
-        let mut strays = Vec::new();
-        let mut kept = HashMap::with_capacity(self.files.len());
-        for (path, len, mtime) in stat_tree(out, "") {
-            match self.files.remove(&path) {
-                Some(s) if s.len == len && s.mtime == mtime => {
-                    kept.insert(path, s);
-                }
-                _ => strays.push(path),
-            }
+    /// Keeps only the files still below `dir` with the length and time noted.
+    pub fn keep_as_noted(&mut self, dir: &Path) {
+        let gone: Vec<String> = self
+            .files
+            .par_iter()
+            .filter(|(path, s)| !fs::symlink_metadata(dir.join(path)).is_ok_and(|m| m.is_file() && m.len() == s.len && mtime_of(&m) == s.mtime))
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in gone {
+            self.files.remove(&path);
         }
-        // What is left was not found on disk.
-        self.files = kept;
-        strays.sort_unstable();
-        strays
     }
-}
-
-/// Whether `name`, at the top of an output, is one of the output's own files rather than part of what it publishes.
-pub fn is_own_file(name: &str) -> bool {
-    name == LEDGER_FILE || name.starts_with(&format!("{LEDGER_FILE}.")) || name == super::staging::OUTPUT_MARKER || name == crate::build::CHANGED_FILE
-}
-
-/// Every file below `dir/rel` with its length and modification time, by
-/// path relative to `dir`, folders read in parallel (an output holds
-/// hundreds of thousands of files). Links count as files, never followed.
-fn stat_tree(dir: &Path, rel: &str) -> Vec<(String, u64, i128)> {
-    let Ok(entries) = fs::read_dir(dir.join(rel)) else { return Vec::new() };
-    let entries: Vec<fs::DirEntry> = entries.filter_map(Result::ok).collect();
-    entries
-        .par_iter()
-        .flat_map_iter(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if rel.is_empty() && is_own_file(&name) {
-                return Vec::new();
-            }
-            let path = if rel.is_empty() { name } else { format!("{rel}/{name}") };
-            match entry.metadata() {
-                Ok(meta) if meta.is_dir() => stat_tree(dir, &path),
-                Ok(meta) => vec![(path, meta.len(), mtime_of(&meta))],
-                Err(_) => vec![(path, u64::MAX, 0)],
-            }
-        })
-        .collect()
 }

@@ -11,16 +11,14 @@ mod memory;
 mod staging;
 #[cfg(test)]
 mod tests;
-mod update;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use changed::{Difference, differences};
 pub use disk::DiskSink;
 pub use ledger::{LEDGER_FILE, Ledger, Stamp};
 pub use memory::{MemorySink, Tree, Trees};
-pub use staging::{Held, Staging, articles_in, remove_tree};
-pub use update::{Changes, Update};
+pub use staging::{Changes, Held, Staging, articles_in, remove_tree};
 
 use crate::diagnostics::Result;
 use crate::target::Target;
@@ -39,64 +37,36 @@ pub trait Sink: Sync {
     }
 }
 
-/// How a build reaches its output: whole, into a staging folder swapped in
-/// at the end, or by updating in place the files whose bytes changed.
+/// An output taken for a build: its lock held and its ledger read, before
+/// anything is written (a build with nothing to do stops here).
 #[derive(Debug)]
-pub enum Output {
-    /// The whole output, written afresh.
-    Whole(Staging),
-    /// Only what changed.
-    Update(Update),
+pub struct Opening {
+    held: Held,
+    live: Option<Ledger>,
 }
 
-impl Output {
-    /// Takes `out` for a build: updated in place when it has a ledger this
-    /// lede wrote, unless `whole` asks for a staging folder holding every file.
-    pub fn open(out: &Path, whole: bool) -> Result<Output> {
+impl Opening {
+    /// Takes the lock of `out` (waiting for another build of it) and reads its ledger.
+    pub fn take(out: &Path) -> Result<Opening> {
         let held = Held::take(out)?;
-        match Ledger::read(out).filter(|_| !whole) {
-            Some(ledger) => Ok(Output::Update(Update::new(held, ledger))),
-            None => Ok(Output::Whole(Staging::within(held)?)),
-        }
+        let live = Ledger::read(out);
+        Ok(Opening { held, live })
     }
 
-    /// Readies the output for writing: an update first reads what is on disk.
-    pub fn prepare(&mut self) {
-        if let Output::Update(u) = self {
-            u.verify();
-        }
-    }
-
-    /// Where the build writes.
-    pub fn sink(&self) -> &dyn Sink {
-        match self {
-            Output::Whole(s) => s.sink(),
-            Output::Update(u) => u,
-        }
-    }
-
-    /// Writes a file beside the two trees (`deploy/nginx/site.conf`).
-    pub fn write_beside(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        match self {
-            Output::Whole(s) => s.sink().write_beside(path, bytes),
-            Output::Update(u) => u.write_file(path.to_string(), bytes),
-        }
-    }
-
-    /// The folder holding every file of the new output, while the build
-    /// runs: only a whole build has one (the checks that read it ask for one).
-    pub fn whole(&self) -> Option<&Path> {
-        match self {
-            Output::Whole(s) => Some(s.path()),
-            Output::Update(_) => None,
-        }
+    /// Whether the output is as its last build left it, by a build whose
+    /// inputs `same_inputs` accepts (given what that build recorded of them).
+    pub fn unchanged(&self, same_inputs: impl FnOnce(&str) -> bool) -> bool {
+        self.live.as_ref().is_some_and(|l| l.inputs.as_deref().is_some_and(same_inputs) && l.as_noted(self.held.out()))
     }
 
     /// Folders an interrupted build had left beside the output, which this build took or removed.
-    pub fn recovered(&self) -> Vec<PathBuf> {
-        match self {
-            Output::Whole(s) => s.recovered().to_vec(),
-            Output::Update(u) => u.recovered().to_vec(),
-        }
+    pub fn recovered(&self) -> usize {
+        self.held.recovered().len()
+    }
+
+    /// Starts writing: a staging folder made from the spare, where only
+    /// the files whose bytes differ from the spare's are written.
+    pub fn begin(self) -> Result<Staging> {
+        Staging::within(self.held, self.live)
     }
 }

@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Result};
 pub(crate) const OUTPUT_MARKER: &str = ".lede-output";
 
 /// What the marker says to whoever opens it.
-pub(super) const MARKER_TEXT: &str = "This folder is written by `lede build`; it is replaced on every build.\n";
+const MARKER_TEXT: &str = "This folder is written by `lede build`; it is replaced on every build.\n";
 
 /// How many articles the output at `out` publishes, as its build noted (None when it noted nothing).
 pub fn articles_in(out: &Path) -> Option<usize> {
@@ -66,7 +66,7 @@ impl Held {
     }
 
     /// This build's folder of the given kind beside the output (`.dist.lede-staging-<unique>`).
-    pub(super) fn beside(&self, kind: &str) -> PathBuf {
+    fn beside(&self, kind: &str) -> PathBuf {
         self.parent.join(format!("{}{kind}-{}", self.prefix, self.unique))
     }
 
@@ -98,6 +98,48 @@ pub struct Staging {
     sink: DiskSink,
     done: bool,
     held: Held,
+    /// The files of the output this build replaces, as its ledger notes them.
+    live: Option<std::collections::HashMap<String, super::Stamp>>,
+}
+
+/// How a build's output differs from the one it replaced, by path below the output.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Files that were not there before.
+    pub added: Vec<String>,
+    /// Files whose bytes changed.
+    pub changed: Vec<String>,
+    /// Files no longer there.
+    pub removed: Vec<String>,
+    /// Files with the same bytes as before.
+    pub kept: usize,
+    /// Whether the output replaced had a ledger to compare with (else every file counts as added).
+    pub compared: bool,
+}
+
+impl Changes {
+    /// How many files differ from the replaced output's.
+    pub fn written(&self) -> usize {
+        self.added.len() + self.changed.len()
+    }
+
+    /// The files of the two trees that differ, by tree and path within it, in the order of [`super::differences`].
+    pub fn list(&self) -> Vec<(crate::target::Target, String, super::Difference)> {
+        use super::Difference;
+        use crate::target::Target;
+        let marked = [(&self.added, Difference::Added), (&self.changed, Difference::Changed), (&self.removed, Difference::Removed)];
+        let mut found: Vec<(Target, String, Difference)> = marked
+            .iter()
+            .flat_map(|(keys, d)| keys.iter().map(move |k| (k, *d)))
+            .filter_map(|(key, d)| {
+                let (dir, path) = key.split_once('/')?;
+                let target = Target::ALL.into_iter().find(|t| t.dir() == dir)?;
+                Some((target, path.to_string(), d))
+            })
+            .collect();
+        found.sort_by(|a, b| (a.0.dir(), &a.1).cmp(&(b.0.dir(), &b.1)));
+        found
+    }
 }
 
 impl Staging {
@@ -105,18 +147,23 @@ impl Staging {
     /// ours. Waits while another build of the same output runs, then
     /// clears what an interrupted build left beside it.
     pub fn new(out: &Path) -> Result<Staging> {
-        Staging::within(Held::take(out)?)
+        Staging::within(Held::take(out)?, None)
     }
 
     /// Prepares a staging folder for the output `held`.
-    pub fn within(held: Held) -> Result<Staging> {
+    pub fn within(held: Held, live: Option<super::Ledger>) -> Result<Staging> {
         let spare = held.spare();
         let dir = held.beside("staging");
         let reused = is_ours(&spare) && fs::rename(&spare, &dir).is_ok();
         if !reused {
             fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create a staging folder", &e))?;
         }
-        // A ledger in the spare describes another build.
+        // The spare's ledger says which of its files hold which bytes, as far as they are still as noted.
+        let base = if reused { super::Ledger::read(&dir).filter(|_| live.is_some()) } else { None };
+        let base = base.map(|mut b| {
+            b.keep_as_noted(&dir);
+            b.files
+        });
         let _ = fs::remove_file(dir.join(super::ledger::LEDGER_FILE));
         let marker = dir.join(OUTPUT_MARKER);
         if let Err(e) = fs::write(&marker, MARKER_TEXT) {
@@ -124,7 +171,9 @@ impl Staging {
             return Err(Diagnostic::io(&marker, "write the file", &e).into());
         }
         let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
-        Ok(Staging { dir, spare, sink, done: false, held })
+        let live = live.map(|l| l.files);
+        let sink = sink.knowing(base, live.clone());
+        Ok(Staging { dir, spare, sink, done: false, held, live })
     }
 
     /// Notes in the output how many articles it publishes, for the next build to compare with.
@@ -160,16 +209,30 @@ impl Staging {
     /// new one, whole. Elsewhere the old output is moved aside first, and
     /// a build killed in between is repaired by the next one.
     pub fn commit(self) -> Result<()> {
-        self.commit_noting(None)
+        self.commit_noting(None).map(drop)
     }
 
     /// Commits, with a ledger that records `inputs` (the fingerprint of
-    /// what the build read) for the next build to compare with.
-    pub fn commit_noting(mut self, inputs: Option<&str>) -> Result<()> {
+    /// what the build read) for the next build to compare with; returns
+    /// how the new output differs from the one it replaced.
+    pub fn commit_noting(mut self, inputs: Option<&str>) -> Result<Changes> {
         self.clear_unwritten();
         let stamps = self.sink.take_stamps();
         let ledger_at = self.dir.join(super::ledger::LEDGER_FILE);
         super::Ledger::write(&self.dir, &stamps, inputs).map_err(|e| Diagnostic::io(&ledger_at, "write the file", &e))?;
+        let mut changes = Changes { compared: self.live.is_some(), ..Changes::default() };
+        let live = self.live.take().unwrap_or_default();
+        for (key, stamp) in &stamps {
+            match live.get(key) {
+                Some(old) if old.hash == stamp.hash && old.len == stamp.len => changes.kept += 1,
+                Some(_) => changes.changed.push(key.clone()),
+                None => changes.added.push(key.clone()),
+            }
+        }
+        changes.removed = live.keys().filter(|k| !stamps.contains_key(*k)).cloned().collect();
+        for list in [&mut changes.added, &mut changes.changed, &mut changes.removed] {
+            list.sort_unstable();
+        }
         drop(stamps);
         let out = self.held.out.clone();
         let old = match fs::symlink_metadata(&out) {
@@ -201,7 +264,7 @@ impl Staging {
             // The old output is the next build's spare.
             keep_as_spare(&old, &self.spare);
         }
-        Ok(())
+        Ok(changes)
     }
 
     /// Removes the files of a reused spare that this build did not write, and
@@ -231,7 +294,7 @@ impl Drop for Staging {
 }
 
 /// What the marker says of an output that publishes `articles` articles.
-pub(super) fn marker_text(articles: usize) -> String {
+fn marker_text(articles: usize) -> String {
     format!("{MARKER_TEXT}articles = {articles}\n")
 }
 
@@ -260,7 +323,7 @@ fn keep_as_spare(dir: &Path, spare: &Path) -> bool {
 }
 
 /// Whether `dir` is a real folder (not a link to one) that lede wrote.
-pub(super) fn is_ours(dir: &Path) -> bool {
+fn is_ours(dir: &Path) -> bool {
     fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && dir.join(OUTPUT_MARKER).is_file()
 }
 
@@ -276,22 +339,14 @@ fn recover(parent: &Path, prefix: &str, out: &Path, spare: &Path) -> Vec<PathBuf
         .filter(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with("staging-") || rest.starts_with("old-") || rest.starts_with("changes-"))
+            name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with("staging-") || rest.starts_with("old-"))
         })
         .map(|e| e.path())
         .filter(|p| is_ours(p))
         .collect();
     left.sort();
     let mut recovered = Vec::new();
-    // The files of an update that did not finish: the output they were for lost its ledger first, so the next build replaces it whole.
-    let changes = format!("{prefix}changes-");
-    left.retain(|dir| {
-        let theirs = dir.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&changes));
-        if theirs && remove_tree(dir).is_ok() {
-            recovered.push(dir.clone());
-        }
-        !theirs
-    });
+
     if fs::symlink_metadata(out).is_err()
         && let Some(i) = left.iter().position(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{prefix}old-"))))
     {

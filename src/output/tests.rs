@@ -285,13 +285,11 @@ fn a_ledger_notes_every_file_and_sees_what_others_changed() {
     // Changed by someone else: the same length, a later time.
     std::thread::sleep(std::time::Duration::from_millis(20));
     fs::write(out.join("public/a/index.html"), b"two").unwrap();
-    fs::write(out.join("public/stray.txt"), b"not ours").unwrap();
     assert!(!ledger.as_noted(&out));
-    let mut verified = ledger.clone();
-    let strays = verified.verify(&out);
-    assert_eq!(strays, ["public/a/index.html", "public/stray.txt"]);
-    assert!(!verified.files.contains_key("public/a/index.html"), "a file changed by someone else is no longer vouched for");
-    assert!(verified.files.contains_key("members/a/index.html"));
+    let mut kept = ledger.clone();
+    kept.keep_as_noted(&out);
+    assert!(!kept.files.contains_key("public/a/index.html"), "a file changed by someone else is no longer vouched for");
+    assert!(kept.files.contains_key("members/a/index.html"));
 
     // A torn or foreign ledger is not read.
     fs::write(out.join(LEDGER_FILE), "lede-ledger 0 0.0.1\ninputs -\n").unwrap();
@@ -299,24 +297,39 @@ fn a_ledger_notes_every_file_and_sees_what_others_changed() {
 }
 
 #[test]
-fn an_update_writes_only_changed_files_and_removes_the_rest() {
+fn a_rebuild_writes_into_the_spare_only_what_differs_and_keeps_the_times_of_the_rest() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("dist");
-    build(&out, &[("same.html", "same"), ("edit.html", "old"), ("gone/index.html", "bye")]);
-    let Output::Update(mut update) = Output::open(&out, false).unwrap() else { panic!("a ledger was written: the output is updated") };
-    update.verify();
-    let same_before = fs::metadata(out.join("public/same.html")).unwrap().modified().unwrap();
+    let time = |rel: &str| fs::metadata(out.join(rel)).unwrap().modified().unwrap();
+    let files = [("same.html", "same"), ("edit.html", "old"), ("gone/index.html", "bye")];
+    let build = |files: &[(&str, &str)]| {
+        let staging = Opening::take(&out).unwrap().begin().unwrap();
+        for (path, text) in files {
+            staging.sink().write(Target::Public, path, text.as_bytes()).unwrap();
+        }
+        staging.commit_noting(None).unwrap()
+    };
+    build(&files);
+    let first = time("public/same.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // The first rebuild has no spare: every file is written, the unchanged ones with their old time.
+    build(&files);
+    assert_eq!(time("public/same.html"), first);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let staging = Opening::take(&out).unwrap().begin().unwrap();
     for (path, text) in [("same.html", "same"), ("edit.html", "new"), ("new/index.html", "hello")] {
-        update.write(Target::Public, path, text.as_bytes()).unwrap();
+        staging.sink().write(Target::Public, path, text.as_bytes()).unwrap();
     }
-    assert_eq!(fs::read(out.join("public/edit.html")).unwrap(), b"old", "nothing is moved in before the commit");
-    let changes = update.commit(0, None).unwrap();
+    assert_eq!(fs::read(out.join("public/edit.html")).unwrap(), b"old", "the output is replaced only at the commit");
+    let changes = staging.commit_noting(None).unwrap();
     assert_eq!(
         (changes.added, changes.changed, changes.removed),
         (vec!["public/new/index.html".to_string()], vec!["public/edit.html".to_string()], vec!["public/gone/index.html".to_string()])
     );
+    assert_eq!(changes.kept, 1);
     assert_eq!(fs::read(out.join("public/edit.html")).unwrap(), b"new");
-    assert_eq!(fs::metadata(out.join("public/same.html")).unwrap().modified().unwrap(), same_before, "an unchanged file is not written");
+    assert_eq!(time("public/same.html"), first, "an unchanged file keeps its time");
+    assert!(time("public/edit.html") > first);
     assert!(!out.join("public/gone").exists(), "an emptied folder is removed");
-    assert_eq!(names(tmp.path()), [".dist.lede-lock", "dist"], "the folder of changed files is gone");
+    assert_eq!(names(tmp.path()), [".dist.lede-lock", ".dist.lede-spare", "dist"]);
 }
