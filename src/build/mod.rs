@@ -86,8 +86,8 @@ pub struct Summary {
     pub changed: Option<usize>,
     /// What the extra steps report (the search index's size and time).
     pub lines: Vec<String>,
-    /// For a build that updated its output in place: the files left as they
-    /// were (their bytes unchanged) and those removed.
+    /// For a build that replaced an output with a ledger: the files whose
+    /// bytes did not change, and those removed.
     pub kept: Option<(usize, usize)>,
     /// Whether the build found nothing changed since the last and wrote nothing.
     pub nothing_changed: bool,

@@ -1,10 +1,11 @@
 //! What a build changed: the files of the two trees whose bytes differ
 //! from the previous output's, those it added and those it removed, for a
-//! CDN purge or an upload of only what changed.
+//! CDN purge or an upload of only what changed. Worked out from the two
+//! outputs' ledgers, not by reading the trees again.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::HashMap;
 
+use super::Stamp;
 use crate::target::Target;
 
 /// How a file differs from the previous output.
@@ -18,47 +19,64 @@ pub enum Difference {
     Removed,
 }
 
-/// The files of both trees of `new` that differ from those of `old`, by
-/// tree and path (`/`-separated), in order. An `old` that does not exist is
-/// an empty output: everything is added.
-pub fn differences(new: &Path, old: &Path) -> Vec<(Target, String, Difference)> {
-    let mut found = Vec::new();
-    for target in Target::ALL {
-        let (now, before) = (files(&new.join(target.dir())), files(&old.join(target.dir())));
-        for (path, len) in &now {
-            let difference = match before.get(path) {
-                None => Some(Difference::Added),
-                // Same length: compare the bytes; a file that cannot be read counts as changed.
-                Some(old_len) if old_len == len => {
-                    let same = std::fs::read(new.join(target.dir()).join(path))
-                        .ok()
-                        .zip(std::fs::read(old.join(target.dir()).join(path)).ok())
-                        .is_some_and(|(a, b)| a == b);
-                    (!same).then_some(Difference::Changed)
-                }
-                Some(_) => Some(Difference::Changed),
-            };
-            if let Some(d) = difference {
-                found.push((target, path.clone(), d));
-            }
-        }
-        found.extend(before.keys().filter(|p| !now.contains_key(*p)).map(|p| (target, p.clone(), Difference::Removed)));
-    }
-    found.sort_by(|a, b| (a.0.dir(), &a.1).cmp(&(b.0.dir(), &b.1)));
-    found
+/// How a build's output differs from the one it replaced, by path below the output.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Files that were not there before.
+    pub added: Vec<String>,
+    /// Files whose bytes changed.
+    pub changed: Vec<String>,
+    /// Files no longer there.
+    pub removed: Vec<String>,
+    /// Files with the same bytes as before.
+    pub kept: usize,
+    /// Whether the output replaced had a ledger to compare with (else every file counts as added).
+    pub compared: bool,
 }
 
-/// Every file below `dir` with its length, by `/`-separated path.
-fn files(dir: &Path) -> BTreeMap<String, u64> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
-            Some((rel, e.metadata().ok()?.len()))
-        })
-        .collect()
+impl Changes {
+    /// The differences between the files of a new output (`now`) and those
+    /// of the one it replaces (`before`, when it had a ledger).
+    pub fn between(now: &HashMap<String, Stamp>, before: Option<&HashMap<String, Stamp>>) -> Changes {
+        let mut changes = Changes { compared: before.is_some(), ..Changes::default() };
+        let empty = HashMap::new();
+        let before = before.unwrap_or(&empty);
+        for (key, stamp) in now {
+            match before.get(key) {
+                Some(old) if old.hash == stamp.hash && old.len == stamp.len => changes.kept += 1,
+                Some(_) => changes.changed.push(key.clone()),
+                None => changes.added.push(key.clone()),
+            }
+        }
+        changes.removed = before.keys().filter(|k| !now.contains_key(*k)).cloned().collect();
+        for list in [&mut changes.added, &mut changes.changed, &mut changes.removed] {
+            list.sort_unstable();
+        }
+        changes
+    }
+
+    /// How many files differ from the replaced output's.
+    pub fn written(&self) -> usize {
+        self.added.len() + self.changed.len()
+    }
+
+    /// The files of the two trees that differ, by tree and path
+    /// (`/`-separated) within it, in order; files beside the trees (deploy
+    /// configurations) are left out.
+    pub fn list(&self) -> Vec<(Target, String, Difference)> {
+        let marked = [(&self.added, Difference::Added), (&self.changed, Difference::Changed), (&self.removed, Difference::Removed)];
+        let mut found: Vec<(Target, String, Difference)> = marked
+            .iter()
+            .flat_map(|(keys, d)| keys.iter().map(move |k| (k, *d)))
+            .filter_map(|(key, d)| {
+                let (dir, path) = key.split_once('/')?;
+                let target = Target::ALL.into_iter().find(|t| t.dir() == dir)?;
+                Some((target, path.to_string(), d))
+            })
+            .collect();
+        found.sort_by(|a, b| (a.0.dir(), &a.1).cmp(&(b.0.dir(), &b.1)));
+        found
+    }
 }
 
 #[cfg(test)]
@@ -67,24 +85,19 @@ mod tests {
 
     #[test]
     fn added_changed_and_removed_files_are_found_and_the_same_bytes_are_not() {
-        let (new, old) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
-        let put = |root: &Path, rel: &str, text: &str| {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(p, text).expect("write");
-        };
-        put(old.path(), "public/same.html", "abc");
-        put(new.path(), "public/same.html", "abc");
-        put(old.path(), "public/edited.html", "abc");
-        put(new.path(), "public/edited.html", "abd");
-        put(old.path(), "members/longer.html", "abc");
-        put(new.path(), "members/longer.html", "abcd");
-        put(new.path(), "public/a/new.html", "x");
-        put(old.path(), "members/gone.html", "x");
-        put(new.path(), "deploy/nginx/site.conf", "not a tree");
-        let found = differences(new.path(), old.path());
+        let stamp = |text: &str| Stamp { hash: super::super::ledger::hash(text.as_bytes()), len: text.len() as u64, mtime: 1 };
+        let files = |list: &[(&str, &str)]| -> HashMap<String, Stamp> { list.iter().map(|(k, t)| (k.to_string(), stamp(t))).collect() };
+        let old = files(&[("public/same.html", "abc"), ("public/edited.html", "abc"), ("members/longer.html", "abc"), ("members/gone.html", "x")]);
+        let new = files(&[
+            ("public/same.html", "abc"),
+            ("public/edited.html", "abd"),
+            ("members/longer.html", "abcd"),
+            ("public/a/new.html", "x"),
+            ("deploy/nginx/site.conf", "not a tree"),
+        ]);
+        let found = Changes::between(&new, Some(&old));
         assert_eq!(
-            found,
+            found.list(),
             [
                 (Target::Members, "gone.html".to_string(), Difference::Removed),
                 (Target::Members, "longer.html".to_string(), Difference::Changed),
@@ -92,7 +105,9 @@ mod tests {
                 (Target::Public, "edited.html".to_string(), Difference::Changed),
             ]
         );
-        let fresh = differences(new.path(), &old.path().join("nothing"));
-        assert!(fresh.iter().all(|(_, _, d)| *d == Difference::Added) && fresh.len() == 4, "{fresh:?}");
+        assert_eq!((found.kept, found.compared), (1, true));
+        let fresh = Changes::between(&new, None);
+        assert!(fresh.list().iter().all(|(_, _, d)| *d == Difference::Added) && fresh.list().len() == 4, "{:?}", fresh.list());
+        assert!(!fresh.compared);
     }
 }

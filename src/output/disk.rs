@@ -51,6 +51,11 @@ impl DiskSink {
         DiskSink { base: base.filter(|_| self.reuse.is_some()), live, ..self }
     }
 
+    /// The files of the output this folder will replace, as its ledger notes them.
+    pub(super) fn live(&self) -> Option<&HashMap<String, Stamp>> {
+        self.live.as_ref()
+    }
+
     /// Every file written, by path below the root, as the output's ledger notes them.
     pub(super) fn take_stamps(&self) -> HashMap<String, Stamp> {
         std::mem::take(&mut *self.stamps.lock().unwrap_or_else(PoisonError::into_inner))

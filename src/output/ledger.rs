@@ -33,6 +33,13 @@ pub struct Stamp {
     pub mtime: i128,
 }
 
+impl Stamp {
+    /// Whether the file at `path` is a file of the length and time noted.
+    fn on_disk(&self, path: &Path) -> bool {
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == self.len && mtime_of(&m) == self.mtime)
+    }
+}
+
 /// The hash a ledger keeps of a file's bytes: xxh3 reads several gigabytes
 /// a second, where SHA-256 took 15 s over the 5.8 GB of a
 /// 100,000-article output.
@@ -106,17 +113,12 @@ impl Ledger {
     /// reading the folders (0.5 s for the 330,000 files of a
     /// 100,000-article output, where reading every folder took 2 s).
     pub fn as_noted(&self, out: &Path) -> bool {
-        self.files.par_iter().all(|(path, s)| fs::symlink_metadata(out.join(path)).is_ok_and(|m| m.is_file() && m.len() == s.len && mtime_of(&m) == s.mtime))
+        self.files.par_iter().all(|(path, s)| s.on_disk(&out.join(path)))
     }
 
     /// Keeps only the files still below `dir` with the length and time noted.
     pub fn keep_as_noted(&mut self, dir: &Path) {
-        let gone: Vec<String> = self
-            .files
-            .par_iter()
-            .filter(|(path, s)| !fs::symlink_metadata(dir.join(path)).is_ok_and(|m| m.is_file() && m.len() == s.len && mtime_of(&m) == s.mtime))
-            .map(|(path, _)| path.clone())
-            .collect();
+        let gone: Vec<String> = self.files.par_iter().filter(|(path, s)| !s.on_disk(&dir.join(path))).map(|(path, _)| path.clone()).collect();
         for path in gone {
             self.files.remove(&path);
         }

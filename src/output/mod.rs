@@ -14,11 +14,11 @@ mod tests;
 
 use std::path::Path;
 
-pub use changed::{Difference, differences};
+pub use changed::{Changes, Difference};
 pub use disk::DiskSink;
 pub use ledger::{LEDGER_FILE, Ledger, Stamp};
 pub use memory::{MemorySink, Tree, Trees};
-pub use staging::{Changes, Held, Staging, articles_in, remove_tree};
+pub use staging::{Held, Staging, articles_in, remove_tree};
 
 use crate::diagnostics::Result;
 use crate::target::Target;

@@ -7,11 +7,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::DiskSink;
+use super::{Changes, DiskSink};
 use crate::diagnostics::{Diagnostic, Result};
 
 /// The file that marks a folder as lede's output, so we never replace anyone else's.
-pub(crate) const OUTPUT_MARKER: &str = ".lede-output";
+pub(super) const OUTPUT_MARKER: &str = ".lede-output";
 
 /// What the marker says to whoever opens it.
 const MARKER_TEXT: &str = "This folder is written by `lede build`; it is replaced on every build.\n";
@@ -98,48 +98,6 @@ pub struct Staging {
     sink: DiskSink,
     done: bool,
     held: Held,
-    /// The files of the output this build replaces, as its ledger notes them.
-    live: Option<std::collections::HashMap<String, super::Stamp>>,
-}
-
-/// How a build's output differs from the one it replaced, by path below the output.
-#[derive(Debug, Default)]
-pub struct Changes {
-    /// Files that were not there before.
-    pub added: Vec<String>,
-    /// Files whose bytes changed.
-    pub changed: Vec<String>,
-    /// Files no longer there.
-    pub removed: Vec<String>,
-    /// Files with the same bytes as before.
-    pub kept: usize,
-    /// Whether the output replaced had a ledger to compare with (else every file counts as added).
-    pub compared: bool,
-}
-
-impl Changes {
-    /// How many files differ from the replaced output's.
-    pub fn written(&self) -> usize {
-        self.added.len() + self.changed.len()
-    }
-
-    /// The files of the two trees that differ, by tree and path within it, in the order of [`super::differences`].
-    pub fn list(&self) -> Vec<(crate::target::Target, String, super::Difference)> {
-        use super::Difference;
-        use crate::target::Target;
-        let marked = [(&self.added, Difference::Added), (&self.changed, Difference::Changed), (&self.removed, Difference::Removed)];
-        let mut found: Vec<(Target, String, Difference)> = marked
-            .iter()
-            .flat_map(|(keys, d)| keys.iter().map(move |k| (k, *d)))
-            .filter_map(|(key, d)| {
-                let (dir, path) = key.split_once('/')?;
-                let target = Target::ALL.into_iter().find(|t| t.dir() == dir)?;
-                Some((target, path.to_string(), d))
-            })
-            .collect();
-        found.sort_by(|a, b| (a.0.dir(), &a.1).cmp(&(b.0.dir(), &b.1)));
-        found
-    }
 }
 
 impl Staging {
@@ -171,9 +129,8 @@ impl Staging {
             return Err(Diagnostic::io(&marker, "write the file", &e).into());
         }
         let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
-        let live = live.map(|l| l.files);
-        let sink = sink.knowing(base, live.clone());
-        Ok(Staging { dir, spare, sink, done: false, held, live })
+        let sink = sink.knowing(base, live.map(|l| l.files));
+        Ok(Staging { dir, spare, sink, done: false, held })
     }
 
     /// Notes in the output how many articles it publishes, for the next build to compare with.
@@ -220,19 +177,7 @@ impl Staging {
         let stamps = self.sink.take_stamps();
         let ledger_at = self.dir.join(super::ledger::LEDGER_FILE);
         super::Ledger::write(&self.dir, &stamps, inputs).map_err(|e| Diagnostic::io(&ledger_at, "write the file", &e))?;
-        let mut changes = Changes { compared: self.live.is_some(), ..Changes::default() };
-        let live = self.live.take().unwrap_or_default();
-        for (key, stamp) in &stamps {
-            match live.get(key) {
-                Some(old) if old.hash == stamp.hash && old.len == stamp.len => changes.kept += 1,
-                Some(_) => changes.changed.push(key.clone()),
-                None => changes.added.push(key.clone()),
-            }
-        }
-        changes.removed = live.keys().filter(|k| !stamps.contains_key(*k)).cloned().collect();
-        for list in [&mut changes.added, &mut changes.changed, &mut changes.removed] {
-            list.sort_unstable();
-        }
+        let changes = Changes::between(&stamps, self.sink.live());
         drop(stamps);
         let out = self.held.out.clone();
         let old = match fs::symlink_metadata(&out) {
@@ -346,7 +291,6 @@ fn recover(parent: &Path, prefix: &str, out: &Path, spare: &Path) -> Vec<PathBuf
         .collect();
     left.sort();
     let mut recovered = Vec::new();
-
     if fs::symlink_metadata(out).is_err()
         && let Some(i) = left.iter().position(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{prefix}old-"))))
     {

@@ -10,11 +10,15 @@ use super::*;
 
 /// A build of `files` (in the public tree, with their contents) into `out`.
 fn build(out: &Path, files: &[(&str, &str)]) {
-    let s = Staging::new(out).unwrap();
+    write_public(Staging::new(out).unwrap(), files).commit().unwrap();
+}
+
+/// `staging`, with `files` written into its public tree.
+fn write_public(staging: Staging, files: &[(&str, &str)]) -> Staging {
     for (path, text) in files {
-        s.sink().write(Target::Public, path, text.as_bytes()).unwrap();
+        staging.sink().write(Target::Public, path, text.as_bytes()).unwrap();
     }
-    s.commit().unwrap();
+    staging
 }
 
 /// Names in `dir`, sorted.
@@ -302,13 +306,7 @@ fn a_rebuild_writes_into_the_spare_only_what_differs_and_keeps_the_times_of_the_
     let out = tmp.path().join("dist");
     let time = |rel: &str| fs::metadata(out.join(rel)).unwrap().modified().unwrap();
     let files = [("same.html", "same"), ("edit.html", "old"), ("gone/index.html", "bye")];
-    let build = |files: &[(&str, &str)]| {
-        let staging = Opening::take(&out).unwrap().begin().unwrap();
-        for (path, text) in files {
-            staging.sink().write(Target::Public, path, text.as_bytes()).unwrap();
-        }
-        staging.commit_noting(None).unwrap()
-    };
+    let build = |files: &[(&str, &str)]| write_public(Opening::take(&out).unwrap().begin().unwrap(), files).commit_noting(None).unwrap();
     build(&files);
     let first = time("public/same.html");
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -316,10 +314,7 @@ fn a_rebuild_writes_into_the_spare_only_what_differs_and_keeps_the_times_of_the_
     build(&files);
     assert_eq!(time("public/same.html"), first);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let staging = Opening::take(&out).unwrap().begin().unwrap();
-    for (path, text) in [("same.html", "same"), ("edit.html", "new"), ("new/index.html", "hello")] {
-        staging.sink().write(Target::Public, path, text.as_bytes()).unwrap();
-    }
+    let staging = write_public(Opening::take(&out).unwrap().begin().unwrap(), &[("same.html", "same"), ("edit.html", "new"), ("new/index.html", "hello")]);
     assert_eq!(fs::read(out.join("public/edit.html")).unwrap(), b"old", "the output is replaced only at the commit");
     let changes = staging.commit_noting(None).unwrap();
     assert_eq!(
