@@ -205,14 +205,20 @@ fn age(site: &Site) {
     }
 }
 
-fn run_sequence(seed: u64, steps: usize) {
+/// A site of `articles` generated articles (`first-0.md`…), built once, and the generator that made them.
+fn built_site(seed: u64, articles: usize) -> (Site, Rng) {
     let site = Site::new();
     let mut rng = Rng(seed);
-    let mut counter = 0;
-    for i in 0..6 {
+    for i in 0..articles {
         site.write(&format!("content/articles/first-{i}.md"), article_text(&mut rng, 1000 + i));
     }
     site.build_ok();
+    (site, rng)
+}
+
+fn run_sequence(seed: u64, steps: usize) {
+    let (site, mut rng) = built_site(seed, 6);
+    let mut counter = 0;
     let clean_dir = site.path("clean");
     for step in 0..steps {
         let mut done = vec![edit(&site, &mut rng, &mut counter)];
@@ -233,12 +239,7 @@ fn rebuilds_over_random_edits_equal_clean_builds_and_give_only_changed_files_a_n
 
 #[test]
 fn a_site_left_alone_is_not_built_again_and_an_edit_is_never_missed() {
-    let site = Site::new();
-    let mut rng = Rng(7);
-    for i in 0..5 {
-        site.write(&format!("content/articles/a{i}.md"), article_text(&mut rng, i));
-    }
-    site.build_ok();
+    let (site, _) = built_site(7, 5);
     age(&site);
     // Records the fingerprint of inputs that are settled.
     site.build_ok();
@@ -253,7 +254,7 @@ fn a_site_left_alone_is_not_built_again_and_an_edit_is_never_missed() {
     assert_eq!(output(&site.path("dist")), before);
 
     // An edit of the same length, its time set back as an archive tool might: seen all the same.
-    let path = site.path("content/articles/a2.md");
+    let path = site.path("content/articles/first-2.md");
     let text = std::fs::read_to_string(&path).expect("read").replace("Opening paragraph", "Opening Paragraph");
     std::fs::write(&path, text).expect("write");
     std::fs::File::options().write(true).open(&path).expect("open").set_modified(SystemTime::now() - Duration::from_secs(3000)).expect("time");
@@ -278,19 +279,14 @@ fn a_site_left_alone_is_not_built_again_and_an_edit_is_never_missed() {
 
 #[test]
 fn a_failed_rebuild_leaves_the_output_and_its_ledger_as_they_were() {
-    let site = Site::new();
-    let mut rng = Rng(11);
-    for i in 0..3 {
-        site.write(&format!("content/articles/a{i}.md"), article_text(&mut rng, i));
-    }
-    site.build_ok();
+    let (site, _) = built_site(11, 3);
     let before = output(&site.path("dist"));
     let ledger = site.read("dist/.lede-ledger");
-    site.write("content/articles/a1.md", "+++\ntitle = \"Broken\"\n+++\nNo date.\n");
+    site.write("content/articles/first-1.md", "+++\ntitle = \"Broken\"\n+++\nNo date.\n");
     site.build_err();
     assert_eq!(output(&site.path("dist")), before);
     assert_eq!(site.read("dist/.lede-ledger"), ledger);
     let beside: Vec<String> =
         std::fs::read_dir(site.root()).expect("list").filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    assert!(!beside.iter().any(|n| n.contains("changes")), "a failed update left its changed files: {beside:?}");
+    assert!(!beside.iter().any(|n| n.contains("staging")), "a failed rebuild left its staging folder: {beside:?}");
 }
