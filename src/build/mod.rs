@@ -323,6 +323,7 @@ fn write_articles(
 ) -> Result<(Library, Vec<Cards>, crate::related::Related)> {
     let (files, problems) = content::files(setup.root())?;
     progress.step("load the content", files.len());
+    let budget = content::HoldBudget::from_env();
     let items = files
         .par_iter()
         .map(|path| {
@@ -331,6 +332,7 @@ fn write_articles(
                 let unnamed = setup.unnamed_assets(article);
                 article.notes.extend(unnamed);
                 extras.iter().for_each(|e| e.article(article));
+                article.hold(&budget);
             }
             progress.inc();
             Ok(item)
@@ -341,9 +343,11 @@ fn write_articles(
     let related = crate::related::related(&metas);
     let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.cards(a)).collect::<Result<_>>()?;
     progress.step("write the articles' pages", library.articles.len());
-    library.articles.par_iter().zip(&related).zip(&cards).try_for_each(|((article, related), own)| {
+    library.articles.par_iter_mut().zip(&related).zip(&cards).try_for_each(|((article, related), own)| {
         let related: Vec<&Cards> = related.iter().map(|&j| &cards[j]).collect();
         setup.write_article(article, own, &related, sink)?;
+        // Made for the article's two pages, which are written.
+        article.cite.take();
         progress.inc();
         Ok::<(), crate::diagnostics::Diagnostics>(())
     })?;

@@ -337,6 +337,7 @@ fn load_article(
         images: with_variants(&local),
         notes,
         cite: Default::default(),
+        packed: None,
     }))
 }
 

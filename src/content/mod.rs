@@ -4,6 +4,7 @@
 //! `load`), and the listings over it (`listings`).
 
 pub mod frontmatter;
+mod held;
 pub mod listings;
 mod load;
 
@@ -21,6 +22,7 @@ use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
 use crate::markdown::{Part, Shortcodes};
 use crate::text::slugify;
 use crate::urls;
+pub use held::{HoldBudget, Packed};
 pub use listings::{Index, Listing, ListingKey};
 pub use load::{load_file, load_file_with};
 
@@ -107,6 +109,9 @@ pub struct Article {
     /// The "Cite this" section and the citation meta tags, as HTML: made
     /// from public fields on first use and shared by both trees' pages.
     pub cite: std::sync::OnceLock<(String, String)>,
+    /// The HTML of both sides, compressed, while a large build holds it
+    /// (the sides' HTML is empty then; see [`Article::unpack`]).
+    pub packed: Option<Packed>,
 }
 
 /// A plain page such as `about.md`: never paywalled.

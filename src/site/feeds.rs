@@ -4,6 +4,7 @@
 
 use super::Site;
 use crate::content::ListingKey;
+use crate::diagnostics::Result;
 use crate::render::feeds::{self, Feed, FeedEntry, SitemapUrl};
 use crate::render::views::SiteView;
 use crate::target::Target;
@@ -12,20 +13,19 @@ use crate::urls::{self, TermKind};
 impl Site {
     /// A feed of the newest articles (of one column, when given). Public
     /// feeds carry the public part; the members feed (if enabled) the whole.
-    pub(super) fn render_feed(&self, target: Target, column: Option<&str>) -> Option<(String, String)> {
+    pub(super) fn render_feed(&self, target: Target, column: Option<&str>) -> Result<Option<(String, String)>> {
         let config = &self.setup.config;
         let site = SiteView::new(config, target, &self.setup.assets);
         let key = match column {
             Some(slug) => ListingKey::Term(TermKind::Column, slug.to_string()),
             None => ListingKey::Home,
         };
-        let listing = self.index.listings.get(&key)?;
-        let entries = listing
-            .articles
+        let Some(listing) = self.index.listings.get(&key) else { return Ok(None) };
+        // A large build holds the HTML compressed: the few a feed carries are unpacked.
+        let texts = listing.articles.iter().take(config.feed_limit).map(|&i| self.library.articles[i].unpacked()).collect::<Result<Vec<_>>>()?;
+        let entries = texts
             .iter()
-            .take(config.feed_limit)
-            .map(|&i| {
-                let a = &self.library.articles[i];
+            .map(|a| {
                 let (part, members_url) = match (target, &a.members) {
                     (Target::Members, Some(full)) => (full, None),
                     _ if a.meta.paywalled => (&a.public, Some(urls::article_url(&config.members_url, &a.meta.slug))),
@@ -39,7 +39,7 @@ impl Site {
             None => (urls::FEED.to_string(), config.title.clone()),
         };
         let feed = Feed { title, self_url: urls::url(site.url, &path), alternate: key.url(site.url, 1), entries };
-        Some((path, feed.to_atom(config)))
+        Ok(Some((path, feed.to_atom(config))))
     }
 
     /// Every public page worth indexing: home, articles, pages, first pages of listings.

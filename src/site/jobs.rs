@@ -161,7 +161,7 @@ impl Site {
                 if target == Target::Members && !config.members_feed {
                     return Ok(None);
                 }
-                Ok(self.render_feed(target, column.as_deref()).map(|(path, xml)| (path, xml.into_bytes())))
+                Ok(self.render_feed(target, column.as_deref())?.map(|(path, xml)| (path, xml.into_bytes())))
             }
             Job::Sitemap => Ok((target == Target::Public).then(|| (urls::SITEMAP.into(), self.sitemap().into_bytes()))),
             Job::Robots => Ok(Some((urls::ROBOTS.into(), crate::render::feeds::robots(config, target == Target::Public).into_bytes()))),

@@ -109,6 +109,9 @@ impl Setup {
     /// Renders an article's page in both trees into `sink`, with its cards
     /// and those of its related articles, and writes the files beside it.
     pub fn write_article(&self, article: &Article, cards: &Cards, related: &[&Cards], sink: &dyn Sink) -> Result<()> {
+        // A large build holds the HTML compressed: this copy (and the
+        // citation it makes) lasts until both pages are written.
+        let article = &*article.unpacked()?;
         for target in Target::ALL {
             let related: Vec<Value> = related.iter().map(|c| c[target].clone()).collect();
             let (path, html) = self.render_article(article, target, cards[target].clone(), related)?;
