@@ -5,13 +5,14 @@
 //! bytes: it writes nothing. Reading the files' metadata costs a fraction
 //! of a second where reading and rendering them costs minutes.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::BuildOptions;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::output::nanos;
 
 /// A file changed this close to the build's start may change again within
 /// the same tick of the file system's clock, unseen: such a build records
@@ -86,11 +87,6 @@ impl Fingerprint {
         };
         hash == format!("{:032x}", self.0) && !due_passed
     }
-}
-
-/// A time in nanoseconds since the epoch (0 before it).
-fn nanos(t: SystemTime) -> i128 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::Article;
 use crate::diagnostics::{Diagnostic, Result};
+use crate::markdown::Part;
 
 /// The HTML of both sides of an article, LZ4-compressed in one block.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ impl Article {
             raw.extend_from_slice(piece.as_bytes());
         }
         self.packed = Some(Packed { bytes: lz4_flex::block::compress(&raw), lens });
-        for part in std::iter::once(&mut self.public).chain(self.members.as_mut()) {
+        for part in self.sides_mut() {
             part.html = String::new();
             part.footnotes_html = String::new();
         }
@@ -67,33 +68,41 @@ impl Article {
     /// build passes `budget`, compresses it: a site of ordinary size keeps
     /// its HTML as text and pays nothing.
     pub fn hold(&mut self, budget: &HoldBudget) {
-        for part in std::iter::once(&mut self.public).chain(self.members.as_mut()) {
+        let mut size = 0;
+        for part in self.sides_mut() {
             // The teaser was taken from it when the article loaded.
             part.first_paragraph = String::new();
+            size += part.html.len() + part.footnotes_html.len();
         }
-        let size: usize = std::iter::once(&self.public).chain(self.members.as_ref()).map(|p| p.html.len() + p.footnotes_html.len()).sum();
         if budget.held.fetch_add(size, Ordering::Relaxed) + size > budget.bytes {
             self.pack();
         } else {
-            for part in std::iter::once(&mut self.public).chain(self.members.as_mut()) {
+            for part in self.sides_mut() {
                 part.html.shrink_to_fit();
                 part.footnotes_html.shrink_to_fit();
             }
         }
     }
+
+    /// The public side, and the members side when there is one.
+    fn sides_mut(&mut self) -> impl Iterator<Item = &mut Part> {
+        std::iter::once(&mut self.public).chain(self.members.as_mut())
+    }
 }
+
+/// What a packed copy that does not decompress is reported as (a fault of lede's, not of the article).
+const UNREADABLE: &str = "lede could not read back this article's HTML held in memory";
 
 impl Packed {
     /// The four texts, in the order of `lens`.
     fn texts(&self) -> std::result::Result<[String; 4], String> {
         let total = self.lens.iter().sum();
-        let raw = lz4_flex::block::decompress(&self.bytes, total).map_err(|e| format!("lede could not read back this article's HTML held in memory: {e}"))?;
-        let mut rest = String::from_utf8(raw).map_err(|e| format!("lede could not read back this article's HTML held in memory: {e}"))?;
+        let raw = lz4_flex::block::decompress(&self.bytes, total).map_err(|e| format!("{UNREADABLE}: {e}"))?;
+        let mut rest = String::from_utf8(raw).map_err(|e| format!("{UNREADABLE}: {e}"))?;
         let mut texts: [String; 4] = Default::default();
         // Split from the end, so that each split copies only its own piece.
         for (i, &len) in self.lens.iter().enumerate().rev() {
-            let at =
-                rest.len().checked_sub(len).filter(|&at| rest.is_char_boundary(at)).ok_or("lede could not read back this article's HTML held in memory")?;
+            let at = rest.len().checked_sub(len).filter(|&at| rest.is_char_boundary(at)).ok_or(UNREADABLE)?;
             texts[i] = rest.split_off(at);
         }
         Ok(texts)

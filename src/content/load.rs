@@ -384,11 +384,11 @@ fn load_page(
         .into());
     }
     // Held back only once checked, like an article, so its mistakes show before the day it goes out.
-    if let Some(date) = fm.date
-        && date.published_at(&config.timezone) > selection.now
+    if let Some(due) = fm.date.map(|d| d.published_at(&config.timezone))
+        && due > selection.now
         && !selection.future
     {
-        return Ok(Item::HeldBack(Some(date.published_at(&config.timezone))));
+        return Ok(Item::HeldBack(Some(due)));
     }
     let teaser = fm.teaser.unwrap_or_else(|| summarize(&rendered.public.first_paragraph, TEASER_CHARS));
     Ok(Item::Page(Page {

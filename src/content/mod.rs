@@ -110,7 +110,7 @@ pub struct Article {
     /// from public fields on first use and shared by both trees' pages.
     pub cite: std::sync::OnceLock<(String, String)>,
     /// The HTML of both sides, compressed, while a large build holds it
-    /// (the sides' HTML is empty then; see [`Article::unpack`]).
+    /// (the sides' HTML is empty then; see [`Article::unpacked`]).
     pub packed: Option<Packed>,
 }
 
@@ -237,10 +237,7 @@ impl Library {
                 }
                 Ok(Item::HeldBack(due)) => {
                     library.held_back += 1;
-                    library.next_due = match (library.next_due, due) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    };
+                    library.next_due = library.next_due.into_iter().chain(due).min();
                 }
                 Err(d) => problems.append(d),
             }

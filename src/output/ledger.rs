@@ -49,7 +49,12 @@ pub fn hash(bytes: &[u8]) -> u128 {
 
 /// A file's modification time in nanoseconds since the epoch (0 where the system keeps none).
 pub fn mtime_of(meta: &fs::Metadata) -> i128 {
-    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128)
+    meta.modified().map_or(0, nanos)
+}
+
+/// A time in nanoseconds since the epoch, as ledgers and fingerprints note times (0 before it).
+pub fn nanos(t: std::time::SystemTime) -> i128 {
+    t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
 }
 
 /// The files of an output as its last build left them, by path relative to

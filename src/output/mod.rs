@@ -16,7 +16,7 @@ use std::path::Path;
 
 pub use changed::{Changes, Difference};
 pub use disk::DiskSink;
-pub use ledger::{LEDGER_FILE, Ledger, Stamp};
+pub use ledger::{LEDGER_FILE, Ledger, Stamp, nanos};
 pub use memory::{MemorySink, Tree, Trees};
 pub use staging::{Held, Staging, articles_in, remove_tree};
 

@@ -94,7 +94,6 @@ impl Held {
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
-    spare: PathBuf,
     sink: DiskSink,
     done: bool,
     held: Held,
@@ -130,7 +129,7 @@ impl Staging {
         }
         let sink = if reused { DiskSink::reusing(&dir) } else { DiskSink::new(&dir) };
         let sink = sink.knowing(base, live.map(|l| l.files));
-        Ok(Staging { dir, spare, sink, done: false, held })
+        Ok(Staging { dir, sink, done: false, held })
     }
 
     /// Notes in the output how many articles it publishes, for the next build to compare with.
@@ -147,11 +146,6 @@ impl Staging {
     /// The staging folder.
     pub fn path(&self) -> &Path {
         &self.dir
-    }
-
-    /// Where the output this build replaces is kept once it is swapped in.
-    pub fn spare(&self) -> &Path {
-        &self.spare
     }
 
     /// Where the build writes.
@@ -207,7 +201,7 @@ impl Staging {
         }
         if let Some(old) = old {
             // The old output is the next build's spare.
-            keep_as_spare(&old, &self.spare);
+            keep_as_spare(&old, &self.held.spare());
         }
         Ok(changes)
     }
@@ -233,7 +227,7 @@ impl Drop for Staging {
     /// A build that failed leaves the output alone; what it wrote is kept as the spare.
     fn drop(&mut self) {
         if !self.done {
-            keep_as_spare(&self.dir, &self.spare);
+            keep_as_spare(&self.dir, &self.held.spare());
         }
     }
 }

@@ -273,8 +273,7 @@ fn refuses_a_folder_that_is_not_ours() {
 fn a_ledger_notes_every_file_and_sees_what_others_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("dist");
-    let s = Staging::new(&out).unwrap();
-    s.sink().write(Target::Public, "a/index.html", b"one").unwrap();
+    let s = write_public(Staging::new(&out).unwrap(), &[("a/index.html", "one")]);
     s.sink().write(Target::Members, "a/index.html", b"one, whole").unwrap();
     s.sink().write_beside("deploy/nginx/site.conf", b"server {}").unwrap();
     s.commit_noting(Some("abc -")).unwrap();
