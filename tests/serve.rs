@@ -421,6 +421,54 @@ fn templates_and_static_files_are_rebuilt_and_deleted() {
     server.wait_for("/", "config edit", |r| r.body.contains("Renamed Weekly"));
 }
 
+/// The built-in article template, failing on articles whose title holds "Boom" when `boom`.
+fn article_template(boom: bool) -> String {
+    let template = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/article.html")).expect("article template");
+    let bomb = if boom { "{% if \"Boom\" in page.title %}{{ page.no_such_field.at_all }}{% endif %}" } else { "" };
+    template.replacen("{% block content %}", &format!("{{% block content %}}{bomb}"), 1)
+}
+
+#[test]
+fn a_page_rendered_on_request_that_fails_shows_its_error_and_the_rest_serves() {
+    let site = fixture();
+    site.article("boom", "title = \"Boom Piece\"\ndate = 2025-06-01\npaywall = false", "Boom text.\n");
+    site.write("templates/article.html", article_template(true));
+    // The newest article and the paywalled one render: the site builds.
+    let server = Server::start(&site, &[]);
+    let alpha = server.get("/articles/alpha/");
+    assert_eq!(alpha.status, 200, "{}\n{}", alpha.body, server.stderr());
+    assert!(server.get("/").body.contains("Boom Piece"), "the listing shows it");
+    for path in ["/articles/boom/", "/_members/articles/boom/"] {
+        let res = server.get(path);
+        assert_eq!(res.status, 500, "{path}: {}", res.body);
+        assert!(res.body.contains("This page does not render") && res.body.contains("class=\"lede-box\""), "{path}: {}", res.body);
+        assert!(res.body.contains("no_such_field"), "{path} names what failed: {}", res.body);
+    }
+    eventually("terminal error", || server.stderr(), "no_such_field");
+
+    site.write("templates/article.html", article_template(false));
+    let res = server.wait_for("/articles/boom/", "fixed template", |r| r.status == 200);
+    assert!(res.body.contains("Boom text.") && !res.body.contains("class=\"lede-box\""), "{}", res.body);
+}
+
+#[test]
+fn a_template_that_fails_on_every_article_is_reported_when_saved() {
+    let site = fixture();
+    // The folder is there already: the edit is applied to the loaded site, not loaded afresh.
+    site.write("templates/article.html", article_template(false));
+    let server = Server::start(&site, &[]);
+    site.write("templates/article.html", article_template(false).replacen("{% block content %}", "{% block content %}{{ page.no_such_field.at_all }}", 1));
+    // Saved, not opened: the terminal and every open page say so.
+    eventually("terminal error", || server.stderr(), "no_such_field");
+    server.wait_for("/tags/energy/", "overlay", |r| r.body.contains("class=\"lede-box\""));
+    let alpha = server.get("/articles/alpha/");
+    assert_eq!(alpha.status, 500, "{}\n{}", alpha.body, server.stderr());
+    assert!(alpha.body.contains("no_such_field"), "{}", alpha.body);
+
+    site.write("templates/article.html", article_template(false));
+    server.wait_for("/articles/alpha/", "recovery", |r| r.status == 200 && !r.body.contains("class=\"lede-box\""));
+}
+
 #[test]
 fn one_rebuild_per_batch_and_editor_temp_files_are_ignored() {
     let site = fixture();

@@ -217,9 +217,30 @@ pub fn files(root: &Path) -> Result<(Vec<PathBuf>, Diagnostics)> {
 impl Library {
     /// Reads every Markdown file under `root/content` (in parallel).
     pub fn load(root: &Path, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Library> {
+        Library::load_holding(root, config, selection, shortcodes, None)
+    }
+
+    /// [`Library::load`], each article held within `budget` as it loads
+    /// (see [`Article::hold`]), for a site kept loaded while it is served.
+    pub fn load_holding(
+        root: &Path,
+        config: &Config,
+        selection: Selection,
+        shortcodes: Option<&dyn Shortcodes>,
+        budget: Option<&HoldBudget>,
+    ) -> Result<Library> {
         let (files, problems) = files(root)?;
         let images = crate::images::Images::new(root);
-        let items = files.par_iter().map(|path| load_file_with(root, path, config, selection, &images, shortcodes)).collect();
+        let items = files
+            .par_iter()
+            .map(|path| {
+                let mut item = load_file_with(root, path, config, selection, &images, shortcodes)?;
+                if let (Item::Article(article), Some(budget)) = (&mut item, budget) {
+                    article.hold(budget);
+                }
+                Ok(item)
+            })
+            .collect();
         Library::gather(items, problems)
     }
 

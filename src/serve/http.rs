@@ -6,6 +6,7 @@
 //! holds can panic it.
 
 use std::convert::Infallible;
+use std::io::Write;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,7 +23,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::site::Job;
 use crate::target::Target;
 use crate::urls;
 
@@ -87,32 +89,66 @@ async fn handle(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
         Route::Bad => text(StatusCode::BAD_REQUEST, "Bad request: that path cannot name a file of the site.\n"),
         Route::Events => events(&app),
         Route::NotFound(target) => app.state.read(|snap| Reply { app: &app, snap, target, path: &path }.not_found()),
-        Route::File(lookup) => app.state.read(|snap| {
-            if lookup.key.starts_with(crate::search::SEARCH_DIR) {
-                app.state.searched();
-            }
-            let reply = Reply { app: &app, snap, target: lookup.target, path: &path };
-            if !snap.built {
-                return reply.no_build_yet();
-            }
-            let tree = &snap.trees[lookup.target];
-            if let Some(bytes) = tree.get(&lookup.key) {
-                return reply.file(&lookup.key, bytes, StatusCode::OK);
-            }
-            match &lookup.folder_index {
-                Some(index) if tree.contains_key(index) => {
-                    // Never a `Location` from the path as sent: see `normalize`.
-                    let folder = normalize(&path);
-                    let location = match &query {
-                        Some(q) => format!("{folder}/?{q}"),
-                        None => format!("{folder}/"),
-                    };
-                    redirect(&location)
+        Route::File(lookup) => {
+            let found = app.state.read(|snap| {
+                if lookup.key.starts_with(crate::search::SEARCH_DIR) {
+                    app.state.searched();
                 }
-                _ => reply.not_found(),
+                let reply = Reply { app: &app, snap, target: lookup.target, path: &path };
+                if !snap.built {
+                    return Found::Answered(reply.no_build_yet());
+                }
+                let tree = &snap.trees[lookup.target];
+                if let Some(bytes) = tree.get(&lookup.key) {
+                    return Found::Answered(reply.file(&lookup.key, bytes, StatusCode::OK));
+                }
+                if let Some(job) = snap.on_request.get(&lookup.key) {
+                    return Found::Render(job.clone());
+                }
+                Found::Answered(match &lookup.folder_index {
+                    Some(index) if tree.contains_key(index) || snap.on_request.contains_key(index) => {
+                        // Never a `Location` from the path as sent: see `normalize`.
+                        let folder = normalize(&path);
+                        let location = match &query {
+                            Some(q) => format!("{folder}/?{q}"),
+                            None => format!("{folder}/"),
+                        };
+                        redirect(&location)
+                    }
+                    _ => reply.not_found(),
+                })
+            });
+            match found {
+                Found::Render(job) => render(&app, job, lookup.target, lookup.key, &path).await,
+                Found::Answered(response) => response,
             }
-        }),
+        }
     }
+}
+
+/// What a request for a file found under the snapshot's lock.
+enum Found {
+    /// The answer, made there.
+    Answered(Response),
+    /// A page to render on request.
+    Render(Job),
+}
+
+/// A page rendered on request, outside the snapshot's lock (see
+/// [`State`]'s order of locks) and off the threads that answer requests.
+async fn render(app: &Arc<App>, job: Job, target: Target, key: String, path: &str) -> Response {
+    let state = app.state.clone();
+    let rendered = tokio::task::spawn_blocking(move || state.render(&job, target))
+        .await
+        .unwrap_or_else(|e| Err(Diagnostics(vec![Diagnostic::file(key.as_str(), format!("lede could not render this page: {e}"))])));
+    app.state.read(|snap| {
+        let reply = Reply { app, snap, target, path };
+        match rendered {
+            Ok(Some(bytes)) => reply.file(&key, &Arc::from(bytes), StatusCode::OK),
+            Ok(None) => reply.not_found(),
+            Err(problems) => reply.failed(&problems),
+        }
+    })
 }
 
 /// One response being made from one snapshot of the site.
@@ -151,6 +187,20 @@ impl Reply<'_> {
             escape(&normalize(self.path))
         );
         self.file(urls::NOT_FOUND, &Arc::from(html.into_bytes()), StatusCode::NOT_FOUND)
+    }
+
+    /// A page that did not render: its problems, over a page that says so, with status 500.
+    fn failed(&self, problems: &Diagnostics) -> Response {
+        let mut err = std::io::stderr().lock();
+        for d in &problems.0 {
+            let _ = writeln!(err, "error: {d}");
+        }
+        let html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lede serve</title></head>\n<body><h1>This page does not render</h1><p>Fix the problem shown and save; the page reloads by itself.</p></body></html>\n";
+        let shown: Vec<Diagnostic> = problems.0.iter().chain(self.snap.problems.iter()).cloned().collect();
+        let (public_href, members_href) = counterpart(self.path, self.target);
+        let version = self.app.version(self.snap.generation);
+        let chrome = Chrome { target: self.target, public_href: &public_href, members_href: &members_href, version: &version, problems: &shown };
+        respond(StatusCode::INTERNAL_SERVER_ERROR, content_type(urls::INDEX), Bytes::from(inject(html.as_bytes(), &chrome)))
     }
 
     /// Before any build has succeeded there is nothing to serve but the problems.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::content::Selection;
+use crate::content::{Article, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{MemorySink, Sink};
 use crate::search::Record;
@@ -15,7 +15,7 @@ use crate::site::{Edit, Job, Site, touched_by};
 
 use rayon::prelude::*;
 
-use super::memory::State;
+use super::memory::{OnRequest, State};
 use super::search::Indexer;
 use super::watch::Batch;
 
@@ -47,9 +47,10 @@ pub struct Builder {
     drafts: bool,
     future: bool,
     urls: Urls,
-    /// The site the served trees were built from; `None` after a failed
-    /// rebuild (its state is then unknown, so the next one starts afresh).
-    site: Option<Site>,
+    /// Whether the loaded site (in `state`, where requests render pages
+    /// from it) may not match the files: after a failed rebuild, which may
+    /// have changed part of it. The next rebuild then loads it afresh.
+    stale: bool,
     state: Arc<State>,
     /// Each article's search record, by its Markdown file, kept in step with the site.
     records: BTreeMap<PathBuf, Arc<Record>>,
@@ -61,7 +62,7 @@ impl Builder {
     /// A builder for the site at `root` that publishes into `state`.
     pub fn new(root: PathBuf, drafts: bool, future: bool, urls: Urls, state: Arc<State>) -> Self {
         let indexer = Indexer::start(state.clone()).map_err(|e| eprintln!("the preview will have no search: {e}")).ok();
-        Builder { root, drafts, future, urls, site: None, state, records: BTreeMap::new(), indexer }
+        Builder { root, drafts, future, urls, stale: false, state, records: BTreeMap::new(), indexer }
     }
 
     /// The site folder.
@@ -81,9 +82,9 @@ impl Builder {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.rebuild_inner(batch))) {
             Ok(report) => report,
             Err(panic) => {
-                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                let what = super::memory::panic_text(&*panic);
                 // The loaded site may be half-updated: start afresh next time.
-                self.site = None;
+                self.stale = true;
                 let problems = Diagnostics(vec![Diagnostic::file(
                     batch.describe(),
                     format!("lede crashed while rebuilding ({what}); please report this. Saving again retries from scratch"),
@@ -97,7 +98,7 @@ impl Builder {
     fn rebuild_inner(&mut self, batch: &Batch) -> Report {
         let has_problems = self.state.read(|s| !s.problems.is_empty());
         // After a failure the loaded site may not match the files: reload it all.
-        let full = batch.full || has_problems || self.site.is_none();
+        let full = batch.full || has_problems || self.stale || self.state.site().is_none();
         if full { self.run(true, |b| b.full()) } else { self.run(false, |b| b.partial(batch)) }
     }
 
@@ -108,41 +109,61 @@ impl Builder {
         match result {
             Ok(files) => Report { files, full, elapsed, problems: None },
             Err(problems) => {
-                self.site = None;
+                // The last good pages are still served from it, as far as it still renders them.
+                self.stale = true;
                 self.state.fail(problems.clone());
                 Report { files: 0, full, elapsed, problems: Some(problems) }
             }
         }
     }
 
-    /// Loads and renders everything, then swaps the new trees in whole.
+    /// Loads the site and renders what is not rendered on request, then
+    /// swaps the new site and trees in whole.
     fn full(&mut self) -> Result<usize, Diagnostics> {
         let selection = Selection { drafts: self.drafts, future: self.future, now: jiff::Timestamp::now() };
         let mut site = Site::load(&self.root, selection)?;
         self.localize(&mut site);
         let sink = MemorySink::new();
-        let files = site.render_all(&sink)?;
-        self.state.replace(sink.into_trees());
+        let on_request: OnRequest = site.pages_on_request().into_iter().collect();
+        let files = site.render_all_but_on_request(&sink)? + 2 * on_request.len();
+        // A template that fails on the pages rendered on request is reported now, not when one is opened.
+        site.render_jobs(&site.samples_on_request(), &MemorySink::new())?;
         // Without search nothing reads the records: 5% of a first build's time at 100,000 articles.
-        self.records = if site.config().search {
-            site.library().articles.par_iter().map(|a| (a.meta.source.clone(), Arc::new(Record::of(a)))).collect()
-        } else {
-            Default::default()
+        let records = if site.config().search { records_of(site.library().articles.par_iter())?.into_iter().collect() } else { Default::default() };
+        let old = {
+            let mut loaded = self.state.site_mut();
+            let old = loaded.replace(site);
+            self.state.replace(sink.into_trees(), on_request);
+            old
         };
-        self.site = Some(site);
+        // Freeing a large site takes a moment that no request needs to wait for.
+        std::thread::spawn(move || drop(old));
+        self.stale = false;
+        self.records = records;
         self.index();
         Ok(files)
     }
 
     /// Brings the loaded site up to date with the batch (the site decides
-    /// what it touches), renders that and patches the served trees.
+    /// what it touches), renders what is not rendered on request and
+    /// patches the served trees.
     fn partial(&mut self, batch: &Batch) -> Result<usize, Diagnostics> {
-        let Some(site) = self.site.as_mut() else {
+        let mut loaded = self.state.site_mut();
+        let Some(site) = loaded.as_mut() else {
+            drop(loaded);
             return self.full();
         };
         let update = site.update(Edit { content: &batch.content, templates: batch.templates, statics: &batch.statics })?;
+        let (later, now): (Vec<Job>, Vec<Job>) = update.jobs.iter().cloned().partition(Job::on_request);
         let sink = MemorySink::new();
-        let mut files = site.render_jobs(&update.jobs, &sink)?;
+        let mut files = site.render_jobs(&now, &sink)?;
+        if batch.templates {
+            // As after a full load: a template that fails is reported when it is saved.
+            site.render_jobs(&site.samples_on_request(), &MemorySink::new())?;
+        }
+        // Rendered when asked for, from the site as it now is: only new addresses need adding.
+        let on_request: OnRequest = later.into_iter().filter_map(|job| site.path_on_request(&job).map(|path| (path, job))).collect();
+        files += 2 * on_request.len();
         for (path, bytes) in &update.statics {
             sink.write_both(path, bytes)?;
             files += 2;
@@ -157,7 +178,7 @@ impl Builder {
         }
         removed.sort();
         removed.dedup();
-        self.state.patch(&removed, sink.into_trees());
+        self.state.patch(&removed, sink.into_trees(), on_request);
         if !site.config().search {
             return Ok(files);
         }
@@ -167,18 +188,19 @@ impl Builder {
         let same_articles = articles.len() == self.records.len() && rendered.iter().all(|source| self.records.contains_key(*source));
         // Rendered again (which a new article is), or not yet known: the
         // record is made again, and kept if it changed; gone: dropped.
-        let fresh: Vec<(PathBuf, Arc<Record>)> = articles
-            .par_iter()
-            .filter(|a| rendered.contains(a.meta.source.as_path()) || (!same_articles && !self.records.contains_key(&a.meta.source)))
-            .map(|a| (a.meta.source.clone(), Arc::new(Record::of(a))))
-            .filter(|(source, record)| self.records.get(source) != Some(record))
-            .collect();
+        let fresh: Vec<(PathBuf, Arc<Record>)> = records_of(
+            articles.par_iter().filter(|a| rendered.contains(a.meta.source.as_path()) || (!same_articles && !self.records.contains_key(&a.meta.source))),
+        )?
+        .into_iter()
+        .filter(|(source, record)| self.records.get(source) != Some(record))
+        .collect();
         if !same_articles || !fresh.is_empty() {
             if !same_articles {
                 let present: BTreeSet<&Path> = articles.iter().map(|a| a.meta.source.as_path()).collect();
                 self.records.retain(|source, _| present.contains(source.as_path()));
             }
             self.records.extend(fresh);
+            drop(loaded);
             self.index();
         }
         Ok(files)
@@ -186,16 +208,22 @@ impl Builder {
 
     /// Has the search indexes built again from the records, when the site has search.
     fn index(&self) {
-        if let (Some(indexer), Some(site)) = (&self.indexer, &self.site)
-            && site.config().search
-        {
-            indexer.send(self.records.values().cloned().collect(), site.config().clone(), self.root.clone());
-        }
+        let Some(indexer) = &self.indexer else { return };
+        let config = match self.state.site().as_ref() {
+            Some(site) if site.config().search => site.config().clone(),
+            _ => return,
+        };
+        indexer.send(self.records.values().cloned().collect(), config, self.root.clone());
     }
 
     fn localize(&self, site: &mut Site) {
         site.relocate(&self.urls.base, &self.urls.members);
     }
+}
+
+/// The search record of each of `articles`, by its Markdown file (a site kept loaded may hold their HTML compressed).
+fn records_of<'a>(articles: impl ParallelIterator<Item = &'a Article>) -> Result<Vec<(PathBuf, Arc<Record>)>, Diagnostics> {
+    articles.map(|a| Ok((a.meta.source.clone(), Arc::new(Record::of(&*a.unpacked()?))))).collect()
 }
 
 #[cfg(test)]

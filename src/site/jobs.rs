@@ -43,6 +43,15 @@ pub enum Job {
     RedirectMap,
 }
 
+impl Job {
+    /// Whether the preview renders this job's pages when they are asked
+    /// for, rather than up front: the articles' and the listings', nearly
+    /// every page of a large site, each cheap to render alone.
+    pub fn on_request(&self) -> bool {
+        matches!(self, Job::Article(_) | Job::Listing(..))
+    }
+}
+
 /// A job with its article or page found in the library.
 pub(super) enum Work<'a> {
     Article(usize),
@@ -92,6 +101,50 @@ impl Site {
             jobs.push(Job::Redirects);
         }
         jobs
+    }
+
+    /// Every page [`Job::on_request`] picks, by its output path, which is
+    /// the same in both trees.
+    pub fn pages_on_request(&self) -> Vec<(String, Job)> {
+        let per = self.setup.config.paginate_by;
+        let mut pages: Vec<(String, Job)> =
+            self.library.articles.iter().map(|a| (urls::index_of(&urls::article_dir(&a.meta.slug)), Job::Article(a.meta.source.clone()))).collect();
+        for key in self.index.listings.keys() {
+            pages.extend((1..=self.index.pages(key, per)).map(|n| (key.path(n), Job::Listing(key.clone(), n))));
+        }
+        pages
+    }
+
+    /// A few pages of the kinds rendered on request, one of each sort the
+    /// templates treat apart: the newest article, the newest paywalled
+    /// one, and the first page of the home listing and of one listing of
+    /// each kind. The preview renders them up front, so that a template
+    /// that fails on them is reported when it is saved.
+    pub fn samples_on_request(&self) -> Vec<Job> {
+        let articles = &self.library.articles;
+        let mut jobs: Vec<Job> =
+            articles.first().into_iter().chain(articles.iter().find(|a| a.meta.paywalled)).map(|a| Job::Article(a.meta.source.clone())).collect();
+        let keys = &self.index.listings;
+        jobs.extend(keys.contains_key(&ListingKey::Home).then_some(Job::Listing(ListingKey::Home, 1)));
+        for kind in TermKind::ALL {
+            jobs.extend(keys.keys().find(|k| matches!(k, ListingKey::Term(of, _) if *of == kind)).map(|k| Job::Listing(k.clone(), 1)));
+        }
+        jobs.dedup();
+        jobs
+    }
+
+    /// The output path of an on-request job's pages (see
+    /// [`Job::on_request`]); `None` for other jobs, and for an article or
+    /// a listing page that is no longer there.
+    pub fn path_on_request(&self, job: &Job) -> Option<String> {
+        match job {
+            Job::Article(_) => match self.resolve(std::slice::from_ref(job)).first() {
+                Some(Work::Article(i)) => Some(urls::index_of(&urls::article_dir(&self.library.articles[*i].meta.slug))),
+                _ => None,
+            },
+            Job::Listing(key, n) => (*n >= 1 && *n <= self.index.pages(key, self.setup.config.paginate_by)).then(|| key.path(*n)),
+            _ => None,
+        }
     }
 
     /// Finds the articles and pages of `jobs` in the library, all in one
@@ -144,7 +197,9 @@ impl Site {
         let config = &self.setup.config;
         let job = match work {
             Work::Article(i) => {
-                return self.setup.render_article(&self.library.articles[*i], target, self.card(*i, target)?, self.related_cards(*i, target)?).map(Some);
+                // A site kept loaded may hold it compressed: this copy lasts for the one page.
+                let article = self.library.articles[*i].unpacked()?;
+                return self.setup.render_article(&article, target, self.card(*i, target)?, self.related_cards(*i, target)?).map(Some);
             }
             Work::Page(i) => return self.render_page(&self.library.pages[*i], target).map(Some),
             Work::Alias { path, title, dir } => return Ok(Some(self.render_alias(target, path, title, dir))),

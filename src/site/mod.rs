@@ -146,7 +146,9 @@ impl Site {
     /// Loads settings, templates and content, reporting every problem found.
     pub fn load(root: &Path, selection: Selection) -> Result<Site> {
         let setup = Setup::load(root, selection)?;
-        let library = Library::load(root, &setup.config, selection, Some(setup.shortcodes()))?;
+        // Kept loaded for as long as it is served: a large site's HTML is held compressed past the budget.
+        let budget = crate::content::HoldBudget::from_env();
+        let library = Library::load_holding(root, &setup.config, selection, Some(setup.shortcodes()), Some(&budget))?;
         Ok(Site::new(setup, library, None, None))
     }
 
@@ -229,11 +231,24 @@ impl Site {
     /// Renders every page of both trees and the static files into `sink`; returns the number of files.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<usize> {
         let pages = self.render_jobs(&self.jobs(), sink)?;
+        Ok(pages + self.write_files(sink)?)
+    }
+
+    /// Every page but those the preview renders when asked for (see
+    /// [`Job::on_request`]), and the static files, into `sink`; returns the
+    /// number of files written.
+    pub fn render_all_but_on_request(&self, sink: &dyn Sink) -> Result<usize> {
+        let jobs: Vec<Job> = self.jobs_but_articles().into_iter().filter(|j| !j.on_request()).collect();
+        Ok(self.render_jobs(&jobs, sink)? + self.write_files(sink)?)
+    }
+
+    /// The files that are copied, not rendered: beside articles and pages, and the static files.
+    fn write_files(&self, sink: &dyn Sink) -> Result<usize> {
         let mut assets = 0;
         for article in self.library.articles.iter().filter(|a| !a.assets.is_empty()) {
             assets += self.setup.write_article_assets(article, sink)?;
         }
-        Ok(pages + assets + self.write_page_assets(sink)? + self.write_statics(sink)?)
+        Ok(assets + self.write_page_assets(sink)? + self.write_statics(sink)?)
     }
 
     /// What `lede build` renders once it has written every article as it

@@ -231,3 +231,33 @@ fn an_edit_renders_again_every_article_whose_related_section_it_changes() {
     // The related sections are there to check.
     assert!(all_files(&site).iter().filter(|((_, p), _)| p.starts_with("articles/")).all(|(_, b)| String::from_utf8_lossy(b).contains("Related analysis")));
 }
+
+#[test]
+fn pages_rendered_on_request_are_known_by_the_paths_they_render_to() {
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = 2\n").expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("mkdir");
+    for i in 0..9 {
+        std::fs::write(root.join(format!("content/articles/a{i}.md")), article_text(i, i * 9, &format!("Story {i}"))).expect("write");
+    }
+    let selection = Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
+    let site = Site::load(root, selection).expect("load");
+    let mut rendered = BTreeMap::new();
+    for job in site.jobs().into_iter().filter(Job::on_request) {
+        let paths = Target::ALL.map(|t| site.render_job(&job, t).expect("render").map(|(path, _)| path));
+        assert!(paths[0].is_some() && paths[0] == paths[1], "{job:?}: one path in both trees: {paths:?}");
+        assert_eq!(site.path_on_request(&job), paths[0], "{job:?}");
+        rendered.insert(paths[0].clone().unwrap_or_default(), job);
+    }
+    let known: BTreeMap<String, Job> = site.pages_on_request().into_iter().collect();
+    assert_eq!(known, rendered, "every page rendered on request, and only those, at the path it renders to");
+    assert!(known.keys().any(|p| p.starts_with("tags/")) && known.keys().any(|p| p.contains("/page/")), "{:?}", known.keys());
+    // Gone, or past the last page: no path.
+    assert_eq!(site.path_on_request(&Job::Article("content/articles/gone.md".into())), None);
+    assert_eq!(site.path_on_request(&Job::Listing(ListingKey::Home, 99)), None);
+    assert_eq!(site.path_on_request(&Job::Sitemap), None);
+    // The samples are of those kinds, and render.
+    let samples = site.samples_on_request();
+    assert!(samples.iter().all(Job::on_request) && samples.len() >= 5, "{samples:?}");
+}
