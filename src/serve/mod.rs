@@ -1,7 +1,8 @@
-//! `lede serve`: the local preview. Builds the site into memory (never over
-//! `dist/`), serves it over HTTP/1.1 on one loopback port, watches the
-//! inputs, rebuilds what an edit touches and reloads open tabs; a broken
-//! edit is shown over the last good pages until it is fixed.
+//! `lede serve`: the local preview. Loads the site into memory (never over
+//! `dist/`), renders the articles' and listings' pages when asked for and
+//! the rest up front, serves them over HTTP/1.1 on one loopback port,
+//! watches the inputs, rebuilds what an edit touches and reloads open tabs;
+//! a broken edit is shown over the last good pages until it is fixed.
 //!
 //! Measuring edit-to-page time on a large site: `bench/run --serve-only`
 //! writes an article file and polls `GET /articles/<slug>/` until the page
