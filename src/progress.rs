@@ -43,6 +43,11 @@ impl Progress {
         Progress { bar }
     }
 
+    /// A line that never shows (for callers that report no progress).
+    pub fn hidden() -> Progress {
+        Progress { bar: ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()) }
+    }
+
     /// Starts a counted step: `what` and how many there are.
     pub fn step(&self, what: &'static str, total: usize) {
         self.bar

@@ -18,19 +18,40 @@ fn site() -> Site {
 
 /// `lede build` on a terminal, with the progress line shown after `after_ms`; everything the terminal got.
 fn on_a_terminal(site: &Site, after_ms: Option<u64>) -> Option<String> {
+    let out = run_on_a_terminal(site, &format!("{} build", env!("CARGO_BIN_EXE_lede")), after_ms)?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `command` run by the shell on a terminal made by `script`; `None` where there is no `script`.
+fn run_on_a_terminal(site: &Site, command: &str, after_ms: Option<u64>) -> Option<std::process::Output> {
     if Command::new("script").arg("--version").output().is_err() {
         assert!(std::env::var_os("CI").is_none(), "util-linux's script is missing");
         eprintln!("skipped: no `script` to make a terminal");
         return None;
     }
     let mut cmd = Command::new("script");
-    cmd.args(["-qec", &format!("{} build", env!("CARGO_BIN_EXE_lede")), "/dev/null"]).current_dir(site.root());
+    cmd.args(["-qec", command, "/dev/null"]).current_dir(site.root());
     if let Some(ms) = after_ms {
         cmd.env("LEDE_PROGRESS_AFTER_MS", ms.to_string());
     }
-    let out = cmd.output().expect("run script");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    Some(cmd.output().expect("run script"))
+}
+
+#[test]
+fn the_preview_shows_its_first_load_on_a_terminal_after_its_address() {
+    let site = site();
+    // `timeout` ends the preview, which otherwise serves until stopped.
+    let command = format!("timeout 3 {} serve --port 0", env!("CARGO_BIN_EXE_lede"));
+    let Some(out) = run_on_a_terminal(&site, &command, Some(0)) else { return };
+    let seen = String::from_utf8_lossy(&out.stdout).into_owned();
+    let address = seen.find("Serving at http://127.0.0.1:").unwrap_or_else(|| panic!("the address: {seen:?}"));
+    let loading = seen.find("load the content [").unwrap_or_else(|| panic!("the step: {seen:?}"));
+    let built = seen.find("site: built the site").unwrap_or_else(|| panic!("the build's line: {seen:?}"));
+    assert!(address < loading && loading < built, "the address first, then the progress, then the build: {seen:?}");
+    // The line is cleared before the build's line (`[HH:MM:SS] site: …`) prints.
+    let line = built - "[00:00:00] ".len();
+    assert!(seen[loading..line].contains("/3") && seen[..line].ends_with("\u{1b}[2K"), "{seen:?}");
 }
 
 #[test]

@@ -80,7 +80,10 @@ impl Server {
                 panic!("lede serve did not start:\n{}\n{}", stdout.lock().unwrap(), stderr.lock().unwrap());
             }
         };
-        Server { child, addr: SocketAddr::from(([127, 0, 0, 1], port)), stdout, stderr }
+        let server = Server { child, addr: SocketAddr::from(([127, 0, 0, 1], port)), stdout, stderr };
+        // It serves before its first build ends; until then every page says so.
+        server.wait_for("/", "the first build", |r| r.status != 503);
+        server
     }
 
     fn stdout(&self) -> String {

@@ -217,28 +217,32 @@ pub fn files(root: &Path) -> Result<(Vec<PathBuf>, Diagnostics)> {
 impl Library {
     /// Reads every Markdown file under `root/content` (in parallel).
     pub fn load(root: &Path, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Library> {
-        Library::load_holding(root, config, selection, shortcodes, None)
+        Library::load_holding(root, config, selection, shortcodes, None, &crate::progress::Progress::hidden())
     }
 
     /// [`Library::load`], each article held within `budget` as it loads
-    /// (see [`Article::hold`]), for a site kept loaded while it is served.
+    /// (see [`Article::hold`]), for a site kept loaded while it is served,
+    /// and each file counted on `progress`.
     pub fn load_holding(
         root: &Path,
         config: &Config,
         selection: Selection,
         shortcodes: Option<&dyn Shortcodes>,
         budget: Option<&HoldBudget>,
+        progress: &crate::progress::Progress,
     ) -> Result<Library> {
         let (files, problems) = files(root)?;
+        progress.step("load the content", files.len());
         let images = crate::images::Images::new(root);
         let items = files
             .par_iter()
             .map(|path| {
-                let mut item = load_file_with(root, path, config, selection, &images, shortcodes)?;
-                if let (Item::Article(article), Some(budget)) = (&mut item, budget) {
+                let mut item = load_file_with(root, path, config, selection, &images, shortcodes);
+                if let (Ok(Item::Article(article)), Some(budget)) = (&mut item, budget) {
                     article.hold(budget);
                 }
-                Ok(item)
+                progress.inc();
+                item
             })
             .collect();
         Library::gather(items, problems)

@@ -122,14 +122,16 @@ pub fn run(opts: &ServeOptions) -> Result<(), ServeError> {
             opts.bind
         );
     }
-    let running = start(opts)?;
-    let url = running.url();
-    println!("Serving at {url}/ (subscriber view: {url}/_members/)");
-    println!("Watching content/, templates/, static/ and config.toml{}; press Ctrl-C to stop", if opts.poll { " by polling" } else { "" });
-    if opts.open {
-        open_browser(&format!("{url}/"));
-    }
-    running.wait()
+    // Said before the first build, which a large site takes seconds over:
+    // a page opened meanwhile says the site is being built, and reloads when it is.
+    let announce = |url: &str| {
+        println!("Serving at {url}/ (subscriber view: {url}/_members/)");
+        println!("Watching content/, templates/, static/ and config.toml{}; press Ctrl-C to stop", if opts.poll { " by polling" } else { "" });
+        if opts.open {
+            open_browser(&format!("{url}/"));
+        }
+    };
+    launch(opts, Limits::default(), announce)?.wait()
 }
 
 /// A running preview: stops when dropped.
@@ -196,6 +198,12 @@ pub fn start(opts: &ServeOptions) -> Result<Running, ServeError> {
 
 /// [`start`] under other limits than the default ones (tests shorten the timeouts).
 pub fn start_with(opts: &ServeOptions, limits: Limits) -> Result<Running, ServeError> {
+    launch(opts, limits, |_| {})
+}
+
+/// Binds and starts serving, calls `announce` with the preview's URL, then
+/// builds the site once and starts watching; returns once the site is built.
+fn launch(opts: &ServeOptions, limits: Limits, announce: impl FnOnce(&str)) -> Result<Running, ServeError> {
     let root = opts.root.canonicalize().map_err(|_| ServeError::NotASite(opts.root.clone()))?;
     if !root.join(CONFIG_FILE).is_file() {
         return Err(ServeError::NotASite(opts.root.clone()));
@@ -215,17 +223,20 @@ pub fn start_with(opts: &ServeOptions, limits: Limits) -> Result<Running, ServeE
     })
     .map_err(|source| ServeError::Watch { root: root.clone(), source })?;
 
-    let mut builder = Builder::new(root.clone(), opts.drafts, opts.future, urls, state.clone());
-    print_report("site", &builder.build_all(), None);
-
-    std::thread::Builder::new().name("lede-rebuild".into()).spawn(move || rebuild_loop(builder, watcher, &rx)).map_err(ServeError::Start)?;
-
+    // Serving before the first build: until it ends, a page says the site is being built, and reloads when it is.
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
     let hosts = HostPolicy::new(addr.ip());
-    let app = Arc::new(http::App::new(state, format!("{instance:x}"), hosts, url.clone(), limits.max_event_streams));
+    let app = Arc::new(http::App::new(state.clone(), format!("{instance:x}"), hosts, url.clone(), limits.max_event_streams));
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = std::thread::Builder::new().name("lede-http".into()).spawn(move || serve_http(listener, app, limits, stopped)).map_err(ServeError::Start)?;
-    Ok(Running { addr, url, stop_server: Some(stop_server), server: Some(server), stop_rebuilds: tx })
+    // Stops the server when dropped, so a failure from here on stops it too.
+    let running = Running { addr, url, stop_server: Some(stop_server), server: Some(server), stop_rebuilds: tx };
+    announce(running.url());
+
+    let mut builder = Builder::new(root.clone(), opts.drafts, opts.future, urls, state);
+    print_report("site", &builder.build_all(), None);
+    std::thread::Builder::new().name("lede-rebuild".into()).spawn(move || rebuild_loop(builder, watcher, &rx)).map_err(ServeError::Start)?;
+    Ok(running)
 }
 
 /// Listens on the port asked for, or on the default one or the next free one.
@@ -380,6 +391,32 @@ mod tests {
         let port = taken.local_addr().unwrap().port();
         let err = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), Some(port)).unwrap_err();
         assert!(err.to_string().contains(&format!("port {port} on 127.0.0.1 is already in use")), "{err}");
+    }
+
+    /// A `GET` of `path` over a new connection: the status line and the body.
+    fn get(url: &str, path: &str) -> String {
+        use std::io::Read;
+        let host = url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+    }
+
+    #[test]
+    fn the_preview_answers_while_its_first_build_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(CONFIG_FILE), "title = \"T\"\nbase_url = \"https://t.example\"\n").unwrap();
+        std::fs::create_dir_all(tmp.path().join("content/articles")).unwrap();
+        std::fs::write(tmp.path().join("content/articles/one.md"), "+++\ntitle = \"One\"\ndate = 2026-01-02\n+++\nText.\n").unwrap();
+        let opts = ServeOptions { root: tmp.path().to_path_buf(), port: Some(0), ..ServeOptions::default() };
+        let mut during = String::new();
+        let running = launch(&opts, Limits::default(), |url| during = get(url, "/articles/one/")).expect("starts");
+        assert!(during.starts_with("HTTP/1.1 503"), "{during}");
+        assert!(during.contains("being built") && during.contains("EventSource"), "the page says so and reloads: {during}");
+        let after = get(running.url(), "/articles/one/");
+        assert!(after.starts_with("HTTP/1.1 200") && after.contains("One"), "{after}");
     }
 
     #[test]

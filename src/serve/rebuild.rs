@@ -121,7 +121,10 @@ impl Builder {
     /// swaps the new site and trees in whole.
     fn full(&mut self) -> Result<usize, Diagnostics> {
         let selection = Selection { drafts: self.drafts, future: self.future, now: jiff::Timestamp::now() };
-        let mut site = Site::load(&self.root, selection)?;
+        // Shown on a terminal when loading takes more than a second (a large site, or a slow disk).
+        let progress = crate::progress::Progress::start();
+        let mut site = Site::load_showing(&self.root, selection, &progress)?;
+        progress.stage("feeds, sitemap and indexes");
         self.localize(&mut site);
         let sink = MemorySink::new();
         let on_request: OnRequest = site.pages_on_request().into_iter().collect();
@@ -130,6 +133,7 @@ impl Builder {
         site.render_jobs(&site.samples_on_request(), &MemorySink::new())?;
         // Without search nothing reads the records: 5% of a first build's time at 100,000 articles.
         let records = if site.config().search { records_of(site.library().articles.par_iter())?.into_iter().collect() } else { Default::default() };
+        drop(progress);
         let old = {
             let mut loaded = self.state.site_mut();
             let old = loaded.replace(site);

@@ -145,10 +145,15 @@ pub struct Site {
 impl Site {
     /// Loads settings, templates and content, reporting every problem found.
     pub fn load(root: &Path, selection: Selection) -> Result<Site> {
+        Site::load_showing(root, selection, &crate::progress::Progress::hidden())
+    }
+
+    /// [`Site::load`], counting the files read on `progress`.
+    pub fn load_showing(root: &Path, selection: Selection, progress: &crate::progress::Progress) -> Result<Site> {
         let setup = Setup::load(root, selection)?;
         // Kept loaded for as long as it is served: a large site's HTML is held compressed past the budget.
         let budget = crate::content::HoldBudget::from_env();
-        let library = Library::load_holding(root, &setup.config, selection, Some(setup.shortcodes()), Some(&budget))?;
+        let library = Library::load_holding(root, &setup.config, selection, Some(setup.shortcodes()), Some(&budget), progress)?;
         Ok(Site::new(setup, library, None, None))
     }
 
