@@ -138,10 +138,7 @@ impl Site {
     /// a listing page that is no longer there.
     pub fn path_on_request(&self, job: &Job) -> Option<String> {
         match job {
-            Job::Article(_) => match self.resolve(std::slice::from_ref(job)).first() {
-                Some(Work::Article(i)) => Some(urls::index_of(&urls::article_dir(&self.library.articles[*i].meta.slug))),
-                _ => None,
-            },
+            Job::Article(source) => self.position(source).map(|i| urls::index_of(&urls::article_dir(&self.library.articles[i].meta.slug))),
             Job::Listing(key, n) => (*n >= 1 && *n <= self.index.pages(key, self.setup.config.paginate_by)).then(|| key.path(*n)),
             _ => None,
         }
@@ -187,6 +184,9 @@ impl Site {
     /// Renders one output file for one target: its path and bytes, or
     /// `None` when the job has no file in that target (or no longer exists).
     pub fn render_job(&self, job: &Job, target: Target) -> Result<Option<(String, Vec<u8>)>> {
+        if let Job::Article(source) = job {
+            return self.position(source).map_or(Ok(None), |i| self.render_work(&Work::Article(i), target));
+        }
         match self.resolve(std::slice::from_ref(job)).first() {
             Some(work) => self.render_work(work, target),
             None => Ok(None),
