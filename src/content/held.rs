@@ -43,25 +43,27 @@ impl Article {
     /// This article with its HTML in place: itself, or a copy unpacked
     /// (which holds no compressed copy, and is dropped once written).
     pub fn unpacked(&self) -> Result<Cow<'_, Article>> {
-        if self.packed.is_none() {
-            return Ok(Cow::Borrowed(self));
-        }
-        let mut copy = self.clone();
-        copy.unpack()?;
-        Ok(Cow::Owned(copy))
-    }
-
-    /// Puts the HTML back from the compressed copy, and drops that.
-    fn unpack(&mut self) -> Result<()> {
-        let Some(packed) = self.packed.take() else { return Ok(()) };
+        let Some(packed) = &self.packed else { return Ok(Cow::Borrowed(self)) };
         let [public, public_notes, members, members_notes] = packed.texts().map_err(|why| Diagnostic::file(&self.meta.source, why))?;
-        self.public.html = public;
-        self.public.footnotes_html = public_notes;
-        if let Some(m) = &mut self.members {
+        // Every field but the compressed bytes, which the copy does not need:
+        // the preview makes one for each article page it renders.
+        let mut copy = Article {
+            meta: self.meta.clone(),
+            public: self.public.clone(),
+            members: self.members.clone(),
+            assets: self.assets.clone(),
+            images: self.images.clone(),
+            notes: self.notes.clone(),
+            cite: self.cite.clone(),
+            packed: None,
+        };
+        copy.public.html = public;
+        copy.public.footnotes_html = public_notes;
+        if let Some(m) = &mut copy.members {
             m.html = members;
             m.footnotes_html = members_notes;
         }
-        Ok(())
+        Ok(Cow::Owned(copy))
     }
 
     /// Drops what only loading needed and, once the HTML held across the

@@ -126,6 +126,7 @@ impl Builder {
         let mut site = Site::load_showing(&self.root, selection, &progress)?;
         progress.stage("feeds, sitemap and indexes");
         self.localize(&mut site);
+        site.keep_no_cards();
         let sink = MemorySink::new();
         let on_request: OnRequest = site.pages_on_request().into_iter().collect();
         let files = site.render_all_but_on_request(&sink)? + 2 * on_request.len();

@@ -121,9 +121,14 @@ impl Setup {
 
 impl Site {
     /// The card of article `i` in `target`'s tree: built on first use and
-    /// shared by the article's page and every listing page it is on.
+    /// shared by the article's page and every listing page it is on (or,
+    /// in a site that keeps no cards, built at each use).
     pub(super) fn card(&self, i: usize, target: Target) -> Result<Value> {
-        self.cards[i][target].get_or_init(|| self.setup.new_card(&self.library.articles[i].meta, target)).clone()
+        let make = || self.setup.new_card(&self.library.articles[i].meta, target);
+        if !self.keep_cards {
+            return make();
+        }
+        self.cards[i][target].get_or_init(make).clone()
     }
 
     pub(super) fn render_page(&self, page: &Page, target: Target) -> Result<(String, Vec<u8>)> {

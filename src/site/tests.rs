@@ -261,3 +261,21 @@ fn pages_rendered_on_request_are_known_by_the_paths_they_render_to() {
     let samples = site.samples_on_request();
     assert!(samples.iter().all(Job::on_request) && samples.len() >= 5, "{samples:?}");
 }
+
+#[test]
+fn a_site_that_keeps_no_cards_renders_what_one_that_keeps_them_does() {
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = 3\n").expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("mkdir");
+    for i in 0..7 {
+        std::fs::write(root.join(format!("content/articles/a{i}.md")), article_text(i, i * 5, &format!("Story {i}"))).expect("write");
+    }
+    let selection = Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
+    let keeping = Site::load(root, selection).expect("load");
+    let mut lean = Site::load(root, selection).expect("load");
+    lean.keep_no_cards();
+    assert_eq!(all_files(&lean), all_files(&keeping));
+    assert!(keeping.cards.iter().all(|c| c[Target::Public].get().is_some()), "the usual site keeps each card it made");
+    assert!(lean.cards.iter().all(|c| Target::ALL.iter().all(|&t| c[t].get().is_none())), "the lean one keeps none");
+}
