@@ -19,7 +19,8 @@ pub struct Progress {
 impl Progress {
     /// A line that appears after a second if standard error is a terminal.
     pub fn start() -> Progress {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        let progress = Progress::hidden();
+        let bar = &progress.bar;
         if std::io::stderr().is_terminal() {
             let after = std::env::var("LEDE_PROGRESS_AFTER_MS").ok().and_then(|ms| ms.parse().ok()).map_or(AFTER, Duration::from_millis);
             let show = |bar: &ProgressBar| {
@@ -30,7 +31,7 @@ impl Progress {
             };
             if after.is_zero() {
                 // At once, not whenever a thread gets to it: the first step shows.
-                show(&bar);
+                show(bar);
             } else {
                 let shown = bar.clone();
                 // A thread that only sleeps: a build that ends first leaves the line hidden.
@@ -40,7 +41,7 @@ impl Progress {
                 });
             }
         }
-        Progress { bar }
+        progress
     }
 
     /// A line that never shows (for callers that report no progress).

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::content::{self, Article, Item, Library, Selection};
+use crate::content::{self, Article, Library, Selection};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::images::ImageCounts;
 use crate::layout::{self, CONTENT_DIR};
@@ -321,24 +321,14 @@ fn write_articles(
     extras: &[Box<dyn Extra>],
     progress: &crate::progress::Progress,
 ) -> Result<(Library, Vec<Cards>, crate::related::Related)> {
-    let (files, problems) = content::files(setup.root())?;
-    progress.step("load the content", files.len());
     let budget = content::HoldBudget::from_env();
-    let items = files
-        .par_iter()
-        .map(|path| {
-            let mut item = content::load_file_with(setup.root(), path, setup.config(), setup.selection(), setup.images(), Some(setup.shortcodes()))?;
-            if let Item::Article(article) = &mut item {
-                let unnamed = setup.unnamed_assets(article);
-                article.notes.extend(unnamed);
-                extras.iter().for_each(|e| e.article(article));
-                article.hold(&budget);
-            }
-            progress.inc();
-            Ok(item)
-        })
-        .collect();
-    let mut library = Library::gather(items, problems)?;
+    let each = |article: &mut Article| {
+        let unnamed = setup.unnamed_assets(article);
+        article.notes.extend(unnamed);
+        extras.iter().for_each(|e| e.article(article));
+        article.hold(&budget);
+    };
+    let mut library = Library::load_each(setup.root(), setup.config(), setup.selection(), setup.images(), Some(setup.shortcodes()), progress, &each)?;
     let metas: Vec<&content::ArticleMeta> = library.articles.iter().map(|a| &a.meta).collect();
     let related = crate::related::related(&metas);
     let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.cards(a)).collect::<Result<_>>()?;

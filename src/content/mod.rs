@@ -217,29 +217,31 @@ pub fn files(root: &Path) -> Result<(Vec<PathBuf>, Diagnostics)> {
 impl Library {
     /// Reads every Markdown file under `root/content` (in parallel).
     pub fn load(root: &Path, config: &Config, selection: Selection, shortcodes: Option<&dyn Shortcodes>) -> Result<Library> {
-        Library::load_holding(root, config, selection, shortcodes, None, &crate::progress::Progress::hidden())
+        let images = crate::images::Images::new(root);
+        Library::load_each(root, config, selection, &images, shortcodes, &crate::progress::Progress::hidden(), &|_| {})
     }
 
-    /// [`Library::load`], each article held within `budget` as it loads
-    /// (see [`Article::hold`]), for a site kept loaded while it is served,
-    /// and each file counted on `progress`.
-    pub fn load_holding(
+    /// [`Library::load`] with the image sizes read so far, each file
+    /// counted on `progress`, and each article handed to `each` on the
+    /// thread that loaded it (a build notes what its extra steps need and
+    /// holds the HTML; the preview holds it).
+    pub fn load_each(
         root: &Path,
         config: &Config,
         selection: Selection,
+        images: &crate::images::Images,
         shortcodes: Option<&dyn Shortcodes>,
-        budget: Option<&HoldBudget>,
         progress: &crate::progress::Progress,
+        each: &(dyn Fn(&mut Article) + Sync),
     ) -> Result<Library> {
         let (files, problems) = files(root)?;
         progress.step("load the content", files.len());
-        let images = crate::images::Images::new(root);
         let items = files
             .par_iter()
             .map(|path| {
-                let mut item = load_file_with(root, path, config, selection, &images, shortcodes);
-                if let (Ok(Item::Article(article)), Some(budget)) = (&mut item, budget) {
-                    article.hold(budget);
+                let mut item = load_file_with(root, path, config, selection, images, shortcodes);
+                if let Ok(Item::Article(article)) = &mut item {
+                    each(article);
                 }
                 progress.inc();
                 item

@@ -106,13 +106,7 @@ impl Site {
     /// Every page [`Job::on_request`] picks, by its output path, which is
     /// the same in both trees.
     pub fn pages_on_request(&self) -> Vec<(String, Job)> {
-        let per = self.setup.config.paginate_by;
-        let mut pages: Vec<(String, Job)> =
-            self.library.articles.iter().map(|a| (urls::index_of(&urls::article_dir(&a.meta.slug)), Job::Article(a.meta.source.clone()))).collect();
-        for key in self.index.listings.keys() {
-            pages.extend((1..=self.index.pages(key, per)).map(|n| (key.path(n), Job::Listing(key.clone(), n))));
-        }
-        pages
+        self.jobs().into_iter().filter(Job::on_request).filter_map(|job| Some((self.path_on_request(&job)?, job))).collect()
     }
 
     /// A few pages of the kinds rendered on request, one of each sort the
@@ -138,14 +132,15 @@ impl Site {
     /// a listing page that is no longer there.
     pub fn path_on_request(&self, job: &Job) -> Option<String> {
         match job {
-            Job::Article(source) => self.position(source).map(|i| urls::index_of(&urls::article_dir(&self.library.articles[i].meta.slug))),
+            Job::Article(source) => self.position(source).map(|i| urls::article_path(&self.library.articles[i].meta.slug)),
             Job::Listing(key, n) => (*n >= 1 && *n <= self.index.pages(key, self.setup.config.paginate_by)).then(|| key.path(*n)),
             _ => None,
         }
     }
 
-    /// Finds the articles and pages of `jobs` in the library, all in one
-    /// pass over it; a file that is no longer there has nothing to render.
+    /// Finds the articles (by [`Site::position`]) and pages (in one pass
+    /// over them) of `jobs` in the library; a file that is no longer there
+    /// has nothing to render.
     pub(super) fn resolve<'a>(&self, jobs: &'a [Job]) -> Vec<Work<'a>> {
         let mut articles = BTreeSet::new();
         let mut pages = BTreeSet::new();
@@ -172,9 +167,9 @@ impl Site {
                     .filter_map(|(alias, _, dir, title)| aliases.get(alias.path.as_str()).map(|path| Work::Alias { path, title: title.to_string(), dir })),
             );
         }
-        if !articles.is_empty() {
-            work.extend(content::positions(library.articles.iter().map(|a| a.meta.source.as_path()), &articles).into_iter().map(Work::Article));
-        }
+        let mut at: Vec<usize> = articles.iter().filter_map(|source| self.position(source)).collect();
+        at.sort_unstable();
+        work.extend(at.into_iter().map(Work::Article));
         if !pages.is_empty() {
             work.extend(content::positions(library.pages.iter().map(|p| p.source.as_path()), &pages).into_iter().map(Work::Page));
         }
@@ -184,9 +179,6 @@ impl Site {
     /// Renders one output file for one target: its path and bytes, or
     /// `None` when the job has no file in that target (or no longer exists).
     pub fn render_job(&self, job: &Job, target: Target) -> Result<Option<(String, Vec<u8>)>> {
-        if let Job::Article(source) = job {
-            return self.position(source).map_or(Ok(None), |i| self.render_work(&Work::Article(i), target));
-        }
         match self.resolve(std::slice::from_ref(job)).first() {
             Some(work) => self.render_work(work, target),
             None => Ok(None),

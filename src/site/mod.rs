@@ -160,7 +160,8 @@ impl Site {
         let setup = Setup::load(root, selection)?;
         // Kept loaded for as long as it is served: a large site's HTML is held compressed past the budget.
         let budget = crate::content::HoldBudget::from_env();
-        let library = Library::load_holding(root, &setup.config, selection, Some(setup.shortcodes()), Some(&budget), progress)?;
+        let images = Images::new(root);
+        let library = Library::load_each(root, &setup.config, selection, &images, Some(setup.shortcodes()), progress, &|a| a.hold(&budget))?;
         Ok(Site::new(setup, library, None, None))
     }
 
@@ -195,7 +196,7 @@ impl Site {
     }
 
     /// Where the article of the Markdown file `source` is in the library.
-    fn position(&self, source: &Path) -> Option<usize> {
+    pub(super) fn position(&self, source: &Path) -> Option<usize> {
         // Keyed by a hash of the path's bytes: made again after every edit, a
         // map of the paths themselves took 30 ms at 100,000 articles (a
         // copy of each, and `Path`'s hash walks its components).

@@ -33,6 +33,18 @@ fn article_text(i: usize, day: usize, title: &str) -> String {
     )
 }
 
+/// A site of `n` generated articles (`a00.md`, … of [`article_text`], one every `days` days), `per` to a listing page.
+fn generated_site(n: usize, days: usize, per: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), format!("title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = {per}\n")).expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("content");
+    for i in 0..n {
+        std::fs::write(root.join(format!("content/articles/a{i:02}.md")), article_text(i, i * days, &format!("Story {i}"))).expect("article");
+    }
+    dir
+}
+
 /// Every file of the public tree but the articles' (listings, feeds, sitemap, …), by path.
 fn listing_pages(site: &Site) -> BTreeMap<String, String> {
     site.jobs_but_articles()
@@ -44,13 +56,8 @@ fn listing_pages(site: &Site) -> BTreeMap<String, String> {
 
 #[test]
 fn an_edit_rerenders_exactly_the_listing_pages_it_changes() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = generated_site(30, 7, 3);
     let root = dir.path();
-    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = 3\n").expect("config");
-    std::fs::create_dir_all(root.join("content/articles")).expect("content");
-    for i in 0..30 {
-        std::fs::write(root.join(format!("content/articles/a{i:02}.md")), article_text(i, i * 7, &format!("Story {i}"))).expect("article");
-    }
     let selection = Selection { drafts: false, future: false, now: "2026-11-28T00:00:00Z".parse().expect("instant") };
     let mut site = Site::load(root, selection).expect("load");
     // Whether the edit keeps the article's URL, dates and listings.
@@ -234,13 +241,8 @@ fn an_edit_renders_again_every_article_whose_related_section_it_changes() {
 
 #[test]
 fn pages_rendered_on_request_are_known_by_the_paths_they_render_to() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = generated_site(9, 9, 2);
     let root = dir.path();
-    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = 2\n").expect("config");
-    std::fs::create_dir_all(root.join("content/articles")).expect("mkdir");
-    for i in 0..9 {
-        std::fs::write(root.join(format!("content/articles/a{i}.md")), article_text(i, i * 9, &format!("Story {i}"))).expect("write");
-    }
     let selection = Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
     let site = Site::load(root, selection).expect("load");
     let mut rendered = BTreeMap::new();
@@ -264,13 +266,8 @@ fn pages_rendered_on_request_are_known_by_the_paths_they_render_to() {
 
 #[test]
 fn a_site_that_keeps_no_cards_renders_what_one_that_keeps_them_does() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = generated_site(7, 5, 3);
     let root = dir.path();
-    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\npaginate_by = 3\n").expect("config");
-    std::fs::create_dir_all(root.join("content/articles")).expect("mkdir");
-    for i in 0..7 {
-        std::fs::write(root.join(format!("content/articles/a{i}.md")), article_text(i, i * 5, &format!("Story {i}"))).expect("write");
-    }
     let selection = Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
     let keeping = Site::load(root, selection).expect("load");
     let mut lean = Site::load(root, selection).expect("load");

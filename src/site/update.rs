@@ -163,7 +163,7 @@ impl Site {
                 Diagnostic::file(rel, format!("two articles have the slug {:?}: {} and {}", a.meta.slug, other.meta.source.display(), rel.display())).into()
             );
         }
-        let old_index = source_position(articles.iter().map(|a| a.meta.source.as_path()), rel);
+        let old_index = self.position(rel);
         let old = old_index.map(|i| &articles[i].meta);
         let keys: BTreeSet<ListingKey> =
             std::iter::once(ListingKey::Home).chain(old.into_iter().chain(new.as_ref().map(|a| &a.meta)).flat_map(listing_keys)).collect();
