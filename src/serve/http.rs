@@ -165,16 +165,16 @@ impl Reply<'_> {
     /// One file of the site; HTML gets the preview's switch, overlay and script.
     fn file(&self, key: &str, bytes: &Arc<[u8]>, status: StatusCode) -> Response {
         let kind = content_type(key);
-        let body = if kind.starts_with("text/html") {
-            let (public_href, members_href) = counterpart(self.path, self.target);
-            let version = self.app.version(self.snap.generation);
-            let chrome =
-                Chrome { target: self.target, public_href: &public_href, members_href: &members_href, version: &version, problems: &self.snap.problems };
-            Bytes::from(inject(bytes, &chrome))
-        } else {
-            Bytes::from_owner(bytes.clone())
-        };
+        let body = if kind.starts_with("text/html") { self.with_chrome(bytes, &self.snap.problems) } else { Bytes::from_owner(bytes.clone()) };
         respond(status, kind, body)
+    }
+
+    /// An HTML page with the preview's switch, the overlay of `problems` and the live-reload script.
+    fn with_chrome(&self, html: &[u8], problems: &[Diagnostic]) -> Bytes {
+        let (public_href, members_href) = counterpart(self.path, self.target);
+        let version = self.app.version(self.snap.generation);
+        let chrome = Chrome { target: self.target, public_href: &public_href, members_href: &members_href, version: &version, problems };
+        Bytes::from(inject(html, &chrome))
     }
 
     /// The tree's own `404.html` when it has one, else a plain page; status 404 either way.
@@ -197,10 +197,7 @@ impl Reply<'_> {
         }
         let html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lede serve</title></head>\n<body><h1>This page does not render</h1><p>Fix the problem shown and save; the page reloads by itself.</p></body></html>\n";
         let shown: Vec<Diagnostic> = problems.0.iter().chain(self.snap.problems.iter()).cloned().collect();
-        let (public_href, members_href) = counterpart(self.path, self.target);
-        let version = self.app.version(self.snap.generation);
-        let chrome = Chrome { target: self.target, public_href: &public_href, members_href: &members_href, version: &version, problems: &shown };
-        respond(StatusCode::INTERNAL_SERVER_ERROR, content_type(urls::INDEX), Bytes::from(inject(html.as_bytes(), &chrome)))
+        respond(StatusCode::INTERNAL_SERVER_ERROR, content_type(urls::INDEX), self.with_chrome(html.as_bytes(), &shown))
     }
 
     /// Before any build has succeeded there is nothing to serve but the problems.
