@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::images::ImageCounts;
 use crate::layout::{self, CONTENT_DIR};
 use crate::output::{self, Opening, Sink, Staging};
-use crate::site::{Cards, Setup, Site};
+use crate::site::{Cards, Setup, Site, TermValues};
 
 /// What `lede build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -331,13 +331,12 @@ fn write_articles(
     let mut library = Library::load_each(setup.root(), setup.config(), setup.selection(), setup.images(), Some(setup.shortcodes()), progress, &each)?;
     let metas: Vec<&content::ArticleMeta> = library.articles.iter().map(|a| &a.meta).collect();
     let related = crate::related::related(&metas);
-    let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.cards(a)).collect::<Result<_>>()?;
+    let terms = TermValues::new(setup.config(), library.articles.iter().map(|a| &a.meta));
+    let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.cards(a, &terms)).collect::<Result<_>>()?;
     progress.step("write the articles' pages", library.articles.len());
-    library.articles.par_iter_mut().zip(&related).zip(&cards).try_for_each(|((article, related), own)| {
+    library.articles.par_iter().zip(&related).zip(&cards).try_for_each(|((article, related), own)| {
         let related: Vec<&Cards> = related.iter().map(|&j| &cards[j]).collect();
         setup.write_article(article, own, &related, sink)?;
-        // Made for the article's two pages, which are written.
-        article.cite.take();
         progress.inc();
         Ok::<(), crate::diagnostics::Diagnostics>(())
     })?;

@@ -54,7 +54,6 @@ impl Article {
             assets: self.assets.clone(),
             images: self.images.clone(),
             notes: self.notes.clone(),
-            cite: self.cite.clone(),
             packed: None,
         };
         copy.public.html = public;

@@ -329,16 +329,7 @@ fn load_article(
         doi: fm.doi,
     };
     let assets = if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() };
-    Ok(Item::Article(Article {
-        meta,
-        public: rendered.public,
-        members: rendered.members,
-        assets,
-        images: with_variants(&local),
-        notes,
-        cite: Default::default(),
-        packed: None,
-    }))
+    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets, images: with_variants(&local), notes, packed: None }))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -106,9 +106,6 @@ pub struct Article {
     pub images: Vec<crate::images::LocalImage>,
     /// What is worth a warning but does not stop the build (an image without alt text).
     pub notes: Vec<crate::diagnostics::Diagnostic>,
-    /// The "Cite this" section and the citation meta tags, as HTML: made
-    /// from public fields on first use and shared by both trees' pages.
-    pub cite: std::sync::OnceLock<(String, String)>,
     /// The HTML of both sides, compressed, while a large build holds it
     /// (the sides' HTML is empty then; see [`Article::unpacked`]).
     pub packed: Option<Packed>,

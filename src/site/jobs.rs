@@ -191,7 +191,8 @@ impl Site {
             Work::Article(i) => {
                 // A site kept loaded may hold it compressed: this copy lasts for the one page.
                 let article = self.library.articles[*i].unpacked()?;
-                return self.setup.render_article(&article, target, self.card(*i, target)?, self.related_cards(*i, target)?).map(Some);
+                let cite = self.setup.citation(&article.meta);
+                return self.setup.render_article(&article, target, self.card(*i, target)?, self.related_cards(*i, target)?, &cite).map(Some);
             }
             Work::Page(i) => return self.render_page(&self.library.pages[*i], target).map(Some),
             Work::Alias { path, title, dir } => return Ok(Some(self.render_alias(target, path, title, dir))),

@@ -32,7 +32,7 @@ use crate::render::views::SiteView;
 use crate::target::{PerTarget, Target};
 
 pub use jobs::Job;
-pub use pages::PAID_SELECTOR;
+pub use pages::{PAID_SELECTOR, TermValues};
 pub use update::{Edit, Update, touched_by};
 
 /// An article's card in both trees: its fields and, under `html`, the card
@@ -102,19 +102,19 @@ impl Setup {
     }
 
     /// Both cards of an article, for the listings and related sections to show it with.
-    pub fn cards(&self, article: &Article) -> Result<Cards> {
-        PerTarget::try_from_fn(|target| self.new_card(&article.meta, target))
+    pub fn cards(&self, article: &Article, terms: &TermValues) -> Result<Cards> {
+        self.new_cards(&article.meta, terms)
     }
 
     /// Renders an article's page in both trees into `sink`, with its cards
     /// and those of its related articles, and writes the files beside it.
     pub fn write_article(&self, article: &Article, cards: &Cards, related: &[&Cards], sink: &dyn Sink) -> Result<()> {
-        // A large build holds the HTML compressed: this copy (and the
-        // citation it makes) lasts until both pages are written.
+        // A large build holds the HTML compressed: this copy lasts until both pages are written.
         let article = &*article.unpacked()?;
+        let cite = self.citation(&article.meta);
         for target in Target::ALL {
             let related: Vec<Value> = related.iter().map(|c| c[target].clone()).collect();
-            let (path, html) = self.render_article(article, target, cards[target].clone(), related)?;
+            let (path, html) = self.render_article(article, target, cards[target].clone(), related, &cite)?;
             sink.write(target, &path, &html)?;
         }
         self.write_article_assets(article, sink)?;
@@ -147,6 +147,10 @@ pub struct Site {
     /// article of each page it renders on request here (a scan of the
     /// library took 4 ms a page at 100,000 articles).
     positions: OnceLock<HashMap<u64, usize>>,
+    /// The values of the terms cards show, made on first use and again
+    /// when new settings change their addresses. An edit keeps them: a term
+    /// an edit brings is made where it is shown.
+    terms: OnceLock<TermValues>,
 }
 
 impl Site {
@@ -175,7 +179,7 @@ impl Site {
             None => library.articles.iter().map(|_| Default::default()).collect(),
         };
         let related = related.map(OnceLock::from).unwrap_or_default();
-        Site { setup, library, index, cards, related, positions: OnceLock::new(), keep_cards: true }
+        Site { setup, library, index, cards, related, positions: OnceLock::new(), terms: OnceLock::new(), keep_cards: true }
     }
 
     /// Makes each card afresh wherever it is shown, keeping none: for the
@@ -193,6 +197,11 @@ impl Site {
             let metas: Vec<&crate::content::ArticleMeta> = self.library.articles.iter().map(|a| &a.meta).collect();
             crate::related::related(&metas)
         })
+    }
+
+    /// The values of the terms the cards show.
+    pub(super) fn terms(&self) -> &TermValues {
+        self.terms.get_or_init(|| TermValues::new(&self.setup.config, self.library.articles.iter().map(|a| &a.meta)))
     }
 
     /// Where the article of the Markdown file `source` is in the library.
@@ -266,10 +275,7 @@ impl Site {
         self.setup.assets = statics::fingerprints(&self.setup.root);
         self.setup.site = site_values(&self.setup.config, &self.setup.assets);
         self.cards = self.library.articles.iter().map(|_| Default::default()).collect();
-        // Citations name the site and its address: made again with the new settings.
-        for article in &mut self.library.articles {
-            article.cite.take();
-        }
+        self.terms.take();
     }
 
     /// Renders every page of both trees and the static files into `sink`; returns the number of files.

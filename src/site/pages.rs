@@ -4,15 +4,19 @@
 //! search-engine fields each carries.
 
 use serde::Serialize;
-use tera::value::Key;
+use std::collections::HashMap;
+
+use tera::value::{Key, Map};
 use tera::{Context, Value};
 
 use super::{Setup, Site};
+use crate::config::Config;
 use crate::content::{Article, ArticleMeta, Listing, ListingKey, Page};
 use crate::diagnostics::Result;
 use crate::markdown::Part;
 use crate::render::feeds;
-use crate::render::views::{ArticleText, CardView, ListingView, PageView, Paginator, SeoView, SiteView, TermCount};
+use crate::render::views::{ArticleText, ListingView, PageView, Paginator, SeoView, SiteView, Term, TermCount};
+use crate::target::PerTarget;
 use crate::target::Target;
 use crate::urls::{self, TermKind};
 
@@ -29,6 +33,91 @@ const CARD_TEMPLATE: &str = "partials/card.html";
 
 /// The field of a card in listings that holds it rendered (`article.html`).
 const CARD_HTML: &str = "html";
+
+/// Each column's, tag's and author's value as cards show it, in both
+/// trees, made once for a site: cards are made hundreds of thousands of
+/// times in a large one.
+#[derive(Default)]
+pub struct TermValues(PerTarget<[HashMap<String, (String, Value)>; 3]>);
+
+impl TermValues {
+    /// The terms of every article of `metas`.
+    pub fn new<'a>(config: &Config, metas: impl Iterator<Item = &'a ArticleMeta> + Clone) -> TermValues {
+        TermValues(PerTarget::from_fn(|target| {
+            let root = config.tree_url(target);
+            // By name as written (two spellings may share a slug), with its slug.
+            let mut terms: [HashMap<String, (String, Value)>; 3] = Default::default();
+            for meta in metas.clone() {
+                let column = meta.column.iter().zip(&meta.column_slug).map(|t| (TermKind::Column, t));
+                let authors = meta.authors.iter().zip(&meta.author_slugs).map(|t| (TermKind::Author, t));
+                let tags = meta.tags.iter().zip(&meta.tag_slugs).map(|t| (TermKind::Tag, t));
+                for (kind, (name, slug)) in column.chain(authors).chain(tags) {
+                    let Some(slot) = TermValues::slot(kind) else { continue };
+                    if !terms[slot].contains_key(name) {
+                        terms[slot].insert(name.clone(), (slug.clone(), term_value(root, kind, name, slug)));
+                    }
+                }
+            }
+            terms
+        }))
+    }
+
+    /// The value of the term of `kind`, `name` and `slug` in `target`'s tree, if made.
+    pub(super) fn get(&self, target: Target, kind: TermKind, name: &str, slug: &str) -> Option<Value> {
+        let (made_slug, value) = self.0[target][TermValues::slot(kind)?].get(name)?;
+        (made_slug == slug).then(|| value.clone())
+    }
+
+    fn slot(kind: TermKind) -> Option<usize> {
+        match kind {
+            TermKind::Column => Some(0),
+            TermKind::Tag => Some(1),
+            TermKind::Author => Some(2),
+            TermKind::Year => None,
+        }
+    }
+}
+
+/// The fields of an article's card that are the same in both trees, with
+/// room for the rest (see [`Setup::card_fields`]).
+pub(super) fn card_common(config: &Config, meta: &ArticleMeta) -> Map {
+    let public_url = urls::article_url(&config.base_url, &meta.slug);
+    let date = |d: &crate::dates::PubDate| {
+        let mut date = Map::with_capacity(4);
+        date.insert(Key::from("iso"), Value::from(d.iso_date()));
+        date.insert(Key::from("long"), Value::from(d.long()));
+        date.insert(Key::from("rfc3339"), Value::from(d.rfc3339()));
+        date.insert(Key::from("year"), Value::from(d.date().year()));
+        Value::from(date)
+    };
+    // Sixteen: these, the four of each tree and the HTML, so that neither adds a rehash.
+    let mut card = Map::with_capacity(16);
+    card.insert(Key::from("title"), Value::from(meta.title.as_str()));
+    card.insert(Key::from("slug"), Value::from(meta.slug.as_str()));
+    card.insert(Key::from("members_url"), Value::from(urls::article_url(&config.members_url, &meta.slug)));
+    card.insert(Key::from("date"), date(&meta.date));
+    card.insert(Key::from("updated"), meta.updated.as_ref().map_or_else(Value::none, date));
+    card.insert(Key::from("teaser"), Value::from(meta.teaser.as_str()));
+    card.insert(Key::from("paywalled"), Value::from(meta.paywalled));
+    card.insert(Key::from("reading_minutes"), Value::from(crate::render::views::reading_minutes(meta.words)));
+    let image = meta.image.as_deref().map(|i| urls::image_url(&config.base_url, &public_url, i));
+    card.insert(Key::from("image"), image.map_or_else(Value::none, Value::from));
+    card.insert(Key::from("public_url"), Value::from(public_url));
+    card
+}
+
+/// A term's value as a card shows it (a [`Term`]).
+fn term_value(root: &str, kind: TermKind, name: &str, slug: &str) -> Value {
+    Value::from_serializable(&Term::new(root, kind, name, slug))
+}
+
+/// An article's citation as its pages show it (see [`Setup::citation`]).
+pub(super) struct Cite {
+    /// The "Cite this" section.
+    html: String,
+    /// The meta tags reference managers read.
+    meta: String,
+}
 
 /// The standalone subscribe page's `page`.
 #[derive(Serialize)]
@@ -57,8 +146,19 @@ impl Setup {
 
     /// An article's card as listings see it in `target`'s tree: its fields,
     /// and under `html` the card rendered through `partials/card.html`.
-    pub(super) fn new_card(&self, meta: &ArticleMeta, target: Target) -> Result<Value> {
-        let fields = Value::from_serializable(&CardView::new(&SiteView::new(&self.config, target, &self.assets), meta));
+    pub(super) fn new_card(&self, meta: &ArticleMeta, target: Target, terms: &TermValues) -> Result<Value> {
+        self.finish_card(self.card_fields(meta, target, terms, &card_common(&self.config, meta)), target)
+    }
+
+    /// An article's cards in both trees, which share the values the trees do not change.
+    pub(super) fn new_cards(&self, meta: &ArticleMeta, terms: &TermValues) -> Result<PerTarget<Value>> {
+        let common = card_common(&self.config, meta);
+        PerTarget::try_from_fn(|target| self.finish_card(self.card_fields(meta, target, terms, &common), target))
+    }
+
+    /// The card of `fields`, with its HTML rendered from them.
+    fn finish_card(&self, fields: Map, target: Target) -> Result<Value> {
+        let fields = Value::from(fields);
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site[target].clone());
         ctx.insert_value("article", fields.clone());
@@ -68,6 +168,33 @@ impl Setup {
         let mut card = fields.into_map().unwrap_or_default();
         card.insert(Key::from(CARD_HTML), Value::from(html));
         Ok(Value::from(card))
+    }
+
+    /// A card's fields in `target`'s tree (those of `CardView`, which a test
+    /// holds them to), without its HTML: `common` with the fields whose
+    /// addresses are the tree's. Made here rather than through serde, with
+    /// each term's value made once for the site and the rest shared by both
+    /// trees: 3.5 µs a card instead of 6.5 µs, and 40% less memory kept.
+    pub(super) fn card_fields(&self, meta: &ArticleMeta, target: Target, terms: &TermValues, common: &Map) -> Map {
+        let root = self.config.tree_url(target);
+        let term = |kind, name: &str, slug: &str| terms.get(target, kind, name, slug).unwrap_or_else(|| term_value(root, kind, name, slug));
+        let list = |kind, names: &[String], slugs: &[String]| Value::from(names.iter().zip(slugs).map(|(n, s)| term(kind, n, s)).collect::<Vec<Value>>());
+        let mut card = common.clone();
+        card.insert(Key::from("url"), Value::from(urls::article_url(root, &meta.slug)));
+        let column = meta.column.as_deref().zip(meta.column_slug.as_deref());
+        card.insert(Key::from("column"), column.map_or_else(Value::none, |(c, s)| term(TermKind::Column, c, s)));
+        card.insert(Key::from("authors"), list(TermKind::Author, &meta.authors, &meta.author_slugs));
+        card.insert(Key::from("tags"), list(TermKind::Tag, &meta.tags, &meta.tag_slugs));
+        card
+    }
+
+    /// An article's "Cite this" section and citation meta tags, the same in
+    /// both trees: made from public fields only, so the members page cites
+    /// the public address too.
+    pub(super) fn citation(&self, meta: &ArticleMeta) -> Cite {
+        let public_url = urls::url(&self.config.base_url, &urls::article_dir(&meta.slug));
+        let cite = crate::cite::Citation::new(&self.config, meta, &public_url);
+        Cite { html: cite.section_html(), meta: cite.meta_html() }
     }
 
     /// Search-engine fields; members pages name the public copy as canonical.
@@ -90,7 +217,8 @@ impl Setup {
     }
 
     /// An article's page in one target: its path and HTML. `card` is its card in that target.
-    pub(super) fn render_article(&self, article: &Article, target: Target, card: Value, related: Vec<Value>) -> Result<(String, Vec<u8>)> {
+    /// `cite` is its [`Setup::citation`].
+    pub(super) fn render_article(&self, article: &Article, target: Target, card: Value, related: Vec<Value>, cite: &Cite) -> Result<(String, Vec<u8>)> {
         let meta = &article.meta;
         let dir = urls::article_dir(&meta.slug);
         let public_url = urls::url(&self.config.base_url, &dir);
@@ -107,12 +235,7 @@ impl Setup {
         let mut ctx = self.context(target, &seo);
         let (part, locked) = article_part(article, target);
         ctx.insert_value("page", ArticleText::new(part, locked).page(card, CARD_HTML));
-        // From public fields only: the members page cites the public address too.
-        let (html, meta_tags) = article.cite.get_or_init(|| {
-            let cite = crate::cite::Citation::new(&self.config, meta, &public_url);
-            (cite.section_html(), cite.meta_html())
-        });
-        ctx.insert("cite", &CiteView { html, meta: meta_tags });
+        ctx.insert("cite", &CiteView { html: &cite.html, meta: &cite.meta });
         ctx.insert_value("related", Value::from(related));
         let capacity = part.html.len() + part.footnotes_html.len() + PAGE_CAPACITY;
         Ok((urls::index_of(&dir), self.renderer.render_page("article.html", &ctx, capacity)?))
@@ -122,9 +245,11 @@ impl Setup {
 impl Site {
     /// The card of article `i` in `target`'s tree: built on first use and
     /// shared by the article's page and every listing page it is on (or,
-    /// in a site that keeps no cards, built at each use).
+    /// in a site that keeps no cards, built at each use). Making only the
+    /// HTML once and the fields at each use saved 5 KB an article and tree
+    /// but made a 10,000-article build 45% slower (25 uses an article).
     pub(super) fn card(&self, i: usize, target: Target) -> Result<Value> {
-        let make = || self.setup.new_card(&self.library.articles[i].meta, target);
+        let make = || self.setup.new_card(&self.library.articles[i].meta, target, self.terms());
         if !self.keep_cards {
             return make();
         }

@@ -276,3 +276,35 @@ fn a_site_that_keeps_no_cards_renders_what_one_that_keeps_them_does() {
     assert!(keeping.cards.iter().all(|c| c[Target::Public].get().is_some()), "the usual site keeps each card it made");
     assert!(lean.cards.iter().all(|c| Target::ALL.iter().all(|&t| c[t].get().is_none())), "the lean one keeps none");
 }
+
+#[test]
+fn cards_made_field_by_field_equal_their_reference_view_in_both_trees() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\nmembers_url = \"https://t.example/m\"\n").expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("content");
+    let articles = [
+        "+++\ntitle = \"Everything\"\ndate = 2026-03-17T09:30:00+01:00\nupdated = 2026-04-01\ncolumn = \"The Ledger\"\nauthors = [\"Ana Ruiz\", \"Bo Li\"]\ntags = [\"Climate\", \"Trade policy\"]\nimage = \"/images/cover.jpg\"\nteaser = \"A teaser & more.\"\n+++\nFree.\n\n<!-- paywall -->\n\nPaid.\n",
+        "+++\ntitle = \"Bare\"\ndate = 2026-03-18\n+++\nText.\n",
+        // The same slug as \"Climate\", spelt otherwise: each card shows its own spelling.
+        "+++\ntitle = \"Other spelling\"\ndate = 2026-03-19\ntags = [\"climate\"]\nimage = \"https://img.example/a.png\"\n+++\nText.\n",
+    ];
+    for (i, text) in articles.iter().enumerate() {
+        std::fs::write(root.join(format!("content/articles/a{i}.md")), text).expect("article");
+    }
+    let site = Site::load(root, Selection { drafts: false, future: false, now: jiff::Timestamp::now() }).expect("load");
+    let setup = &site.setup;
+    let none = TermValues::default();
+    for article in &site.library.articles {
+        for target in Target::ALL {
+            let reference = Value::from_serializable(&crate::render::views::CardView::new(&SiteView::new(&setup.config, target, &setup.assets), &article.meta));
+            // With the site's terms, and with none made (a term an edit brought).
+            for terms in [site.terms(), &none] {
+                let common = super::pages::card_common(&setup.config, &article.meta);
+                assert_eq!(Value::from(setup.card_fields(&article.meta, target, terms, &common)), reference, "{} in {target:?}", article.meta.title);
+            }
+        }
+    }
+    let spellings: Vec<String> = site.library.articles.iter().flat_map(|a| a.meta.tags.clone()).collect();
+    assert!(spellings.contains(&"Climate".to_string()) && spellings.contains(&"climate".to_string()), "{spellings:?}");
+}
