@@ -1,11 +1,15 @@
 //! An article's HTML held compressed between loading and writing. A build
 //! keeps every article loaded until each knows its related articles, and
-//! the rendered HTML is much of that memory: with it compressed past the
-//! budget, a build of the 100,000-article benchmark corpus peaked at 2.8 GB
-//! instead of 4.2 GB, in the same time (tmpfs, medians of 4).
+//! the rendered HTML is much of that memory. Past a budget it is
+//! compressed and, where a temporary file can be made, written there:
+//! the 100,000-article benchmark corpus peaked at 4.2 GB with every
+//! article held as text, 2.8 GB compressed in memory (in the same time;
+//! tmpfs, medians of 4), and 1.3 GB with the compressed copies in a file.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::fs::File;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use super::Article;
 use crate::diagnostics::{Diagnostic, Result};
@@ -14,14 +18,93 @@ use crate::markdown::Part;
 /// The HTML of both sides of an article, LZ4-compressed in one block.
 #[derive(Debug, Clone)]
 pub struct Packed {
-    bytes: Vec<u8>,
+    place: Place,
     /// Lengths of the public HTML, its footnotes, the members HTML and its footnotes.
     lens: [usize; 4],
 }
 
+/// Where a compressed copy is.
+#[derive(Debug, Clone)]
+enum Place {
+    Memory(Vec<u8>),
+    /// `len` bytes at `at` in the file.
+    Spilled {
+        spill: Arc<Spill>,
+        at: u64,
+        len: usize,
+    },
+}
+
+/// A temporary file that compressed HTML is written to, so that a large
+/// site's memory holds little more than its articles' metadata. It has no
+/// name, and goes when the last article held in it does (or the process).
+#[derive(Debug)]
+pub struct Spill {
+    file: File,
+    /// Where the next copy goes: each writer takes its own stretch.
+    end: AtomicU64,
+}
+
+impl Spill {
+    /// A new temporary file (in `TMPDIR`, else the system's), or `None`
+    /// where none can be made: the copies are then kept in memory.
+    pub fn create() -> Option<Arc<Spill>> {
+        if cfg!(not(unix)) {
+            return None;
+        }
+        tempfile::tempfile().ok().map(Spill::of)
+    }
+
+    /// A spill into `file`.
+    fn of(file: File) -> Arc<Spill> {
+        Arc::new(Spill { file, end: AtomicU64::new(0) })
+    }
+
+    /// Writes `bytes` in a stretch of its own; returns where.
+    fn put(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        let at = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        write_at(&self.file, bytes, at)?;
+        Ok(at)
+    }
+
+    /// The `len` bytes at `at`.
+    fn get(&self, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut bytes = vec![0; len];
+        read_at(&self.file, &mut bytes, at)?;
+        Ok(bytes)
+    }
+}
+
+#[cfg(unix)]
+fn write_at(file: &File, bytes: &[u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+}
+
+// Elsewhere no spill is made (see `Spill::create`).
+#[cfg(not(unix))]
+fn write_at(_: &File, _: &[u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
 impl Article {
-    /// Moves the HTML of both sides into a compressed copy, leaving them empty.
+    /// Moves the HTML of both sides into a compressed copy in memory, leaving them empty.
     pub fn pack(&mut self) {
+        self.pack_into(None);
+    }
+
+    /// Moves the HTML of both sides into a compressed copy, written into
+    /// `spill` when given (kept in memory if that fails), leaving them empty.
+    fn pack_into(&mut self, spill: Option<&Arc<Spill>>) {
         if self.packed.is_some() {
             return;
         }
@@ -33,7 +116,13 @@ impl Article {
         for piece in pieces {
             raw.extend_from_slice(piece.as_bytes());
         }
-        self.packed = Some(Packed { bytes: lz4_flex::block::compress(&raw), lens });
+        let bytes = lz4_flex::block::compress(&raw);
+        let place = match spill.map(|s| (s, s.put(&bytes))) {
+            Some((spill, Ok(at))) => Place::Spilled { spill: Arc::clone(spill), at, len: bytes.len() },
+            // A full disk costs memory, not the build.
+            _ => Place::Memory(bytes),
+        };
+        self.packed = Some(Packed { place, lens });
         for part in self.sides_mut() {
             part.html = String::new();
             part.footnotes_html = String::new();
@@ -76,7 +165,7 @@ impl Article {
             size += part.html.len() + part.footnotes_html.len();
         }
         if budget.held.fetch_add(size, Ordering::Relaxed) + size > budget.bytes {
-            self.pack();
+            self.pack_into(budget.spill());
         } else {
             for part in self.sides_mut() {
                 part.html.shrink_to_fit();
@@ -92,13 +181,21 @@ impl Article {
 }
 
 /// What a packed copy that does not decompress is reported as (a fault of lede's, not of the article).
-const UNREADABLE: &str = "lede could not read back this article's HTML held in memory";
+const UNREADABLE: &str = "lede could not read back this article's HTML held compressed";
 
 impl Packed {
     /// The four texts, in the order of `lens`.
     fn texts(&self) -> std::result::Result<[String; 4], String> {
         let total = self.lens.iter().sum();
-        let raw = lz4_flex::block::decompress(&self.bytes, total).map_err(|e| format!("{UNREADABLE}: {e}"))?;
+        let read;
+        let bytes = match &self.place {
+            Place::Memory(bytes) => bytes,
+            Place::Spilled { spill, at, len } => {
+                read = spill.get(*at, *len).map_err(|e| format!("{UNREADABLE}: {e}"))?;
+                &read
+            }
+        };
+        let raw = lz4_flex::block::decompress(bytes, total).map_err(|e| format!("{UNREADABLE}: {e}"))?;
         let mut rest = String::from_utf8(raw).map_err(|e| format!("{UNREADABLE}: {e}"))?;
         let mut texts: [String; 4] = Default::default();
         // Split from the end, so that each split copies only its own piece.
@@ -115,6 +212,8 @@ impl Packed {
 pub struct HoldBudget {
     bytes: usize,
     held: AtomicUsize,
+    /// Made when the first article passes the budget.
+    spill: OnceLock<Option<Arc<Spill>>>,
 }
 
 /// The default budget: about 25,000 articles of the benchmark's length.
@@ -126,7 +225,18 @@ const HOLD_BYTES: usize = 384 << 20;
 impl HoldBudget {
     /// A budget of `bytes`.
     pub fn new(bytes: usize) -> HoldBudget {
-        HoldBudget { bytes, held: AtomicUsize::new(0) }
+        HoldBudget { bytes, held: AtomicUsize::new(0), spill: OnceLock::new() }
+    }
+
+    /// A budget of `bytes` whose copies past it go into `spill`, or stay in memory.
+    #[cfg(test)]
+    fn with_spill(bytes: usize, spill: Option<Arc<Spill>>) -> HoldBudget {
+        HoldBudget { bytes, held: AtomicUsize::new(0), spill: OnceLock::from(spill) }
+    }
+
+    /// Where copies past the budget go: a temporary file if one can be made.
+    fn spill(&self) -> Option<&Arc<Spill>> {
+        self.spill.get_or_init(Spill::create).as_ref()
     }
 
     /// The build's budget: `LEDE_HOLD_MB` when set (the tests set 0 to compress every article), else the default.
@@ -193,6 +303,49 @@ mod tests {
         assert!(first.packed.is_none() && first.public.html == "<p>Twenty-one bytes.</p>", "within the budget: kept as text");
         assert!(second.packed.is_some() && second.public.html.is_empty(), "past it: compressed");
         assert!(first.public.first_paragraph.is_empty() && second.public.first_paragraph.is_empty(), "the teaser's source is dropped either way");
+    }
+
+    const MEMBERS: &str = "<p>Free.</p><div class=\"paid-content\"><p>Paid — ünïcode, paid words.</p></div>";
+
+    #[test]
+    fn html_written_to_the_spill_comes_back_the_same() {
+        let budget = HoldBudget::with_spill(0, Spill::create());
+        let mut first = article("<p>Free.</p>", "<li>note</li>", Some((MEMBERS, "<li>note</li><li>paid</li>")));
+        let mut second = article("<p>Second.</p>", "", None);
+        first.hold(&budget);
+        second.hold(&budget);
+        for (a, at) in [(&first, 0), (&second, 1)] {
+            assert!(matches!(&a.packed, Some(Packed { place: Place::Spilled { at: offset, .. }, .. }) if (*offset > 0) == (at > 0)), "{:?}", a.packed);
+            assert!(a.public.html.is_empty(), "nothing is held as text");
+        }
+        let copy = first.unpacked().expect("unpacks");
+        assert_eq!((copy.public.html.as_str(), copy.public.footnotes_html.as_str()), ("<p>Free.</p>", "<li>note</li>"));
+        assert_eq!(copy.members.as_ref().map(|m| (m.html.as_str(), m.footnotes_html.as_str())), Some((MEMBERS, "<li>note</li><li>paid</li>")));
+        assert_eq!(second.unpacked().expect("unpacks").public.html, "<p>Second.</p>");
+    }
+
+    #[test]
+    fn a_spill_that_cannot_be_written_keeps_the_copy_in_memory() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("spill");
+        std::fs::write(&path, "").expect("file");
+        let read_only = File::open(&path).expect("opens");
+        let budget = HoldBudget::with_spill(0, Some(Spill::of(read_only)));
+        let mut a = article("<p>Free.</p>", "", Some((MEMBERS, "")));
+        a.hold(&budget);
+        assert!(matches!(&a.packed, Some(Packed { place: Place::Memory(_), .. })), "{:?}", a.packed);
+        assert_eq!(a.unpacked().expect("unpacks").members.as_ref().map(|m| m.html.as_str()), Some(MEMBERS));
+    }
+
+    #[test]
+    fn a_spill_cut_short_is_an_error_not_a_panic() {
+        let spill = Spill::create().expect("a temporary file");
+        let budget = HoldBudget::with_spill(0, Some(Arc::clone(&spill)));
+        let mut a = article("<p>Free.</p>", "", Some((MEMBERS, "")));
+        a.hold(&budget);
+        spill.file.set_len(3).expect("cut");
+        let problem = a.unpacked().expect_err("cannot read back");
+        assert!(problem.to_string().contains(UNREADABLE), "{problem}");
     }
 
     #[test]
