@@ -332,7 +332,7 @@ fn write_articles(
     let metas: Vec<&content::ArticleMeta> = library.articles.iter().map(|a| &a.meta).collect();
     let related = crate::related::related(&metas);
     let terms = TermValues::new(setup.config(), library.articles.iter().map(|a| &a.meta));
-    let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.cards(a, &terms)).collect::<Result<_>>()?;
+    let cards: Vec<Cards> = library.articles.par_iter().map(|a| setup.new_cards(&a.meta, &terms, budget.whole_cards())).collect::<Result<_>>()?;
     progress.step("write the articles' pages", library.articles.len());
     library.articles.par_iter().zip(&related).zip(&cards).try_for_each(|((article, related), own)| {
         let related: Vec<&Cards> = related.iter().map(|&j| &cards[j]).collect();

@@ -1,10 +1,11 @@
-//! An article's HTML held compressed between loading and writing. A build
-//! keeps every article loaded until each knows its related articles, and
-//! the rendered HTML is much of that memory. Past a budget it is
-//! compressed and, where a temporary file can be made, written there:
-//! the 100,000-article benchmark corpus peaked at 4.2 GB with every
+//! An article's HTML held out of the way between loading and writing. A
+//! build keeps every article loaded until each knows its related articles,
+//! and the rendered HTML is much of that memory. Past a budget it is
+//! written to a temporary file where one can be made, else compressed in
+//! memory. The 100,000-article benchmark corpus peaked at 4.2 GB with every
 //! article held as text, 2.8 GB compressed in memory (in the same time;
-//! tmpfs, medians of 4), and 1.3 GB with the compressed copies in a file.
+//! tmpfs, medians of 4), and 2.2 GB with the copies in a file (cards were
+//! most of the rest; see `site::Cards`).
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -15,7 +16,8 @@ use super::Article;
 use crate::diagnostics::{Diagnostic, Result};
 use crate::markdown::Part;
 
-/// The HTML of both sides of an article, LZ4-compressed in one block.
+/// The HTML of both sides of an article in one block: in a file as it is,
+/// or in memory LZ4-compressed.
 #[derive(Debug, Clone)]
 pub struct Packed {
     place: Place,
@@ -23,19 +25,16 @@ pub struct Packed {
     lens: [usize; 4],
 }
 
-/// Where a compressed copy is.
+/// Where the copy is.
 #[derive(Debug, Clone)]
 enum Place {
+    /// Compressed.
     Memory(Vec<u8>),
     /// `len` bytes at `at` in the file.
-    Spilled {
-        spill: Arc<Spill>,
-        at: u64,
-        len: usize,
-    },
+    Spilled { spill: Arc<Spill>, at: u64, len: usize },
 }
 
-/// A temporary file that compressed HTML is written to, so that a large
+/// A temporary file that HTML is written to, so that a large
 /// site's memory holds little more than its articles' metadata. It has no
 /// name, and goes when the last article held in it does (or the process).
 #[derive(Debug)]
@@ -102,8 +101,8 @@ impl Article {
         self.pack_into(None);
     }
 
-    /// Moves the HTML of both sides into a compressed copy, written into
-    /// `spill` when given (kept in memory if that fails), leaving them empty.
+    /// Moves the HTML of both sides into `spill` when given, else (or if
+    /// writing fails) into a compressed copy in memory, leaving them empty.
     fn pack_into(&mut self, spill: Option<&Arc<Spill>>) {
         if self.packed.is_some() {
             return;
@@ -116,11 +115,12 @@ impl Article {
         for piece in pieces {
             raw.extend_from_slice(piece.as_bytes());
         }
-        let bytes = lz4_flex::block::compress(&raw);
-        let place = match spill.map(|s| (s, s.put(&bytes))) {
-            Some((spill, Ok(at))) => Place::Spilled { spill: Arc::clone(spill), at, len: bytes.len() },
+        // Written as it is: compressing took 11% of a build's time for a
+        // ratio of 1.6 on the benchmark's HTML, and the file is not memory.
+        let place = match spill.map(|s| (s, s.put(&raw))) {
+            Some((spill, Ok(at))) => Place::Spilled { spill: Arc::clone(spill), at, len: raw.len() },
             // A full disk costs memory, not the build.
-            _ => Place::Memory(bytes),
+            _ => Place::Memory(lz4_flex::block::compress(&raw)),
         };
         self.packed = Some(Packed { place, lens });
         for part in self.sides_mut() {
@@ -155,8 +155,8 @@ impl Article {
     }
 
     /// Drops what only loading needed and, once the HTML held across the
-    /// build passes `budget`, compresses it: a site of ordinary size keeps
-    /// its HTML as text and pays nothing.
+    /// build passes `budget`, moves it out of the way: a site of ordinary
+    /// size keeps its HTML as text and pays nothing.
     pub fn hold(&mut self, budget: &HoldBudget) {
         let mut size = 0;
         for part in self.sides_mut() {
@@ -181,21 +181,17 @@ impl Article {
 }
 
 /// What a packed copy that does not decompress is reported as (a fault of lede's, not of the article).
-const UNREADABLE: &str = "lede could not read back this article's HTML held compressed";
+const UNREADABLE: &str = "lede could not read back this article's HTML, held aside while building";
 
 impl Packed {
     /// The four texts, in the order of `lens`.
     fn texts(&self) -> std::result::Result<[String; 4], String> {
         let total = self.lens.iter().sum();
-        let read;
-        let bytes = match &self.place {
-            Place::Memory(bytes) => bytes,
-            Place::Spilled { spill, at, len } => {
-                read = spill.get(*at, *len).map_err(|e| format!("{UNREADABLE}: {e}"))?;
-                &read
-            }
-        };
-        let raw = lz4_flex::block::decompress(bytes, total).map_err(|e| format!("{UNREADABLE}: {e}"))?;
+        let raw = match &self.place {
+            Place::Memory(bytes) => lz4_flex::block::decompress(bytes, total).map_err(|e| e.to_string()),
+            Place::Spilled { spill, at, len } => spill.get(*at, *len).map_err(|e| e.to_string()),
+        }
+        .map_err(|e| format!("{UNREADABLE}: {e}"))?;
         let mut rest = String::from_utf8(raw).map_err(|e| format!("{UNREADABLE}: {e}"))?;
         let mut texts: [String; 4] = Default::default();
         // Split from the end, so that each split copies only its own piece.
@@ -207,31 +203,50 @@ impl Packed {
     }
 }
 
-/// How much HTML a build holds as text before it compresses the rest.
+/// How much a build holds in its quickest form: the articles' HTML as
+/// text (past it, in a temporary file) and their cards whole (past it,
+/// lean: see `site::Cards`).
 #[derive(Debug)]
 pub struct HoldBudget {
     bytes: usize,
     held: AtomicUsize,
+    card_bytes: usize,
+    cards_held: AtomicUsize,
     /// Made when the first article passes the budget.
     spill: OnceLock<Option<Arc<Spill>>>,
 }
 
-/// The default budget: about 25,000 articles of the benchmark's length.
-/// Compressing every article cost a 10,000-article build 25% more time
-/// (3.05 s against 2.45 s, medians of 5) for 20% less memory; within the
-/// budget a site of that size pays nothing.
+/// The default budget: two thirds for HTML (about 17,000 articles of the
+/// benchmark's length), a third for cards (16,000 articles). Compressing
+/// every article in memory cost a 10,000-article build 25% more time (3.05
+/// s against 2.45 s, medians of 5) for 20% less memory; within the budget a
+/// site of that size pays nothing. Past it, a lean card costs a
+/// microsecond or two at each of its 20-odd uses.
 const HOLD_BYTES: usize = 384 << 20;
 
+/// What an article's two whole cards take, roughly (7.6 KB measured at 100,000 articles).
+const CARD_BYTES: usize = 8 << 10;
+
 impl HoldBudget {
-    /// A budget of `bytes`.
+    /// A budget of `bytes` in all.
     pub fn new(bytes: usize) -> HoldBudget {
-        HoldBudget { bytes, held: AtomicUsize::new(0), spill: OnceLock::new() }
+        HoldBudget::split(bytes, OnceLock::new())
     }
 
-    /// A budget of `bytes` whose copies past it go into `spill`, or stay in memory.
+    /// A budget of `bytes` in all, whose HTML past it goes into `spill`, or stays in memory.
     #[cfg(test)]
     fn with_spill(bytes: usize, spill: Option<Arc<Spill>>) -> HoldBudget {
-        HoldBudget { bytes, held: AtomicUsize::new(0), spill: OnceLock::from(spill) }
+        HoldBudget::split(bytes, OnceLock::from(spill))
+    }
+
+    fn split(bytes: usize, spill: OnceLock<Option<Arc<Spill>>>) -> HoldBudget {
+        let card_bytes = bytes / 3;
+        HoldBudget { bytes: bytes - card_bytes, held: AtomicUsize::new(0), card_bytes, cards_held: AtomicUsize::new(0), spill }
+    }
+
+    /// Whether the next article's cards are kept whole, within the budget.
+    pub fn whole_cards(&self) -> bool {
+        self.cards_held.fetch_add(CARD_BYTES, Ordering::Relaxed) + CARD_BYTES <= self.card_bytes
     }
 
     /// Where copies past the budget go: a temporary file if one can be made.
@@ -239,7 +254,7 @@ impl HoldBudget {
         self.spill.get_or_init(Spill::create).as_ref()
     }
 
-    /// The build's budget: `LEDE_HOLD_MB` when set (the tests set 0 to compress every article), else the default.
+    /// The build's budget: `LEDE_HOLD_MB` when set (the tests set 0 to hold every article aside and every card lean), else the default.
     pub fn from_env() -> HoldBudget {
         let bytes = std::env::var("LEDE_HOLD_MB").ok().and_then(|v| v.parse::<usize>().ok()).map_or(HOLD_BYTES, |mb| mb << 20);
         HoldBudget::new(bytes)
@@ -295,7 +310,8 @@ mod tests {
 
     #[test]
     fn the_budget_compresses_only_what_passes_it() {
-        let budget = HoldBudget::new(30);
+        // Two thirds of it (30 bytes) for HTML.
+        let budget = HoldBudget::new(45);
         let mut first = article("<p>Twenty-one bytes.</p>", "", None);
         let mut second = article("<p>Twenty-one bytes.</p>", "", None);
         first.hold(&budget);
@@ -346,6 +362,13 @@ mod tests {
         spill.file.set_len(3).expect("cut");
         let problem = a.unpacked().expect_err("cannot read back");
         assert!(problem.to_string().contains(UNREADABLE), "{problem}");
+    }
+
+    #[test]
+    fn a_third_of_the_budget_keeps_cards_whole() {
+        let budget = HoldBudget::new(3 * 2 * CARD_BYTES);
+        assert_eq!([budget.whole_cards(), budget.whole_cards(), budget.whole_cards()], [true, true, false]);
+        assert!(!HoldBudget::new(0).whole_cards(), "a budget of none keeps every card lean");
     }
 
     #[test]

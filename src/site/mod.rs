@@ -32,12 +32,8 @@ use crate::render::views::SiteView;
 use crate::target::{PerTarget, Target};
 
 pub use jobs::Job;
-pub use pages::{PAID_SELECTOR, TermValues};
+pub use pages::{Cards, PAID_SELECTOR, TermValues};
 pub use update::{Edit, Update, touched_by};
-
-/// An article's card in both trees: its fields and, under `html`, the card
-/// rendered, as every listing shows it.
-pub type Cards = PerTarget<Value>;
 
 /// What every page is rendered with: the settings, the templates, and the
 /// `site` value that templates see in each tree (built once, not per page).
@@ -101,11 +97,6 @@ impl Setup {
         self.selection
     }
 
-    /// Both cards of an article, for the listings and related sections to show it with.
-    pub fn cards(&self, article: &Article, terms: &TermValues) -> Result<Cards> {
-        self.new_cards(&article.meta, terms)
-    }
-
     /// Renders an article's page in both trees into `sink`, with its cards
     /// and those of its related articles, and writes the files beside it.
     pub fn write_article(&self, article: &Article, cards: &Cards, related: &[&Cards], sink: &dyn Sink) -> Result<()> {
@@ -113,8 +104,8 @@ impl Setup {
         let article = &*article.unpacked()?;
         let cite = self.citation(&article.meta);
         for target in Target::ALL {
-            let related: Vec<Value> = related.iter().map(|c| c[target].clone()).collect();
-            let (path, html) = self.render_article(article, target, cards[target].clone(), related, &cite)?;
+            let related: Vec<Value> = related.iter().map(|c| c.card(target)).collect();
+            let (path, html) = self.render_article(article, target, cards.card(target), related, &cite)?;
             sink.write(target, &path, &html)?;
         }
         self.write_article_assets(article, sink)?;
@@ -136,7 +127,7 @@ pub struct Site {
     /// Each article's cards (by its position in `library.articles`, kept in
     /// step with it), made on first use, as an article appears on several
     /// listing pages; dropped when the settings or templates change.
-    cards: Vec<PerTarget<OnceLock<Result<Value>>>>,
+    cards: Vec<OnceLock<Result<Cards>>>,
     /// Whether cards are kept once made (see [`Site::keep_no_cards`]).
     keep_cards: bool,
     /// Each article's related articles (by position), worked out on first
@@ -175,7 +166,7 @@ impl Site {
     pub fn new(setup: Setup, library: Library, made: Option<Vec<Cards>>, related: Option<crate::related::Related>) -> Site {
         let index = Index::new(&library.articles);
         let cards = match made {
-            Some(made) => made.into_iter().map(|c| c.map(|card| OnceLock::from(Ok(card)))).collect(),
+            Some(made) => made.into_iter().map(|c| OnceLock::from(Ok(c))).collect(),
             None => library.articles.iter().map(|_| Default::default()).collect(),
         };
         let related = related.map(OnceLock::from).unwrap_or_default();

@@ -34,6 +34,38 @@ const CARD_TEMPLATE: &str = "partials/card.html";
 /// The field of a card in listings that holds it rendered (`article.html`).
 const CARD_HTML: &str = "html";
 
+/// How many fields a card has, with its HTML.
+const CARD_FIELDS: usize = 15;
+
+impl Cards {
+    /// The card in `target`'s tree.
+    pub fn card(&self, target: Target) -> Value {
+        match self {
+            Cards::Whole(cards) => cards[target].clone(),
+            Cards::Lean { common, own } => {
+                let mut card = Map::with_capacity(CARD_FIELDS);
+                card.extend(common.iter().chain(own[target].iter().map(|(k, v)| (k, v))).map(|(k, v)| (k.clone(), v.clone())));
+                Value::from(card)
+            }
+        }
+    }
+}
+
+/// An article's cards in both trees as a site keeps them.
+pub enum Cards {
+    /// Each card whole: its fields and, under `html`, the card rendered.
+    Whole(PerTarget<Value>),
+    /// The same fields and HTML, not in a card's map (2 KB each, for 15
+    /// fields) but in the fields both trees share and each tree's own: a
+    /// card's map is made where it is shown, for less than half the memory.
+    Lean {
+        /// The fields that are the same in both trees.
+        common: Map,
+        /// Each tree's own fields (its address and terms) and its card rendered.
+        own: PerTarget<Box<[(Key<'static>, Value)]>>,
+    },
+}
+
 /// Each column's, tag's and author's value as cards show it, in both
 /// trees, made once for a site: cards are made hundreds of thousands of
 /// times in a large one.
@@ -90,8 +122,7 @@ pub(super) fn card_common(config: &Config, meta: &ArticleMeta) -> Map {
         date.insert(Key::from("year"), Value::from(d.date().year()));
         Value::from(date)
     };
-    // Sixteen: these, the four of each tree and the HTML, so that neither adds a rehash.
-    let mut card = Map::with_capacity(16);
+    let mut card = Map::with_capacity(CARD_FIELDS);
     card.insert(Key::from("title"), Value::from(meta.title.as_str()));
     card.insert(Key::from("slug"), Value::from(meta.slug.as_str()));
     card.insert(Key::from("members_url"), Value::from(urls::article_url(&config.members_url, &meta.slug)));
@@ -147,27 +178,41 @@ impl Setup {
     /// An article's card as listings see it in `target`'s tree: its fields,
     /// and under `html` the card rendered through `partials/card.html`.
     pub(super) fn new_card(&self, meta: &ArticleMeta, target: Target, terms: &TermValues) -> Result<Value> {
-        self.finish_card(self.card_fields(meta, target, terms, &card_common(&self.config, meta)), target)
+        let (mut card, html) = self.render_card(self.card_fields(meta, target, terms, &card_common(&self.config, meta)), target)?;
+        card.insert(Key::from(CARD_HTML), html);
+        Ok(Value::from(card))
     }
 
-    /// An article's cards in both trees, which share the values the trees do not change.
-    pub(super) fn new_cards(&self, meta: &ArticleMeta, terms: &TermValues) -> Result<PerTarget<Value>> {
-        let common = card_common(&self.config, meta);
-        PerTarget::try_from_fn(|target| self.finish_card(self.card_fields(meta, target, terms, &common), target))
+    /// An article's cards in both trees, which share the values the trees
+    /// do not change: [`Cards::Whole`] when `whole`, else [`Cards::Lean`].
+    pub fn new_cards(&self, meta: &ArticleMeta, terms: &TermValues, whole: bool) -> Result<Cards> {
+        let mut common = card_common(&self.config, meta);
+        let made = PerTarget::try_from_fn(|target| self.render_card(self.card_fields(meta, target, terms, &common), target))?;
+        if whole {
+            return Ok(Cards::Whole(made.map(|(mut card, html)| {
+                card.insert(Key::from(CARD_HTML), html);
+                Value::from(card)
+            })));
+        }
+        let own = made.map(|(fields, html)| {
+            let mut own: Vec<(Key<'static>, Value)> = fields.into_iter().filter(|(k, _)| !common.contains_key(k)).collect();
+            own.push((Key::from(CARD_HTML), html));
+            own.into_boxed_slice()
+        });
+        common.shrink_to_fit();
+        Ok(Cards::Lean { common, own })
     }
 
-    /// The card of `fields`, with its HTML rendered from them.
-    fn finish_card(&self, fields: Map, target: Target) -> Result<Value> {
+    /// `fields` and the card rendered from them.
+    fn render_card(&self, fields: Map, target: Target) -> Result<(Map, Value)> {
         let fields = Value::from(fields);
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site[target].clone());
         ctx.insert_value("article", fields.clone());
         let html = self.renderer.render(CARD_TEMPLATE, &ctx)?;
-        // With the context gone, the fields are this value's alone: extended in place, not copied.
+        // With the context gone, the fields are this value's alone: taken back, not copied.
         drop(ctx);
-        let mut card = fields.into_map().unwrap_or_default();
-        card.insert(Key::from(CARD_HTML), Value::from(html));
-        Ok(Value::from(card))
+        Ok((fields.into_map().unwrap_or_default(), Value::from(html)))
     }
 
     /// A card's fields in `target`'s tree (those of `CardView`, which a test
@@ -179,7 +224,9 @@ impl Setup {
         let root = self.config.tree_url(target);
         let term = |kind, name: &str, slug: &str| terms.get(target, kind, name, slug).unwrap_or_else(|| term_value(root, kind, name, slug));
         let list = |kind, names: &[String], slugs: &[String]| Value::from(names.iter().zip(slugs).map(|(n, s)| term(kind, n, s)).collect::<Vec<Value>>());
-        let mut card = common.clone();
+        // Room for the HTML too, so that no insert grows it.
+        let mut card = Map::with_capacity(CARD_FIELDS);
+        card.extend(common.iter().map(|(k, v)| (k.clone(), v.clone())));
         card.insert(Key::from("url"), Value::from(urls::article_url(root, &meta.slug)));
         let column = meta.column.as_deref().zip(meta.column_slug.as_deref());
         card.insert(Key::from("column"), column.map_or_else(Value::none, |(c, s)| term(TermKind::Column, c, s)));
@@ -249,11 +296,14 @@ impl Site {
     /// HTML once and the fields at each use saved 5 KB an article and tree
     /// but made a 10,000-article build 45% slower (25 uses an article).
     pub(super) fn card(&self, i: usize, target: Target) -> Result<Value> {
-        let make = || self.setup.new_card(&self.library.articles[i].meta, target, self.terms());
+        let meta = &self.library.articles[i].meta;
         if !self.keep_cards {
-            return make();
+            return self.setup.new_card(meta, target, self.terms());
         }
-        self.cards[i][target].get_or_init(make).clone()
+        match self.cards[i].get_or_init(|| self.setup.new_cards(meta, self.terms(), true)) {
+            Ok(cards) => Ok(cards.card(target)),
+            Err(problems) => Err(problems.clone()),
+        }
     }
 
     pub(super) fn render_page(&self, page: &Page, target: Target) -> Result<(String, Vec<u8>)> {

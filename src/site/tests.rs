@@ -273,8 +273,8 @@ fn a_site_that_keeps_no_cards_renders_what_one_that_keeps_them_does() {
     let mut lean = Site::load(root, selection).expect("load");
     lean.keep_no_cards();
     assert_eq!(all_files(&lean), all_files(&keeping));
-    assert!(keeping.cards.iter().all(|c| c[Target::Public].get().is_some()), "the usual site keeps each card it made");
-    assert!(lean.cards.iter().all(|c| Target::ALL.iter().all(|&t| c[t].get().is_none())), "the lean one keeps none");
+    assert!(keeping.cards.iter().all(|c| c.get().is_some()), "the usual site keeps each card it made");
+    assert!(lean.cards.iter().all(|c| c.get().is_none()), "the lean one keeps none");
 }
 
 #[test]
@@ -303,6 +303,17 @@ fn cards_made_field_by_field_equal_their_reference_view_in_both_trees() {
                 let common = super::pages::card_common(&setup.config, &article.meta);
                 assert_eq!(Value::from(setup.card_fields(&article.meta, target, terms, &common)), reference, "{} in {target:?}", article.meta.title);
             }
+        }
+    }
+    // A lean card, made whole where it is shown, is the whole card.
+    for article in &site.library.articles {
+        let whole = setup.new_cards(&article.meta, site.terms(), true).expect("whole");
+        let lean = setup.new_cards(&article.meta, site.terms(), false).expect("lean");
+        assert!(matches!((&whole, &lean), (Cards::Whole(_), Cards::Lean { .. })));
+        for target in Target::ALL {
+            let shown = lean.card(target);
+            assert_eq!(shown, whole.card(target), "{} in {target:?}", article.meta.title);
+            assert!(shown.to_string().contains("card-title"), "{shown}");
         }
     }
     let spellings: Vec<String> = site.library.articles.iter().flat_map(|a| a.meta.tags.clone()).collect();
