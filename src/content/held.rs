@@ -101,6 +101,11 @@ impl Article {
         self.pack_into(None);
     }
 
+    /// Moves the HTML of both sides where the budget holds it aside (see [`HoldBudget::fits`]).
+    pub fn set_aside(&mut self, budget: &HoldBudget) {
+        self.pack_into(budget.spill());
+    }
+
     /// Moves the HTML of both sides into `spill` when given, else (or if
     /// writing fails) into a compressed copy in memory, leaving them empty.
     fn pack_into(&mut self, spill: Option<&Arc<Spill>>) {
@@ -204,49 +209,45 @@ impl Packed {
 }
 
 /// How much a build holds in its quickest form: the articles' HTML as
-/// text (past it, in a temporary file) and their cards whole (past it,
-/// lean: see `site::Cards`).
+/// text and their cards whole. A site that passes it holds every article's
+/// HTML in a temporary file and keeps every card lean (see `site::Cards`),
+/// so that its memory stays near what its metadata takes.
 #[derive(Debug)]
 pub struct HoldBudget {
     bytes: usize,
     held: AtomicUsize,
-    card_bytes: usize,
-    cards_held: AtomicUsize,
     /// Made when the first article passes the budget.
     spill: OnceLock<Option<Arc<Spill>>>,
 }
 
-/// The default budget: two thirds for HTML (about 17,000 articles of the
-/// benchmark's length), a third for cards (16,000 articles). Compressing
-/// every article in memory cost a 10,000-article build 25% more time (3.05
-/// s against 2.45 s, medians of 5) for 20% less memory; within the budget a
-/// site of that size pays nothing. Past it, a lean card costs a
-/// microsecond or two at each of its 20-odd uses.
+/// The default budget: about 17,000 articles of the benchmark's length
+/// (15 KB of HTML and 8 KB of cards each). Holding every article aside and
+/// every card lean cost a 10,000-article build 25% more time; within the
+/// budget a site of that size pays nothing. At 100,000 articles it cost
+/// about 4% (30.7 s against 29.5 s, medians of 3) and saved 300 MB (0.88
+/// GB against 1.19 GB with the budget's worth held in the quickest form).
 const HOLD_BYTES: usize = 384 << 20;
 
 /// What an article's two whole cards take, roughly (7.6 KB measured at 100,000 articles).
 const CARD_BYTES: usize = 8 << 10;
 
 impl HoldBudget {
-    /// A budget of `bytes` in all.
+    /// A budget of `bytes`.
     pub fn new(bytes: usize) -> HoldBudget {
-        HoldBudget::split(bytes, OnceLock::new())
+        HoldBudget { bytes, held: AtomicUsize::new(0), spill: OnceLock::new() }
     }
 
-    /// A budget of `bytes` in all, whose HTML past it goes into `spill`, or stays in memory.
+    /// A budget of `bytes` whose HTML past it goes into `spill`, or stays in memory.
     #[cfg(test)]
     fn with_spill(bytes: usize, spill: Option<Arc<Spill>>) -> HoldBudget {
-        HoldBudget::split(bytes, OnceLock::from(spill))
+        HoldBudget { bytes, held: AtomicUsize::new(0), spill: OnceLock::from(spill) }
     }
 
-    fn split(bytes: usize, spill: OnceLock<Option<Arc<Spill>>>) -> HoldBudget {
-        let card_bytes = bytes / 3;
-        HoldBudget { bytes: bytes - card_bytes, held: AtomicUsize::new(0), card_bytes, cards_held: AtomicUsize::new(0), spill }
-    }
-
-    /// Whether the next article's cards are kept whole, within the budget.
-    pub fn whole_cards(&self) -> bool {
-        self.cards_held.fetch_add(CARD_BYTES, Ordering::Relaxed) + CARD_BYTES <= self.card_bytes
+    /// Whether the site loaded with this budget keeps its HTML as text and,
+    /// with `cards` articles' cards kept whole, stays within it. When not,
+    /// every article is to be [set aside](Article::set_aside) and every card kept lean.
+    pub fn fits(&self, cards: usize) -> bool {
+        self.held.load(Ordering::Relaxed).saturating_add(cards.saturating_mul(CARD_BYTES)) <= self.bytes
     }
 
     /// Where copies past the budget go: a temporary file if one can be made.
@@ -310,8 +311,7 @@ mod tests {
 
     #[test]
     fn the_budget_compresses_only_what_passes_it() {
-        // Two thirds of it (30 bytes) for HTML.
-        let budget = HoldBudget::new(45);
+        let budget = HoldBudget::new(30);
         let mut first = article("<p>Twenty-one bytes.</p>", "", None);
         let mut second = article("<p>Twenty-one bytes.</p>", "", None);
         first.hold(&budget);
@@ -365,10 +365,16 @@ mod tests {
     }
 
     #[test]
-    fn a_third_of_the_budget_keeps_cards_whole() {
-        let budget = HoldBudget::new(3 * 2 * CARD_BYTES);
-        assert_eq!([budget.whole_cards(), budget.whole_cards(), budget.whole_cards()], [true, true, false]);
-        assert!(!HoldBudget::new(0).whole_cards(), "a budget of none keeps every card lean");
+    fn a_site_fits_the_budget_with_its_html_and_its_cards() {
+        let budget = HoldBudget::new(2 * CARD_BYTES + 24);
+        let mut a = article("<p>Twenty-one bytes.</p>", "", None);
+        a.hold(&budget);
+        assert!(a.packed.is_none(), "within the budget: kept as text");
+        assert!(budget.fits(2) && !budget.fits(3), "24 bytes of HTML and two articles' cards fit, three do not");
+        a.set_aside(&budget);
+        assert!(a.packed.is_some() && a.public.html.is_empty(), "set aside");
+        assert_eq!(a.unpacked().expect("unpacks").public.html, "<p>Twenty-one bytes.</p>");
+        assert!(!HoldBudget::new(0).fits(1) && HoldBudget::new(0).fits(0), "a budget of none holds nothing in the quickest form");
     }
 
     #[test]

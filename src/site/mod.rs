@@ -156,7 +156,11 @@ impl Site {
         // Kept loaded for as long as it is served: a large site's HTML is held compressed past the budget.
         let budget = crate::content::HoldBudget::from_env();
         let images = Images::new(root);
-        let library = Library::load_each(root, &setup.config, selection, &images, Some(setup.shortcodes()), progress, &|a| a.hold(&budget))?;
+        let mut library = Library::load_each(root, &setup.config, selection, &images, Some(setup.shortcodes()), progress, &|a| a.hold(&budget))?;
+        // It keeps no cards; past the budget, all of its HTML is held aside.
+        if !budget.fits(0) {
+            library.articles.par_iter_mut().for_each(|a| a.set_aside(&budget));
+        }
         Ok(Site::new(setup, library, None, None))
     }
 
