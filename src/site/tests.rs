@@ -194,18 +194,25 @@ fn an_edit_to_a_shortcode_template_renders_the_bodies_that_use_it_again() {
     assert_eq!(now, then, "the updated site renders what a fresh load renders");
 }
 
+/// A site of `config` and `articles` (`a0.md`, … in order).
+fn site_of(config: &str, articles: impl IntoIterator<Item = String>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("config.toml"), config).expect("config");
+    std::fs::create_dir_all(root.join("content/articles")).expect("content");
+    for (i, text) in articles.into_iter().enumerate() {
+        std::fs::write(root.join(format!("content/articles/a{i}.md")), text).expect("article");
+    }
+    dir
+}
+
 #[test]
 fn an_edit_renders_again_every_article_whose_related_section_it_changes() {
-    let dir = tempfile::tempdir().expect("dir");
-    let root = dir.path();
-    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\n").expect("config");
-    std::fs::create_dir_all(root.join("content/articles")).expect("mkdir");
     let text = |i: usize, title: &str, tags: &str| {
         format!("+++\ntitle = \"{title}\"\ndate = 2026-01-{:02}\ncolumn = \"C{}\"\ntags = [{tags}]\n+++\nText {i}.\n", i + 1, i % 2)
     };
-    for i in 0..8 {
-        std::fs::write(root.join(format!("content/articles/a{i}.md")), text(i, &format!("Story {i}"), &format!("\"t{}\"", i % 3))).expect("write");
-    }
+    let dir = site_of("title = \"T\"\nbase_url = \"https://t.example\"\n", (0..8).map(|i| text(i, &format!("Story {i}"), &format!("\"t{}\"", i % 3))));
+    let root = dir.path();
     let selection = crate::content::Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
     let mut site = Site::load(root, selection).expect("load");
     let edits: [(usize, Option<String>); 5] = [
@@ -279,20 +286,14 @@ fn a_site_that_keeps_no_cards_renders_what_one_that_keeps_them_does() {
 
 #[test]
 fn cards_made_field_by_field_equal_their_reference_view_in_both_trees() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    std::fs::write(root.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\nmembers_url = \"https://t.example/m\"\n").expect("config");
-    std::fs::create_dir_all(root.join("content/articles")).expect("content");
     let articles = [
         "+++\ntitle = \"Everything\"\ndate = 2026-03-17T09:30:00+01:00\nupdated = 2026-04-01\ncolumn = \"The Ledger\"\nauthors = [\"Ana Ruiz\", \"Bo Li\"]\ntags = [\"Climate\", \"Trade policy\"]\nimage = \"/images/cover.jpg\"\nteaser = \"A teaser & more.\"\n+++\nFree.\n\n<!-- paywall -->\n\nPaid.\n",
         "+++\ntitle = \"Bare\"\ndate = 2026-03-18\n+++\nText.\n",
         // The same slug as \"Climate\", spelt otherwise: each card shows its own spelling.
         "+++\ntitle = \"Other spelling\"\ndate = 2026-03-19\ntags = [\"climate\"]\nimage = \"https://img.example/a.png\"\n+++\nText.\n",
     ];
-    for (i, text) in articles.iter().enumerate() {
-        std::fs::write(root.join(format!("content/articles/a{i}.md")), text).expect("article");
-    }
-    let site = Site::load(root, Selection { drafts: false, future: false, now: jiff::Timestamp::now() }).expect("load");
+    let dir = site_of("title = \"T\"\nbase_url = \"https://t.example\"\nmembers_url = \"https://t.example/m\"\n", articles.map(String::from));
+    let site = Site::load(dir.path(), Selection { drafts: false, future: false, now: jiff::Timestamp::now() }).expect("load");
     let setup = &site.setup;
     let none = TermValues::default();
     for article in &site.library.articles {
