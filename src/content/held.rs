@@ -12,7 +12,9 @@ use std::fs::File;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use super::Article;
+use rayon::prelude::*;
+
+use super::{Article, Library};
 use crate::diagnostics::{Diagnostic, Result};
 use crate::markdown::Part;
 
@@ -95,14 +97,31 @@ fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
+impl Library {
+    /// Holds every article's HTML aside unless the loaded library, with
+    /// `cards` articles' cards kept whole, fits `budget`; returns whether
+    /// it fits (and so whether cards may be kept whole). Past the budget
+    /// all of it goes aside: memory then stays near what the metadata
+    /// takes, where holding the budget's worth in the quickest form cost
+    /// 300 MB at 100,000 articles and saved 4%.
+    pub fn fit_budget(&mut self, budget: &HoldBudget, cards: usize) -> bool {
+        let fits = budget.fits(cards);
+        if !fits {
+            self.articles.par_iter_mut().for_each(|a| a.set_aside(budget));
+        }
+        fits
+    }
+}
+
 impl Article {
     /// Moves the HTML of both sides into a compressed copy in memory, leaving them empty.
-    pub fn pack(&mut self) {
+    #[cfg(test)]
+    fn pack(&mut self) {
         self.pack_into(None);
     }
 
     /// Moves the HTML of both sides where the budget holds it aside (see [`HoldBudget::fits`]).
-    pub fn set_aside(&mut self, budget: &HoldBudget) {
+    fn set_aside(&mut self, budget: &HoldBudget) {
         self.pack_into(budget.spill());
     }
 
@@ -245,7 +264,7 @@ impl HoldBudget {
 
     /// Whether the site loaded with this budget keeps its HTML as text and,
     /// with `cards` articles' cards kept whole, stays within it. When not,
-    /// every article is to be [set aside](Article::set_aside) and every card kept lean.
+    /// every article is to be set aside ([`Library::fit_budget`]) and every card kept lean.
     pub fn fits(&self, cards: usize) -> bool {
         self.held.load(Ordering::Relaxed).saturating_add(cards.saturating_mul(CARD_BYTES)) <= self.bytes
     }

@@ -106,7 +106,7 @@ pub struct Article {
     pub images: Vec<crate::images::LocalImage>,
     /// What is worth a warning but does not stop the build (an image without alt text).
     pub notes: Vec<crate::diagnostics::Diagnostic>,
-    /// The HTML of both sides, compressed, while a large build holds it
+    /// The HTML of both sides, held aside while a large build holds it
     /// (the sides' HTML is empty then; see [`Article::unpacked`]).
     pub packed: Option<Packed>,
 }

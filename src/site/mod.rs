@@ -100,7 +100,7 @@ impl Setup {
     /// Renders an article's page in both trees into `sink`, with its cards
     /// and those of its related articles, and writes the files beside it.
     pub fn write_article(&self, article: &Article, cards: &Cards, related: &[&Cards], sink: &dyn Sink) -> Result<()> {
-        // A large build holds the HTML compressed: this copy lasts until both pages are written.
+        // A large build holds the HTML aside: this copy lasts until both pages are written.
         let article = &*article.unpacked()?;
         let cite = self.citation(&article.meta);
         for target in Target::ALL {
@@ -153,14 +153,12 @@ impl Site {
     /// [`Site::load`], counting the files read on `progress`.
     pub fn load_showing(root: &Path, selection: Selection, progress: &crate::progress::Progress) -> Result<Site> {
         let setup = Setup::load(root, selection)?;
-        // Kept loaded for as long as it is served: a large site's HTML is held compressed past the budget.
+        // Kept loaded for as long as it is served: a large site's HTML is held aside past the budget.
         let budget = crate::content::HoldBudget::from_env();
         let images = Images::new(root);
         let mut library = Library::load_each(root, &setup.config, selection, &images, Some(setup.shortcodes()), progress, &|a| a.hold(&budget))?;
-        // It keeps no cards; past the budget, all of its HTML is held aside.
-        if !budget.fits(0) {
-            library.articles.par_iter_mut().for_each(|a| a.set_aside(&budget));
-        }
+        // It keeps no cards.
+        library.fit_budget(&budget, 0);
         Ok(Site::new(setup, library, None, None))
     }
 

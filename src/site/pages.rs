@@ -15,7 +15,7 @@ use crate::content::{Article, ArticleMeta, Listing, ListingKey, Page};
 use crate::diagnostics::Result;
 use crate::markdown::Part;
 use crate::render::feeds;
-use crate::render::views::{ArticleText, ListingView, PageView, Paginator, SeoView, SiteView, Term, TermCount};
+use crate::render::views::{ArticleText, DateView, ListingView, PageView, Paginator, SeoView, SiteView, Term, TermCount};
 use crate::target::PerTarget;
 use crate::target::Target;
 use crate::urls::{self, TermKind};
@@ -42,13 +42,16 @@ impl Cards {
     pub fn card(&self, target: Target) -> Value {
         match self {
             Cards::Whole(cards) => cards[target].clone(),
-            Cards::Lean { common, own } => {
-                let mut card = Map::with_capacity(CARD_FIELDS);
-                card.extend(common.iter().chain(own[target].iter().map(|(k, v)| (k, v))).map(|(k, v)| (k.clone(), v.clone())));
-                Value::from(card)
-            }
+            Cards::Lean { common, own } => Value::from(card_map(common, &own[target])),
         }
     }
+}
+
+/// A card's map: the fields both trees share and one tree's own.
+fn card_map(common: &Map, own: &[(Key<'static>, Value)]) -> Map {
+    let mut card = Map::with_capacity(CARD_FIELDS);
+    card.extend(common.iter().chain(own.iter().map(|(k, v)| (k, v))).map(|(k, v)| (k.clone(), v.clone())));
+    card
 }
 
 /// An article's cards in both trees as a site keeps them.
@@ -114,14 +117,8 @@ impl TermValues {
 /// room for the rest (see [`Setup::card_fields`]).
 pub(super) fn card_common(config: &Config, meta: &ArticleMeta) -> Map {
     let public_url = urls::article_url(&config.base_url, &meta.slug);
-    let date = |d: &crate::dates::PubDate| {
-        let mut date = Map::with_capacity(4);
-        date.insert(Key::from("iso"), Value::from(d.iso_date()));
-        date.insert(Key::from("long"), Value::from(d.long()));
-        date.insert(Key::from("rfc3339"), Value::from(d.rfc3339()));
-        date.insert(Key::from("year"), Value::from(d.date().year()));
-        Value::from(date)
-    };
+    // Made once an article: serde's cost does not matter here.
+    let date = |d: &crate::dates::PubDate| Value::from_serializable(&DateView::from(d));
     let mut card = Map::with_capacity(CARD_FIELDS);
     card.insert(Key::from("title"), Value::from(meta.title.as_str()));
     card.insert(Key::from("slug"), Value::from(meta.slug.as_str()));
@@ -187,20 +184,18 @@ impl Setup {
     /// do not change: [`Cards::Whole`] when `whole`, else [`Cards::Lean`].
     pub fn new_cards(&self, meta: &ArticleMeta, terms: &TermValues, whole: bool) -> Result<Cards> {
         let mut common = card_common(&self.config, meta);
-        let made = PerTarget::try_from_fn(|target| self.render_card(self.card_fields(meta, target, terms, &common), target))?;
-        if whole {
-            return Ok(Cards::Whole(made.map(|(mut card, html)| {
-                card.insert(Key::from(CARD_HTML), html);
-                Value::from(card)
-            })));
-        }
-        let own = made.map(|(fields, html)| {
-            let mut own: Vec<(Key<'static>, Value)> = fields.into_iter().filter(|(k, _)| !common.contains_key(k)).collect();
+        let made = PerTarget::try_from_fn(|target| {
+            let mut own = self.own_card_fields(meta, target, terms);
+            let (mut card, html) = self.render_card(card_map(&common, &own), target)?;
+            card.insert(Key::from(CARD_HTML), html.clone());
             own.push((Key::from(CARD_HTML), html));
-            own.into_boxed_slice()
-        });
+            Ok::<_, crate::diagnostics::Diagnostics>((card, own))
+        })?;
+        if whole {
+            return Ok(Cards::Whole(made.map(|(card, _)| Value::from(card))));
+        }
         common.shrink_to_fit();
-        Ok(Cards::Lean { common, own })
+        Ok(Cards::Lean { common, own: made.map(|(_, own)| own.into_boxed_slice()) })
     }
 
     /// `fields` and the card rendered from them.
@@ -221,18 +216,21 @@ impl Setup {
     /// each term's value made once for the site and the rest shared by both
     /// trees: 3.5 µs a card instead of 6.5 µs, and 40% less memory kept.
     pub(super) fn card_fields(&self, meta: &ArticleMeta, target: Target, terms: &TermValues, common: &Map) -> Map {
+        card_map(common, &self.own_card_fields(meta, target, terms))
+    }
+
+    /// The fields of a card whose addresses are `target`'s tree's, with room for its HTML.
+    fn own_card_fields(&self, meta: &ArticleMeta, target: Target, terms: &TermValues) -> Vec<(Key<'static>, Value)> {
         let root = self.config.tree_url(target);
         let term = |kind, name: &str, slug: &str| terms.get(target, kind, name, slug).unwrap_or_else(|| term_value(root, kind, name, slug));
         let list = |kind, names: &[String], slugs: &[String]| Value::from(names.iter().zip(slugs).map(|(n, s)| term(kind, n, s)).collect::<Vec<Value>>());
-        // Room for the HTML too, so that no insert grows it.
-        let mut card = Map::with_capacity(CARD_FIELDS);
-        card.extend(common.iter().map(|(k, v)| (k.clone(), v.clone())));
-        card.insert(Key::from("url"), Value::from(urls::article_url(root, &meta.slug)));
         let column = meta.column.as_deref().zip(meta.column_slug.as_deref());
-        card.insert(Key::from("column"), column.map_or_else(Value::none, |(c, s)| term(TermKind::Column, c, s)));
-        card.insert(Key::from("authors"), list(TermKind::Author, &meta.authors, &meta.author_slugs));
-        card.insert(Key::from("tags"), list(TermKind::Tag, &meta.tags, &meta.tag_slugs));
-        card
+        let mut own = Vec::with_capacity(5);
+        own.push((Key::from("url"), Value::from(urls::article_url(root, &meta.slug))));
+        own.push((Key::from("column"), column.map_or_else(Value::none, |(c, s)| term(TermKind::Column, c, s))));
+        own.push((Key::from("authors"), list(TermKind::Author, &meta.authors, &meta.author_slugs)));
+        own.push((Key::from("tags"), list(TermKind::Tag, &meta.tags, &meta.tag_slugs)));
+        own
     }
 
     /// An article's "Cite this" section and citation meta tags, the same in

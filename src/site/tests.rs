@@ -194,6 +194,11 @@ fn an_edit_to_a_shortcode_template_renders_the_bodies_that_use_it_again() {
     assert_eq!(now, then, "the updated site renders what a fresh load renders");
 }
 
+/// Every article, those dated later than now too.
+fn with_future() -> Selection {
+    Selection { drafts: false, future: true, now: jiff::Timestamp::now() }
+}
+
 /// A site of `config` and `articles` (`a0.md`, … in order).
 fn site_of(config: &str, articles: impl IntoIterator<Item = String>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -213,7 +218,7 @@ fn an_edit_renders_again_every_article_whose_related_section_it_changes() {
     };
     let dir = site_of("title = \"T\"\nbase_url = \"https://t.example\"\n", (0..8).map(|i| text(i, &format!("Story {i}"), &format!("\"t{}\"", i % 3))));
     let root = dir.path();
-    let selection = crate::content::Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
+    let selection = with_future();
     let mut site = Site::load(root, selection).expect("load");
     let edits: [(usize, Option<String>); 5] = [
         (3, Some(text(3, "Story 3", "\"t0\", \"t1\""))),  // new tags: other lists change
@@ -249,9 +254,7 @@ fn an_edit_renders_again_every_article_whose_related_section_it_changes() {
 #[test]
 fn pages_rendered_on_request_are_known_by_the_paths_they_render_to() {
     let dir = generated_site(9, 9, 2);
-    let root = dir.path();
-    let selection = Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
-    let site = Site::load(root, selection).expect("load");
+    let site = Site::load(dir.path(), with_future()).expect("load");
     let mut rendered = BTreeMap::new();
     for job in site.jobs().into_iter().filter(Job::on_request) {
         let paths = Target::ALL.map(|t| site.render_job(&job, t).expect("render").map(|(path, _)| path));
@@ -275,7 +278,7 @@ fn pages_rendered_on_request_are_known_by_the_paths_they_render_to() {
 fn a_site_that_keeps_no_cards_renders_what_one_that_keeps_them_does() {
     let dir = generated_site(7, 5, 3);
     let root = dir.path();
-    let selection = Selection { drafts: false, future: true, now: jiff::Timestamp::now() };
+    let selection = with_future();
     let keeping = Site::load(root, selection).expect("load");
     let mut lean = Site::load(root, selection).expect("load");
     lean.keep_no_cards();
