@@ -99,12 +99,13 @@ fn create_folder(dir: &Path) -> std::io::Result<()> {
     }
 }
 
-impl DiskSink {
-    /// Writes a file beside the two trees (`deploy/nginx/site.conf`).
-    pub fn write_beside(&self, path: &str, bytes: &[u8]) -> Result<()> {
+impl super::Output for DiskSink {
+    fn write_beside(&self, path: &str, bytes: &[u8]) -> Result<()> {
         self.write_file(path.to_string(), bytes)
     }
+}
 
+impl DiskSink {
     /// Writes `bytes` at `key`, a `/`-separated path below the root.
     fn write_file(&self, key: String, bytes: &[u8]) -> Result<()> {
         let full = self.root.join(&key);
@@ -113,8 +114,12 @@ impl DiskSink {
         let same = |known: &Option<HashMap<String, Stamp>>| {
             known.as_ref().and_then(|k| k.get(&key)).filter(|s| s.hash == hash && s.len == bytes.len() as u64).copied()
         };
-        if let (Some(reuse), Some(stamp)) = (&self.reuse, same(&self.base)) {
-            // Already there, byte for byte.
+        if let (Some(reuse), Some(mut stamp)) = (&self.reuse, same(&self.base)) {
+            // Already there, byte for byte. The live output may have the same
+            // bytes since a later time (changed in place, then changed back).
+            if let Some(before) = same(&self.live).filter(|s| s.mtime > 0 && s.mtime != stamp.mtime) {
+                stamp.mtime = set_time(&full, before.mtime)?;
+            }
             reuse.written.lock().unwrap_or_else(PoisonError::into_inner).insert(full);
             self.stamps.lock().unwrap_or_else(PoisonError::into_inner).insert(key, stamp);
             return Ok(());
@@ -135,19 +140,20 @@ impl DiskSink {
         let mut mtime = ledger::mtime_of(&meta);
         if let Some(before) = same(&self.live).filter(|s| s.mtime > 0) {
             // Unchanged since the output this replaces: its time says when it last changed.
-            let time = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(before.mtime as u64);
-            fs::File::options()
-                .write(true)
-                .open(&full)
-                .and_then(|f| f.set_modified(time))
-                .map_err(|e| Diagnostic::io(&full, "set the time of the file", &e))?;
-            // As the file system keeps it (some keep coarser times).
-            mtime = fs::symlink_metadata(&full).map(|m| ledger::mtime_of(&m)).unwrap_or(before.mtime);
+            mtime = set_time(&full, before.mtime)?;
         }
         let stamp = Stamp { hash, len: meta.len(), mtime };
         self.stamps.lock().unwrap_or_else(PoisonError::into_inner).insert(key, stamp);
         Ok(())
     }
+}
+
+/// Sets the time of the file at `path` to `mtime` (nanoseconds since the
+/// epoch); returns the time as the file system keeps it (some keep coarser times).
+fn set_time(path: &Path, mtime: i128) -> Result<i128> {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(mtime as u64);
+    fs::File::options().write(true).open(path).and_then(|f| f.set_modified(time)).map_err(|e| Diagnostic::io(path, "set the time of the file", &e))?;
+    Ok(fs::symlink_metadata(path).map(|m| ledger::mtime_of(&m)).unwrap_or(mtime))
 }
 
 /// Creates the file at `path` holding `bytes`, and returns its metadata as written.

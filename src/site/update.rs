@@ -93,6 +93,9 @@ impl Site {
             update.removed_under = edit.statics.iter().filter(|s| !static_dir.join(s.as_str()).exists()).cloned().collect();
             update.statics = self.static_files()?.into_iter().filter(|(path, _)| touched(path)).collect();
         }
+        // One file's edit may ask for a listing page that another's took away.
+        let per = self.setup.config.paginate_by;
+        jobs.retain(|job| !matches!(job, Job::Listing(key, n) if *n > self.index.pages(key, per)));
         update.jobs = jobs.into_iter().collect();
         update.removed.sort();
         update.removed.dedup();
@@ -321,7 +324,10 @@ impl Site {
             if content::aliases(&self.library).next().is_some() {
                 jobs.extend([Job::Redirects, Job::RedirectMap]);
             } else {
+                // Removed first, then written again where a host still has its
+                // list without any alias (Netlify's, in the public tree).
                 removed.extend([urls::REDIRECTS.to_string(), urls::REDIRECTS_MAP.to_string()]);
+                jobs.push(Job::Redirects);
             }
         }
     }
