@@ -8,7 +8,7 @@ use jiff::tz::{Offset, TimeZone};
 use crate::text::push_decimal;
 
 /// A date from front matter, with the time and UTC offset if it gave them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PubDate {
     /// The civil date and time (midnight when only a date was given).
     pub datetime: DateTime,

@@ -22,7 +22,7 @@ pub const NOT_FOUND: &str = "404.html";
 /// The subscribe page's folder.
 pub const SUBSCRIBE_DIR: &str = "subscribe/";
 
-const ARTICLES: &str = "articles/";
+pub const ARTICLES: &str = "articles/";
 
 /// Files the build writes at the root of a tree, which no alias may take.
 pub const BUILT_FILES: &[&str] = &[INDEX, FEED, SITEMAP, ROBOTS, NOT_FOUND, "style.css", REDIRECTS, REDIRECTS_MAP, "_headers"];

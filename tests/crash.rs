@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use common::Site;
 
-/// Every file under `dir`, relative, sorted (the ledger aside): the shape of one whole build.
+/// Every file under `dir`, relative, sorted (the ledger and the build cache aside): the shape of one whole build.
 fn tree(site: &Site, dir: &str) -> Vec<String> {
-    // The ledger is a cache, removed while an update moves its files in.
-    site.files_under(dir).into_iter().map(|(p, _)| p.to_string_lossy().replacen(dir, "", 1)).filter(|p| p != "/.lede-ledger").collect()
+    // Both are caches, removed while an update moves its files in; the
+    // build cache is not written by a build whose inputs had just changed.
+    site.files_under(dir).into_iter().map(|(p, _)| p.to_string_lossy().replacen(dir, "", 1)).filter(|p| p != "/.lede-ledger" && p != "/.lede-library").collect()
 }
 
 /// Names beside the output in the site folder (hidden ones: spares, staging, locks).

@@ -29,7 +29,7 @@ fn output(dir: &Path) -> BTreeMap<String, Seen> {
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.expect("walk");
         let rel = entry.path().strip_prefix(dir).expect("below").to_string_lossy().into_owned();
-        if entry.file_type().is_dir() || rel == ".lede-ledger" || rel == ".lede-output" || rel == "changed.txt" {
+        if entry.file_type().is_dir() || rel == ".lede-ledger" || rel == ".lede-output" || rel == ".lede-library" || rel == "changed.txt" {
             continue;
         }
         let meta = std::fs::symlink_metadata(entry.path()).expect("stat");
@@ -159,14 +159,9 @@ fn edit(site: &Site, rng: &mut Rng, counter: &mut usize) -> String {
     }
 }
 
-/// Builds `site` over its last output and checks it against a clean build.
-fn rebuild_and_compare(site: &Site, clean_dir: &Path, what: &str) {
-    let before = output(&site.path("dist"));
-    let built = site.lede(&["build"]);
-    let stdout = String::from_utf8_lossy(&built.stdout).into_owned();
-    assert!(built.status.success(), "after {what}: {stdout}\n{}", String::from_utf8_lossy(&built.stderr));
+/// Checks that the output equals, file for file and byte for byte, a clean build of the same site.
+fn equals_clean(site: &Site, clean_dir: &Path, what: &str) {
     let after = output(&site.path("dist"));
-
     let _ = std::fs::remove_dir_all(clean_dir);
     let clean = site.lede(&["build", "--out", &clean_dir.to_string_lossy()]);
     assert!(clean.status.success(), "clean build after {what}: {}", String::from_utf8_lossy(&clean.stderr));
@@ -174,10 +169,24 @@ fn rebuild_and_compare(site: &Site, clean_dir: &Path, what: &str) {
 
     let paths: Vec<&String> = after.keys().collect();
     let clean_paths: Vec<&String> = clean.keys().collect();
-    assert_eq!(paths, clean_paths, "after {what}: the rebuilt output has other files than a clean build");
+    let extra: Vec<&&String> = paths.iter().filter(|p| !clean.contains_key(**p)).collect();
+    let missing: Vec<&&String> = clean_paths.iter().filter(|p| !after.contains_key(**p)).collect();
+    assert_eq!(paths, clean_paths, "after {what}: the rebuilt output has other files than a clean build: {extra:?} more, {missing:?} missing");
     for (path, seen) in &after {
         assert!(seen.bytes == clean[path].bytes, "after {what}: {path} differs from a clean build's");
     }
+}
+
+/// Builds `site` over its last output and checks it against a clean
+/// build; returns what the rebuild printed.
+fn rebuild_and_compare(site: &Site, clean_dir: &Path, what: &str) -> String {
+    let before = output(&site.path("dist"));
+    let built = site.lede(&["build"]);
+    let stdout = String::from_utf8_lossy(&built.stdout).into_owned();
+    assert!(built.status.success(), "after {what}: {stdout}\n{}", String::from_utf8_lossy(&built.stderr));
+    let after = output(&site.path("dist"));
+
+    equals_clean(site, clean_dir, what);
     let mut written = 0;
     for (path, seen) in &after {
         match before.get(path) {
@@ -193,6 +202,7 @@ fn rebuild_and_compare(site: &Site, clean_dir: &Path, what: &str) {
         stdout.split(": ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse::<usize>().ok())
     };
     assert_eq!(said, Some(written), "after {what}: the summary should count the {written} files that changed: {stdout}");
+    stdout
 }
 
 /// Sets every input file's time an hour back, as if written long before.
@@ -201,6 +211,22 @@ fn age(site: &Site) {
     for dir in ["config.toml", "content", "templates", "static"] {
         for e in walkdir::WalkDir::new(site.path(dir)).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
             std::fs::File::options().write(true).open(e.path()).expect("open").set_modified(hour_ago).expect("set time");
+        }
+    }
+}
+
+/// Sets the time of every input file changed in the last seconds an hour
+/// back, leaving the others as they are: files a build looks at in the
+/// seconds after they were written are read again by the next build, as
+/// their time cannot yet be trusted.
+fn settle(site: &Site) {
+    let now = SystemTime::now();
+    for dir in ["config.toml", "content", "templates", "static"] {
+        for e in walkdir::WalkDir::new(site.path(dir)).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+            let recent = e.metadata().ok().and_then(|m| m.modified().ok()).is_some_and(|t| t + Duration::from_secs(5) > now);
+            if recent {
+                std::fs::File::options().write(true).open(e.path()).expect("open").set_modified(now - Duration::from_secs(3600)).expect("set time");
+            }
         }
     }
 }
@@ -323,4 +349,223 @@ fn a_build_that_holds_every_article_aside_writes_the_same_bytes() {
         let feed = String::from_utf8_lossy(&held["members/atom.xml"].bytes).into_owned();
         assert!(feed.contains("Paid paragraph"), "the members feed carries the paid text: {feed}");
     }
+}
+
+/// What a build that starts from the last build's cache says.
+const FROM_CACHE: &str = "From the last build's cache";
+
+/// Settings that let a rebuild after an edit of articles start from the
+/// cache (no search index, which is made from every article's text), with
+/// everything an article edit reaches: short listing pages, a members feed
+/// that carries the whole text, a short feed, and deploy files that list
+/// every redirect.
+const CACHED_CONFIG: &str = "paginate_by = 2\nfeed_limit = 3\nmembers_feed = true\n";
+
+/// One random edit of the articles alone (or, once in a while, of the
+/// templates or settings); returns what it did and whether only articles changed.
+fn article_edit(site: &Site, rng: &mut Rng, counter: &mut usize) -> (String, bool) {
+    let names = articles(site);
+    let any = |rng: &mut Rng| names[rng.below(names.len())].clone();
+    *counter += 1;
+    let n = *counter;
+    let file = |name: &str| if name.ends_with(".md") { format!("content/articles/{name}") } else { format!("content/articles/{name}/index.md") };
+    let done = match rng.below(14) {
+        0 | 1 => {
+            site.write(&format!("content/articles/new-{n}.md"), article_text(rng, n));
+            format!("added new-{n}")
+        }
+        2 if names.len() > 4 => {
+            let name = any(rng);
+            let path = site.path(&format!("content/articles/{name}"));
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).expect("delete")
+            } else {
+                std::fs::remove_file(path).expect("delete")
+            }
+            format!("deleted {name}")
+        }
+        3 => {
+            let name = any(rng);
+            let to = if name.ends_with(".md") { format!("renamed-{n}.md") } else { format!("renamed-{n}") };
+            std::fs::rename(site.path(&format!("content/articles/{name}")), site.path(&format!("content/articles/{to}"))).expect("rename");
+            format!("renamed {name} to {to}")
+        }
+        4 | 5 => {
+            let name = any(rng);
+            site.write(&file(&name), article_text(rng, n));
+            format!("rewrote {name}")
+        }
+        6 => {
+            let name = any(rng);
+            let text = site.read(&file(&name)).replace("More paid text", &format!("Revised paid text {n}"));
+            site.write(&file(&name), text);
+            format!("edited the paid part of {name}")
+        }
+        7 => {
+            // Held back, or published again.
+            let name = any(rng);
+            let text = site.read(&file(&name));
+            let text =
+                if text.contains("draft = true") { text.replace("draft = true\n", "") } else { text.replacen("+++\ntitle", "+++\ndraft = true\ntitle", 1) };
+            site.write(&file(&name), text);
+            format!("made {name} a draft, or published it")
+        }
+        8 => {
+            // Scheduled for a later year: held back until then.
+            let name = any(rng);
+            let text = site.read(&file(&name)).replacen("date = 2025-", "date = 2091-", 1);
+            site.write(&file(&name), text);
+            format!("scheduled {name}")
+        }
+        9 => {
+            // An old address that redirects to it.
+            let name = any(rng);
+            let text = site.read(&file(&name)).replacen("+++\ntitle", &format!("+++\naliases = [\"/old/{n}/\"]\ntitle"), 1);
+            site.write(&file(&name), text);
+            format!("gave {name} the alias /old/{n}/")
+        }
+        10 => {
+            // A bundle: a folder with its figure beside the Markdown.
+            let text = article_text(rng, n).replace("Second free paragraph", "![A figure](figure.svg)\n\nSecond free paragraph");
+            site.write(&format!("content/articles/bundle-{n}/index.md"), text);
+            site.write(
+                &format!("content/articles/bundle-{n}/figure.svg"),
+                format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{n}\" height=\"2\"></svg>"),
+            );
+            format!("added the bundle bundle-{n}")
+        }
+        11 => {
+            // The same bytes again.
+            let name = any(rng);
+            let text = site.read(&file(&name));
+            site.write(&file(&name), text);
+            format!("saved {name} unchanged")
+        }
+        12 => {
+            let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/base.html")).expect("theme");
+            site.write("templates/base.html", format!("{base}<!-- revision {n} -->\n"));
+            return (format!("changed the base template ({n})"), false);
+        }
+        _ => {
+            let config = site.read("config.toml");
+            let config = if config.contains("paginate_by = 2") {
+                config.replace("paginate_by = 2", "paginate_by = 3")
+            } else {
+                config.replace("paginate_by = 3", "paginate_by = 2")
+            };
+            site.write("config.toml", config);
+            return ("changed the settings (paginate_by)".to_string(), false);
+        }
+    };
+    (done, true)
+}
+
+/// A rebuild after an edit of a few articles starts from the cache the
+/// last build left in its output and renders only what the edit touches;
+/// over random edits (articles added, rewritten, deleted, renamed, made
+/// drafts, scheduled, given old addresses, bundles with figures), its
+/// output must be byte for byte a clean build's, and each file whose bytes
+/// did not change must keep its time. Template and settings changes in
+/// between take a whole build, and the cache after them must serve again.
+#[test]
+fn cached_rebuilds_over_random_article_edits_equal_clean_builds() {
+    for seed in [0x6a09_e667_f3bc_c908_u64, 0xbb67_ae85_84ca_a73b, 0x3c6e_f372_fe94_f82b, 0xa54f_f53a_5f1d_36f1] {
+        let site = Site::new();
+        let config = common::CONFIG.replace("https://members.fixture.example", "https://fixture.example/members");
+        let config = format!(
+            "{CACHED_CONFIG}{config}\n[search]\nenabled = false\n\n[deploy]\nhosts = [\"nginx\", \"netlify\"]\ncheck_url = \"http://127.0.0.1:9/check\"\nroot = \"/srv/fixture\"\n"
+        );
+        site.write("config.toml", config);
+        let mut rng = Rng(seed);
+        for i in 0..8 {
+            site.write(&format!("content/articles/first-{i}.md"), article_text(&mut rng, 1000 + i));
+        }
+        site.write("content/about.md", "+++\ntitle = \"About\"\n+++\nWho we are.\n");
+        settle(&site);
+        site.build_ok();
+        let mut counter = 0;
+        let mut cached = 0;
+        for step in 0..16 {
+            let (mut done, mut articles_only) = article_edit(&site, &mut rng, &mut counter);
+            if rng.below(3) == 0 {
+                let (more, only) = article_edit(&site, &mut rng, &mut counter);
+                done = format!("{done}, then {more}");
+                articles_only &= only;
+            }
+            let what = format!("step {step} of seed {seed:#x}: {done}");
+            settle(&site);
+            let said = rebuild_and_compare(&site, &site.path("clean"), &what);
+            // A rebuild right after a whole one (the cache then holds every file) starts from it.
+            assert_eq!(said.contains(FROM_CACHE), articles_only, "after {what}: {said}");
+            cached += usize::from(articles_only);
+        }
+        assert!(cached >= 8, "seed {seed:#x}: only {cached} of 16 rebuilds started from the cache");
+    }
+}
+
+/// A site whose rebuilds after an edit of articles start from the cache, built once with its files settled.
+fn cached_site(articles: usize) -> Site {
+    let site = Site::new();
+    site.write("config.toml", format!("{CACHED_CONFIG}{}\n[search]\nenabled = false\n", common::CONFIG));
+    let mut rng = Rng(0x1f83_d9ab_fb41_bd6b);
+    for i in 0..articles {
+        site.write(&format!("content/articles/first-{i}.md"), article_text(&mut rng, 1000 + i));
+    }
+    settle(&site);
+    site.build_ok();
+    site
+}
+
+/// What a failed or refused build must leave: every file of the output, its ledger and its cache.
+fn whole_output(site: &Site) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    site.files_under("dist")
+}
+
+#[test]
+fn a_cached_rebuild_refuses_a_broken_edit_and_mends_an_output_changed_by_hand_or_a_spoilt_cache() {
+    let site = cached_site(6);
+    // A broken article: the problem, located, and the output as it was.
+    let before = whole_output(&site);
+    site.write("content/articles/first-2.md", "+++\ntitle = \"Broken\"\ndate = 2025-13-40\n+++\nText.\n");
+    settle(&site);
+    let failed = site.build_err();
+    assert!(failed.contains("content/articles/first-2.md:3:8"), "{failed}");
+    assert_eq!(whole_output(&site), before, "a refused build leaves the output, its ledger and its cache");
+
+    // Mended, it starts from the cache again.
+    let mut rng = Rng(5);
+    site.write("content/articles/first-2.md", article_text(&mut rng, 2));
+    settle(&site);
+    let said = rebuild_and_compare(&site, &site.path("clean"), "mending first-2");
+    assert!(said.contains(FROM_CACHE), "{said}");
+
+    // A page of the output changed by hand: the output can no longer be
+    // vouched for, and the next build is whole, which puts it right.
+    std::fs::write(site.path("dist/public/index.html"), "defaced").expect("write");
+    site.write("content/articles/first-3.md", article_text(&mut rng, 3));
+    settle(&site);
+    let said = site.build_ok();
+    equals_clean(&site, &site.path("clean"), "an edit after the output was changed by hand");
+    assert!(!said.contains(FROM_CACHE), "{said}");
+
+    // A spoilt cache is not read: the build is whole, and writes a good one.
+    std::fs::write(site.path("dist/.lede-library"), b"\x00\x01not a cache").expect("write");
+    site.write("content/articles/first-4.md", article_text(&mut rng, 4));
+    settle(&site);
+    let said = rebuild_and_compare(&site, &site.path("clean"), "an edit after the cache was spoilt");
+    assert!(!said.contains(FROM_CACHE), "{said}");
+    site.write("content/articles/first-5.md", article_text(&mut rng, 5));
+    settle(&site);
+    let said = rebuild_and_compare(&site, &site.path("clean"), "an edit after a whole build wrote the cache again");
+    assert!(said.contains(FROM_CACHE), "{said}");
+
+    // Deleting every article is refused without --allow-empty, as in a whole build.
+    for i in 0..6 {
+        std::fs::remove_file(site.path(&format!("content/articles/first-{i}.md"))).expect("delete");
+    }
+    settle(&site);
+    let before = whole_output(&site);
+    let refused = site.build_err();
+    assert!(refused.contains("publishes no articles"), "{refused}");
+    assert_eq!(whole_output(&site), before);
 }

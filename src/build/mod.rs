@@ -3,6 +3,7 @@
 //! succeeded. Every step collects all its problems; a failed build leaves
 //! the last good output as it was.
 
+mod cache;
 mod inputs;
 mod leaks;
 mod links;
@@ -91,6 +92,9 @@ pub struct Summary {
     pub kept: Option<(usize, usize)>,
     /// Whether the build found nothing changed since the last and wrote nothing.
     pub nothing_changed: bool,
+    /// For a build that started from the last build's cache: the files
+    /// edited since, and the other articles whose bodies it read again.
+    pub from_cache: Option<(usize, usize)>,
 }
 
 /// How many warnings a build prints.
@@ -126,6 +130,14 @@ impl std::fmt::Display for Summary {
                 if self.files == 1 { "" } else { "s" },
                 self.out.display(),
                 self.elapsed.as_secs_f64()
+            )?;
+        }
+        if let Some((edited, read)) = self.from_cache {
+            write!(
+                f,
+                "\nFrom the last build's cache: {edited} edited file{} read, and {read} other article{} whose pages or feeds show an edit",
+                if edited == 1 { "" } else { "s" },
+                if read == 1 { "" } else { "s" }
             )?;
         }
         if let Some(n) = self.changed {
@@ -186,7 +198,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let out = absolute(&opts.out);
     layout::check_output_place(&opts.root, &out, &opts.out)?;
     let opening = Opening::take(&out)?;
-    let fingerprint = inputs::Fingerprint::take(opts, started);
+    let inputs = inputs::Inputs::take(opts, started);
+    let fingerprint = inputs.as_ref().and_then(|i| i.fingerprint().cloned());
     // The checks look at what a build writes: asked for, they run.
     let checks = opts.check_leaks || opts.check_links != LinkCheck::Off;
     if !checks
@@ -196,6 +209,13 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         steps.lap("compare the inputs and the output with the last build's");
         return unchanged(opts, &out, steps, opening.recovered());
     }
+    let opening = match &inputs {
+        Some(inputs) if !checks => match cache::patch(opts, selection, opening, inputs, &mut steps)? {
+            cache::Patched::Done(summary) => return Ok(*summary),
+            cache::Patched::Whole(opening) => opening,
+        },
+        _ => opening,
+    };
     let output = opening.begin()?;
     steps.lap("compare the inputs and the output with the last build's");
     let setup = Setup::load(&opts.root, selection)?;
@@ -236,11 +256,14 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     }
     problems.or(())?;
     progress.stage("swap the new output in");
-    crate::deploy::write(&site, &out, &output)?;
+    crate::deploy::write(&site, &out, output.sink())?;
     steps.lap("write the deploy files");
     let recovered = output.recovered().len();
     let record = fingerprint.map(|f| f.record(site.library().next_due));
     output.record_articles(site.library().articles.len())?;
+    if let Some(cache) = inputs.as_ref().and_then(|i| cache::snapshot_of(i, &site)) {
+        output.write_cache(cache::CACHE_FILE, &cache)?;
+    }
     let changes = output.commit_noting(record.as_deref())?;
     drop(progress);
     steps.lap("clear what this build did not write, swap the new output in");
@@ -409,6 +432,7 @@ impl Summary {
             lines: Vec::new(),
             kept: None,
             nothing_changed: false,
+            from_cache: None,
         }
     }
 }

@@ -34,6 +34,11 @@ enum Place {
     Memory(Vec<u8>),
     /// `len` bytes at `at` in the file.
     Spilled { spill: Arc<Spill>, at: u64, len: usize },
+    /// Not read: a build that starts from the last one's library reads
+    /// the bodies of only the articles whose pages it writes (see
+    /// `build::cache`). Rendering one unread fails rather than writing an
+    /// empty page.
+    Unread,
 }
 
 /// A temporary file that HTML is written to, so that a large
@@ -114,6 +119,26 @@ impl Library {
 }
 
 impl Article {
+    /// An article known by its metadata and warnings alone, as the last
+    /// build left them; its body is read again only where a page needs it.
+    pub fn unread(meta: super::ArticleMeta, notes: Vec<Diagnostic>) -> Article {
+        let members = meta.paywalled.then(Part::default);
+        Article {
+            meta,
+            public: Part::default(),
+            members,
+            assets: Vec::new(),
+            images: Vec::new(),
+            notes,
+            packed: Some(Packed { place: Place::Unread, lens: [0; 4] }),
+        }
+    }
+
+    /// Whether its body is at hand (as text or held aside), rather than left unread.
+    pub fn is_read(&self) -> bool {
+        !matches!(self.packed, Some(Packed { place: Place::Unread, .. }))
+    }
+
     /// Moves the HTML of both sides into a compressed copy in memory, leaving them empty.
     #[cfg(test)]
     fn pack(&mut self) {
@@ -214,6 +239,7 @@ impl Packed {
         let raw = match &self.place {
             Place::Memory(bytes) => lz4_flex::block::decompress(bytes, total).map_err(|e| e.to_string()),
             Place::Spilled { spill, at, len } => spill.get(*at, *len).map_err(|e| e.to_string()),
+            Place::Unread => Err("it was not read again from its file".to_string()),
         }
         .map_err(|e| format!("{UNREADABLE}: {e}"))?;
         let mut rest = String::from_utf8(raw).map_err(|e| format!("{UNREADABLE}: {e}"))?;

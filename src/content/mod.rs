@@ -38,7 +38,7 @@ pub struct Selection {
 }
 
 /// Everything about an article that any reader may see: it holds no paid text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleMeta {
     /// The Markdown file, relative to the site root.
     pub source: PathBuf,
@@ -81,7 +81,7 @@ pub struct ArticleMeta {
 }
 
 /// An old address that redirects to an article or page, and where it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Alias {
     /// The decoded path (`/2019/05/title/`).
     pub path: String,
@@ -162,6 +162,8 @@ pub struct Library {
     pub bios: BTreeMap<String, AuthorBio>,
     /// Articles left out as drafts or scheduled for later.
     pub held_back: usize,
+    /// Their files (relative to the site root), each with the instant a scheduled one is due.
+    pub held: Vec<(PathBuf, Option<Timestamp>)>,
     /// When the first article or page scheduled for later is due: a build after it publishes more.
     pub next_due: Option<Timestamp>,
 }
@@ -241,7 +243,7 @@ impl Library {
                     each(article);
                 }
                 progress.inc();
-                item
+                (path.strip_prefix(root).unwrap_or(path).to_path_buf(), item)
             })
             .collect();
         Library::gather(items, problems)
@@ -250,9 +252,9 @@ impl Library {
     /// The library of the files loaded as `items`, or every problem among
     /// them and `problems` (those of finding the files), with slugs and
     /// paths that two files share.
-    pub fn gather(items: Vec<Result<Item>>, mut problems: Diagnostics) -> Result<Library> {
+    pub fn gather(items: Vec<(PathBuf, Result<Item>)>, mut problems: Diagnostics) -> Result<Library> {
         let mut library = Library::default();
-        for item in items {
+        for (rel, item) in items {
             match item {
                 Ok(Item::Article(a)) => library.articles.push(a),
                 Ok(Item::Page(p)) => library.pages.push(p),
@@ -262,6 +264,7 @@ impl Library {
                 Ok(Item::HeldBack(due)) => {
                     library.held_back += 1;
                     library.next_due = library.next_due.into_iter().chain(due).min();
+                    library.held.push((rel, due));
                 }
                 Err(d) => problems.append(d),
             }

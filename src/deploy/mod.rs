@@ -16,7 +16,6 @@ use std::path::Path;
 
 use crate::config::{Config, Host};
 use crate::diagnostics::{Diagnostic, Result};
-use crate::output::Staging;
 use crate::site::Site;
 use crate::target::Target;
 
@@ -46,9 +45,7 @@ struct Plan {
 /// Writes the configuration of every host `[deploy]` names into `sink`,
 /// for an output that will live at `out` (absolute): the servers' into
 /// `deploy/<host>/`, Netlify's and Cloudflare's `_headers` into the trees.
-pub fn write(site: &Site, out: &Path, staging: &Staging) -> Result<()> {
-    use crate::output::Sink;
-    let sink = staging.sink();
+pub fn write(site: &Site, out: &Path, sink: &dyn crate::output::Output) -> Result<()> {
     let config = site.config();
     if config.deploy.hosts.is_empty() {
         return Ok(());

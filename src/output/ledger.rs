@@ -34,9 +34,50 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// Whether the file at `path` is a file of the length and time noted.
-    fn on_disk(&self, path: &Path) -> bool {
-        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == self.len && mtime_of(&m) == self.mtime)
+    /// Whether the file at `rel` below `dir` is a file of the length and time noted.
+    fn on_disk(&self, dir: &Below, rel: &str) -> bool {
+        dir.file(rel).is_some_and(|(len, mtime)| len == self.len && mtime == self.mtime)
+    }
+}
+
+/// A folder whose files are looked at by their paths below it. On Linux
+/// the folder is opened once and each file looked at relative to it: the
+/// kernel then walks four names of a path instead of seven or more, which
+/// was most of the 0.5 s that looking at a 100,000-article output's
+/// 330,000 files took.
+struct Below {
+    root: std::path::PathBuf,
+    #[cfg(target_os = "linux")]
+    fd: Option<std::os::fd::OwnedFd>,
+}
+
+impl Below {
+    fn open(root: &Path) -> Below {
+        #[cfg(target_os = "linux")]
+        let fd = {
+            use rustix::fs::{CWD, Mode, OFlags, openat};
+            openat(CWD, root, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).ok()
+        };
+        Below {
+            root: root.to_path_buf(),
+            #[cfg(target_os = "linux")]
+            fd,
+        }
+    }
+
+    /// The length and time of the file (not a link, not a folder) at `rel`, if there is one.
+    fn file(&self, rel: &str) -> Option<(u64, i128)> {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.fd {
+            use rustix::fs::{AtFlags, FileType, statat};
+            let st = statat(fd, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            let is_file = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile;
+            let mtime = i128::from(st.st_mtime) * 1_000_000_000 + i128::from(st.st_mtime_nsec);
+            // As `mtime_of` has it: 0 before the epoch.
+            return is_file.then_some((st.st_size as u64, mtime.max(0)));
+        }
+        let meta = fs::symlink_metadata(self.root.join(rel)).ok()?;
+        meta.is_file().then(|| (meta.len(), mtime_of(&meta)))
     }
 }
 
@@ -93,21 +134,32 @@ impl Ledger {
 
     /// Writes the ledger of `files` into the output folder `dir` (aside, then renamed: a torn ledger is never read).
     pub fn write(dir: &Path, files: &HashMap<String, Stamp>, inputs: Option<&str>) -> std::io::Result<()> {
+        // A name with a line break cannot be written down; with no ledger the next build writes everything.
+        if files.par_iter().any(|(path, _)| path.contains(['\n', '\r'])) {
+            return Ok(());
+        }
         let mut paths: Vec<(&String, &Stamp)> = files.iter().collect();
-        paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut text = String::with_capacity(paths.len() * 96);
+        // Sorted and written out on every core: 0.4 s on one for the
+        // 330,000 files of a 100,000-article output, which a rebuild after
+        // an edit of one article pays in full.
+        paths.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let lines: Vec<String> = paths
+            .par_chunks(4096)
+            .map(|chunk| {
+                use std::fmt::Write;
+                let mut text = String::with_capacity(chunk.len() * 96);
+                for (path, s) in chunk {
+                    let _ = writeln!(text, "{:032x} {} {} {path}", s.hash, s.len, s.mtime);
+                }
+                text
+            })
+            .collect();
+        let mut text = String::with_capacity(lines.iter().map(String::len).sum::<usize>() + 128);
         text.push_str(&header());
         text.push_str("\ninputs ");
         text.push_str(inputs.unwrap_or("-"));
         text.push('\n');
-        for (path, s) in paths {
-            // A name with a line break cannot be written down; with no ledger the next build writes everything.
-            if path.contains(['\n', '\r']) {
-                return Ok(());
-            }
-            use std::fmt::Write;
-            let _ = writeln!(text, "{:032x} {} {} {path}", s.hash, s.len, s.mtime);
-        }
+        lines.iter().for_each(|l| text.push_str(l));
         let aside = dir.join(format!("{LEDGER_FILE}.new"));
         fs::write(&aside, text)?;
         fs::rename(&aside, dir.join(LEDGER_FILE))
@@ -118,12 +170,14 @@ impl Ledger {
     /// reading the folders (0.5 s for the 330,000 files of a
     /// 100,000-article output, where reading every folder took 2 s).
     pub fn as_noted(&self, out: &Path) -> bool {
-        self.files.par_iter().all(|(path, s)| s.on_disk(&out.join(path)))
+        let out = Below::open(out);
+        self.files.par_iter().all(|(path, s)| s.on_disk(&out, path))
     }
 
     /// Keeps only the files still below `dir` with the length and time noted.
     pub fn keep_as_noted(&mut self, dir: &Path) {
-        let gone: Vec<String> = self.files.par_iter().filter(|(path, s)| !s.on_disk(&dir.join(path))).map(|(path, _)| path.clone()).collect();
+        let dir = Below::open(dir);
+        let gone: Vec<String> = self.files.par_iter().filter(|(path, s)| !s.on_disk(&dir, path)).map(|(path, _)| path.clone()).collect();
         for path in gone {
             self.files.remove(&path);
         }

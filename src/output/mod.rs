@@ -8,6 +8,7 @@ mod changed;
 mod disk;
 mod ledger;
 mod memory;
+mod patch;
 mod staging;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ pub use changed::{Changes, Difference};
 pub use disk::DiskSink;
 pub use ledger::{LEDGER_FILE, Ledger, Stamp, nanos};
 pub use memory::{MemorySink, Tree, Trees};
+pub use patch::Patch;
 pub use staging::{Held, Staging, articles_in, remove_tree};
 
 use crate::diagnostics::Result;
@@ -35,6 +37,12 @@ pub trait Sink: Sync {
         }
         Ok(())
     }
+}
+
+/// An output being written: its trees, and the files beside them (deploy configurations).
+pub trait Output: Sink {
+    /// Stores `bytes` at `path` below the output, beside the trees.
+    fn write_beside(&self, path: &str, bytes: &[u8]) -> Result<()>;
 }
 
 /// An output taken for a build: its lock held and its ledger read, before
@@ -59,9 +67,27 @@ impl Opening {
         self.live.as_ref().is_some_and(|l| l.inputs.as_deref().is_some_and(same_inputs) && l.as_noted(self.held.out()))
     }
 
+    /// The output.
+    pub fn out(&self) -> &Path {
+        self.held.out()
+    }
+
     /// Folders an interrupted build had left beside the output, which this build took or removed.
     pub fn recovered(&self) -> usize {
         self.held.recovered().len()
+    }
+
+    /// The live output's ledger, when it has one this lede wrote and every file it notes is there as noted.
+    pub fn ledger_as_noted(&self) -> Option<&Ledger> {
+        self.live.as_ref().filter(|l| l.as_noted(self.held.out()))
+    }
+
+    /// Starts changing the live output in place (see [`Patch`]), when it has a ledger.
+    pub fn patch(self) -> std::result::Result<Patch, Box<Opening>> {
+        match self.live {
+            Some(live) => Ok(Patch::new(self.held, live)),
+            None => Err(Box::new(self)),
+        }
     }
 
     /// Starts writing: a staging folder made from the spare, where only

@@ -143,6 +143,17 @@ impl Staging {
         self.held.recovered()
     }
 
+    /// Writes a file beside the trees that the ledger does not note (the build cache).
+    pub fn write_cache(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(name);
+        fs::write(&path, bytes).map_err(|e| Diagnostic::io(&path, "write the file", &e))?;
+        // Kept when the rest of the spare is cleared.
+        if let Some(mut written) = self.sink.written() {
+            written.insert(path);
+        }
+        Ok(())
+    }
+
     /// The staging folder.
     pub fn path(&self) -> &Path {
         &self.dir
@@ -233,7 +244,7 @@ impl Drop for Staging {
 }
 
 /// What the marker says of an output that publishes `articles` articles.
-fn marker_text(articles: usize) -> String {
+pub(super) fn marker_text(articles: usize) -> String {
     format!("{MARKER_TEXT}articles = {articles}\n")
 }
 

@@ -327,3 +327,59 @@ fn a_rebuild_writes_into_the_spare_only_what_differs_and_keeps_the_times_of_the_
     assert!(!out.join("public/gone").exists(), "an emptied folder is removed");
     assert_eq!(names(tmp.path()), [".dist.lede-lock", ".dist.lede-spare", "dist"]);
 }
+
+/// An output built with a ledger, opened again for a patch.
+fn patch_of(out: &Path, files: &[(&str, &str)]) -> Patch {
+    let staging = write_public(Opening::take(out).unwrap().begin().unwrap(), files);
+    staging.commit_noting(Some("inputs")).unwrap();
+    Opening::take(out).unwrap().patch().expect("a ledger to patch")
+}
+
+#[test]
+fn a_patch_writes_only_changed_bytes_removes_what_is_gone_and_keeps_the_ledger_true() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let patch = patch_of(&out, &[("same.html", "same"), ("edited.html", "old"), ("articles/gone/index.html", "x"), ("articles/gone/figure.svg", "y")]);
+    let same_time = fs::metadata(out.join("public/same.html")).unwrap().modified().unwrap();
+    patch.write(Target::Public, "same.html", b"same").unwrap();
+    patch.write(Target::Public, "edited.html", b"new").unwrap();
+    patch.write(Target::Members, "articles/new/index.html", b"added").unwrap();
+    patch.remove_under(&["articles/gone/".to_string()], &Default::default());
+    let (changes, written) = patch.commit(Some("next"), 3, &[("cache", Some(b"kept".as_slice()))]).unwrap();
+    assert_eq!(written, 2);
+    assert_eq!(changes.added, ["members/articles/new/index.html"]);
+    assert_eq!(changes.changed, ["public/edited.html"]);
+    assert_eq!(changes.removed, ["public/articles/gone/figure.svg", "public/articles/gone/index.html"]);
+    assert_eq!(changes.kept, 1);
+    assert_eq!(fs::read_to_string(out.join("public/edited.html")).unwrap(), "new");
+    assert_eq!(fs::metadata(out.join("public/same.html")).unwrap().modified().unwrap(), same_time, "the same bytes keep their time");
+    assert!(!out.join("public/articles").exists(), "a folder left empty goes");
+    assert_eq!(fs::read_to_string(out.join("cache")).unwrap(), "kept");
+    assert!(articles_in(&out) == Some(3));
+    // The ledger notes exactly what is there, with the inputs recorded.
+    let ledger = Ledger::read(&out).expect("a ledger");
+    assert_eq!(ledger.inputs.as_deref(), Some("next"));
+    assert!(ledger.as_noted(&out));
+    let mut noted: Vec<&String> = ledger.files.keys().collect();
+    noted.sort();
+    assert_eq!(noted, ["members/articles/new/index.html", "public/edited.html", "public/same.html"]);
+    // No file was left half-written beside its name.
+    let strays: Vec<_> =
+        walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("lede-new")).collect();
+    assert!(strays.is_empty(), "{strays:?}");
+}
+
+#[test]
+fn a_patch_that_fails_part_way_leaves_no_ledger_for_the_next_build_to_trust() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let patch = patch_of(&out, &[("a.html", "a")]);
+    fs::write(out.join("cache"), "old cache").unwrap();
+    patch.write(Target::Public, "a.html", b"A").unwrap();
+    // A name no file system takes (over 255 bytes): its write fails.
+    patch.write(Target::Public, &format!("{}.html", "x".repeat(300)), b"B").unwrap();
+    let failed = patch.commit(Some("next"), 1, &[("cache", Some(b"new cache".as_slice()))]);
+    assert!(failed.is_err());
+    assert!(Ledger::read(&out).is_none(), "the ledger goes before any file is touched");
+    assert!(!out.join("cache").exists(), "and the cache with it");
+}

@@ -184,6 +184,82 @@ impl Site {
         self.cards.iter_mut().for_each(|c| *c = Default::default());
     }
 
+    /// Which articles the site includes.
+    pub fn selection(&self) -> Selection {
+        self.setup.selection
+    }
+
+    /// Sets the files held back as drafts or scheduled (with when each is due).
+    pub fn set_held(&mut self, held: Vec<(PathBuf, Option<jiff::Timestamp>)>) {
+        self.library.held_back = held.len();
+        self.library.next_due = held.iter().filter_map(|(_, due)| *due).min();
+        self.library.held = held;
+    }
+
+    /// Writes the files beside the pages of the article jobs among `jobs`
+    /// (a bundle's figures, images' smaller copies); returns those articles' slugs.
+    pub fn write_assets_of(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<String>> {
+        let at: Vec<usize> = jobs.iter().filter_map(|j| if let Job::Article(source) = j { self.position(source) } else { None }).collect();
+        at.par_iter()
+            .map(|&i| {
+                let article = self.library.articles[i].unpacked()?;
+                self.setup.write_article_assets(&article, sink)?;
+                Ok(article.meta.slug.clone())
+            })
+            .collect()
+    }
+
+    /// The articles whose bodies rendering `jobs` needs: the articles of
+    /// the article jobs and the newest of each feed rendered.
+    pub fn bodies_for(&self, jobs: &[Job]) -> Vec<usize> {
+        let limit = self.setup.config.feed_limit;
+        let mut at: Vec<usize> = jobs
+            .iter()
+            .flat_map(|job| -> Vec<usize> {
+                match job {
+                    Job::Article(source) => self.position(source).into_iter().collect(),
+                    Job::Feed(column) => {
+                        let key = match column {
+                            Some(slug) => crate::content::ListingKey::Term(crate::urls::TermKind::Column, slug.clone()),
+                            None => crate::content::ListingKey::Home,
+                        };
+                        self.index.listings.get(&key).map(|l| l.articles.iter().take(limit).copied().collect()).unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                }
+            })
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at
+    }
+
+    /// Reads again, from their files, the bodies of the articles at `at`
+    /// that were left unread (see [`Article::unread`]). A file whose
+    /// metadata is no longer what was kept changed after the build looked
+    /// at it: that is an error, and the caller builds the whole site.
+    pub fn read_bodies(&mut self, at: &[usize]) -> Result<usize> {
+        let setup = &self.setup;
+        let articles = &self.library.articles;
+        let read: Vec<(usize, Article)> = at
+            .par_iter()
+            .filter(|&&i| !articles[i].is_read())
+            .map(|&i| {
+                let meta = &articles[i].meta;
+                let abs = setup.root.join(&meta.source);
+                match crate::content::load_file_with(&setup.root, &abs, &setup.config, setup.selection, &setup.images, Some(setup.shortcodes()))? {
+                    crate::content::Item::Article(a) if a.meta == *meta => Ok((i, a)),
+                    _ => Err(crate::diagnostics::Diagnostic::file(&meta.source, "changed while the build was reading the site").into()),
+                }
+            })
+            .collect::<Result<_>>()?;
+        let count = read.len();
+        for (i, article) in read {
+            self.library.articles[i] = article;
+        }
+        Ok(count)
+    }
+
     /// The related articles of each article, by position in the library.
     pub fn related(&self) -> &[Vec<usize>] {
         self.related.get_or_init(|| {
