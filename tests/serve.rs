@@ -995,3 +995,77 @@ fn connections_past_the_cap_get_503_and_a_stalled_one_is_cut_off() {
     drop(stalled);
     running.stop();
 }
+
+/// Sets every file of the site an hour back, as if written long before
+/// (a build trusts only files that have not just changed).
+fn settle(site: &Site) {
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for dir in ["config.toml", "content"] {
+        for e in walkdir::WalkDir::new(site.path(dir)).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+            std::fs::File::options().write(true).open(e.path()).expect("open").set_modified(hour_ago).expect("set time");
+        }
+    }
+}
+
+/// `body` with the preview's address and its live-reload version (which differs between two previews) taken out.
+fn comparable(body: &str, addr: SocketAddr) -> String {
+    let body = body.replace(&addr.to_string(), "ADDR");
+    match body.split_once("data-version=\"") {
+        Some((head, rest)) => format!("{head}{}", rest.split_once('"').map_or("", |(_, tail)| tail)),
+        None => body,
+    }
+}
+
+/// A preview of a site built into dist/ starts from the cache the build
+/// left there, reading each article only when a page needs it; what it
+/// serves is what a preview that read every article serves, and an edit
+/// made since the build, or while it runs, shows up.
+#[test]
+fn a_preview_starts_from_the_last_builds_cache_and_serves_the_same_pages() {
+    let site = fixture();
+    let config = site.read("config.toml");
+    site.write("config.toml", format!("{config}\n[search]\nenabled = false\n"));
+    for i in 0..6 {
+        site.article(
+            &format!("more-{i}"),
+            &format!("title = \"More {i}\"\ndate = 2026-01-0{}\ntags = [\"Energy\"]\npaywall = 1", i + 1),
+            &format!("Free {i}.\n\nMORE-PAID-{i} for subscribers.\n"),
+        );
+    }
+    settle(&site);
+    site.build_ok();
+    // An article edited after the build: the preview shows the edit.
+    site.write("content/articles/alpha.md", alpha("Edited After The Build"));
+    let pages = [
+        "/",
+        "/articles/alpha/",
+        "/articles/paid/",
+        "/articles/more-3/",
+        "/_members/articles/more-3/",
+        "/tags/energy/",
+        "/atom.xml",
+        "/_members/atom.xml",
+        "/sitemap.xml",
+    ];
+    let cached = Server::start(&site, &[]);
+    assert!(cached.stdout().contains("took the site from the last build's cache in dist/"), "{}", cached.stdout());
+    let from_cache: Vec<String> = pages.iter().map(|p| comparable(&cached.get(p).body, cached.addr)).collect();
+    assert!(from_cache[1].contains("Edited After The Build"));
+    assert!(from_cache[4].contains("MORE-PAID-3") && !from_cache[3].contains("MORE-PAID-3"), "the members page has the paid text, the public one not");
+    // Edited while it runs.
+    site.write("content/articles/alpha.md", alpha("Edited While Previewing"));
+    cached.wait_for("/articles/alpha/", "the edit", |r| r.body.contains("Edited While Previewing"));
+    site.write("content/articles/alpha.md", alpha("Edited After The Build"));
+    cached.wait_for("/articles/alpha/", "the edit undone", |r| r.body.contains("Edited After The Build"));
+    let after_edits: Vec<String> = pages.iter().map(|p| comparable(&cached.get(p).body, cached.addr)).collect();
+    drop(cached);
+
+    std::fs::remove_file(site.path("dist/.lede-library")).expect("remove the cache");
+    let read_all = Server::start(&site, &[]);
+    assert!(read_all.stdout().contains("built the site"), "{}", read_all.stdout());
+    for (i, page) in pages.iter().enumerate() {
+        let body = comparable(&read_all.get(page).body, read_all.addr);
+        assert_eq!(from_cache[i], body, "{page} differs between a preview from the cache and one that read every article");
+        assert_eq!(after_edits[i], body, "{page} differs after edits in the preview from the cache");
+    }
+}

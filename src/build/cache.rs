@@ -202,6 +202,29 @@ pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs
     Ok(Patched::Done(Box::new(summary)))
 }
 
+/// The site as the last `lede build` into `out` left it, brought up to
+/// date with the articles edited since, with every article unread: the
+/// preview starts from it without reading every article (each is read when
+/// its page is asked for). None wherever [`patch`] would build the whole
+/// site, and where search is on (its index is made from every article's text).
+pub fn cached_site(root: &Path, out: &Path, drafts: bool, future: bool, selection: Selection) -> Option<Site> {
+    let opts = BuildOptions { root: root.to_path_buf(), out: out.to_path_buf(), drafts, future, ..BuildOptions::default() };
+    let inputs = Inputs::take(&opts, std::time::SystemTime::now())?;
+    let (snapshot, articles) = read(out).filter(|(s, _)| Some(s.fixed) == inputs.fixed)?;
+    if snapshot.held.iter().any(|(_, due)| due.is_some_and(|d| d <= selection.now)) {
+        return None;
+    }
+    let edited = edited(&snapshot, &inputs).filter(|e| e.len() <= MOST_EDITS.min(articles.len() / 100).max(16))?;
+    let setup = Setup::load(root, selection).ok().filter(|s| !s.config().search)?;
+    let mut site = site_of(setup, snapshot, articles, &inputs, &edited)?;
+    if !edited.is_empty() {
+        let statics = BTreeSet::new();
+        site.update(Edit { content: &edited, templates: false, statics: &statics }).ok()?;
+        site.hold_edited(&edited).ok()?;
+    }
+    (!site.library().articles.is_empty()).then_some(site)
+}
+
 /// The articles changed, added or removed since the snapshot's build, by
 /// Markdown file relative to the site root (a bundle's for a file beside
 /// it), or none when a file edited is no article's.

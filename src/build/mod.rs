@@ -5,6 +5,8 @@
 
 mod cache;
 mod inputs;
+
+pub use cache::cached_site;
 mod leaks;
 mod links;
 mod search;

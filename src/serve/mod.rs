@@ -339,10 +339,11 @@ fn print_report(what: &str, report: &Report, since_change: Option<Duration>) {
     let after = since_change.map(|d| format!(", served {:.0} ms after the change", d.as_secs_f64() * 1000.0)).unwrap_or_default();
     match &report.problems {
         None => {
-            let scope = match (report.full, since_change) {
-                (true, None) => "built the site",
-                (true, Some(_)) => "rebuilt the site",
-                (false, _) => "rebuilt",
+            let scope = match (report.full, since_change, report.from_cache) {
+                (true, None, true) => "took the site from the last build's cache in dist/",
+                (true, None, false) => "built the site",
+                (true, Some(_), _) => "rebuilt the site",
+                (false, _, _) => "rebuilt",
             };
             println!("[{clock}] {what}: {scope}, {} files in {ms:.0} ms{after}", report.files);
         }

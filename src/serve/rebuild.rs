@@ -39,6 +39,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// `Err` when the edit broke the site.
     pub problems: Option<Diagnostics>,
+    /// Whether the site was taken from the cache of the last build into `dist/`.
+    pub from_cache: bool,
 }
 
 /// Owns the loaded site between rebuilds.
@@ -56,13 +58,15 @@ pub struct Builder {
     records: BTreeMap<PathBuf, Arc<Record>>,
     /// Builds the search indexes off this thread (`None` if it could not start).
     indexer: Option<Indexer>,
+    /// Whether the last full load took the site from the build cache (for its report).
+    from_cache: bool,
 }
 
 impl Builder {
     /// A builder for the site at `root` that publishes into `state`.
     pub fn new(root: PathBuf, drafts: bool, future: bool, urls: Urls, state: Arc<State>) -> Self {
         let indexer = Indexer::start(state.clone()).map_err(|e| eprintln!("the preview will have no search: {e}")).ok();
-        Builder { root, drafts, future, urls, stale: false, state, records: BTreeMap::new(), indexer }
+        Builder { root, drafts, future, urls, stale: false, state, records: BTreeMap::new(), indexer, from_cache: false }
     }
 
     /// The site folder.
@@ -90,7 +94,7 @@ impl Builder {
                     format!("lede crashed while rebuilding ({what}); please report this. Saving again retries from scratch"),
                 )]);
                 self.state.fail(problems.clone());
-                Report { files: 0, full: true, elapsed: started.elapsed(), problems: Some(problems) }
+                Report { files: 0, full: true, elapsed: started.elapsed(), problems: Some(problems), from_cache: false }
             }
         }
     }
@@ -107,12 +111,12 @@ impl Builder {
         let result = step(self);
         let elapsed = started.elapsed();
         match result {
-            Ok(files) => Report { files, full, elapsed, problems: None },
+            Ok(files) => Report { files, full, elapsed, problems: None, from_cache: std::mem::take(&mut self.from_cache) },
             Err(problems) => {
                 // The last good pages are still served from it, as far as it still renders them.
                 self.stale = true;
                 self.state.fail(problems.clone());
-                Report { files: 0, full, elapsed, problems: Some(problems) }
+                Report { files: 0, full, elapsed, problems: Some(problems), from_cache: std::mem::take(&mut self.from_cache) }
             }
         }
     }
@@ -123,7 +127,15 @@ impl Builder {
         let selection = Selection { drafts: self.drafts, future: self.future, now: jiff::Timestamp::now() };
         // Shown on a terminal when loading takes more than a second (a large site, or a slow disk).
         let progress = crate::progress::Progress::start();
-        let mut site = Site::load_showing(&self.root, selection, &progress)?;
+        // A site built into dist/ with the same settings left a cache there:
+        // starting from it, no article is read before the first page is served.
+        let out = self.root.join("dist");
+        let cached = crate::build::cached_site(&self.root, &out, self.drafts, self.future, selection);
+        self.from_cache = cached.is_some();
+        let mut site = match cached {
+            Some(site) => site,
+            None => Site::load_showing(&self.root, selection, &progress)?,
+        };
         progress.stage("feeds, sitemap and indexes");
         self.localize(&mut site);
         site.keep_no_cards();

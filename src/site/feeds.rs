@@ -22,7 +22,7 @@ impl Site {
         };
         let Some(listing) = self.index.listings.get(&key) else { return Ok(None) };
         // A large build holds the HTML compressed: the few a feed carries are unpacked.
-        let texts = listing.articles.iter().take(config.feed_limit).map(|&i| self.library.articles[i].unpacked()).collect::<Result<Vec<_>>>()?;
+        let texts = listing.articles.iter().take(config.feed_limit).map(|&i| self.article_text(i)).collect::<Result<Vec<_>>>()?;
         let entries = texts
             .iter()
             .map(|a| {

@@ -190,7 +190,7 @@ impl Site {
         let job = match work {
             Work::Article(i) => {
                 // A site kept loaded may hold it compressed: this copy lasts for the one page.
-                let article = self.library.articles[*i].unpacked()?;
+                let article = self.article_text(*i)?;
                 let cite = self.setup.citation(&article.meta);
                 return self.setup.render_article(&article, target, self.card(*i, target)?, self.related_cards(*i, target)?, &cite).map(Some);
             }

@@ -202,7 +202,7 @@ impl Site {
         let at: Vec<usize> = jobs.iter().filter_map(|j| if let Job::Article(source) = j { self.position(source) } else { None }).collect();
         at.par_iter()
             .map(|&i| {
-                let article = self.library.articles[i].unpacked()?;
+                let article = self.article_text(i)?;
                 self.setup.write_article_assets(&article, sink)?;
                 Ok(article.meta.slug.clone())
             })
@@ -235,29 +235,36 @@ impl Site {
     }
 
     /// Reads again, from their files, the bodies of the articles at `at`
-    /// that were left unread (see [`Article::unread`]). A file whose
-    /// metadata is no longer what was kept changed after the build looked
-    /// at it: that is an error, and the caller builds the whole site.
+    /// that were left unread (see [`Article::unread`]), all at once. A
+    /// file whose metadata is no longer what was kept changed after the
+    /// build looked at it: that is an error, and the caller builds the whole site.
     pub fn read_bodies(&mut self, at: &[usize]) -> Result<usize> {
-        let setup = &self.setup;
         let articles = &self.library.articles;
-        let read: Vec<(usize, Article)> = at
-            .par_iter()
-            .filter(|&&i| !articles[i].is_read())
-            .map(|&i| {
-                let meta = &articles[i].meta;
-                let abs = setup.root.join(&meta.source);
-                match crate::content::load_file_with(&setup.root, &abs, &setup.config, setup.selection, &setup.images, Some(setup.shortcodes()))? {
-                    crate::content::Item::Article(a) if a.meta == *meta => Ok((i, a)),
-                    _ => Err(crate::diagnostics::Diagnostic::file(&meta.source, "changed while the build was reading the site").into()),
-                }
-            })
-            .collect::<Result<_>>()?;
+        let read: Vec<(usize, Article)> =
+            at.par_iter().filter(|&&i| !articles[i].is_read()).map(|&i| Ok((i, self.read_again(&articles[i].meta)?))).collect::<Result<_>>()?;
         let count = read.len();
         for (i, article) in read {
             self.library.articles[i] = article;
         }
         Ok(count)
+    }
+
+    /// Article `i` with its HTML in place: unpacked where it is held aside,
+    /// read again from its file where it was left unread (a preview that
+    /// starts from a build's cache reads an article when its page is asked for).
+    pub(super) fn article_text(&self, i: usize) -> Result<std::borrow::Cow<'_, Article>> {
+        let article = &self.library.articles[i];
+        if article.is_read() { article.unpacked() } else { Ok(std::borrow::Cow::Owned(self.read_again(&article.meta)?)) }
+    }
+
+    /// The article `meta` describes, read again from its file, which must give the same metadata.
+    fn read_again(&self, meta: &crate::content::ArticleMeta) -> Result<Article> {
+        let setup = &self.setup;
+        let abs = setup.root.join(&meta.source);
+        match crate::content::load_file_with(&setup.root, &abs, &setup.config, setup.selection, &setup.images, Some(setup.shortcodes()))? {
+            crate::content::Item::Article(a) if a.meta == *meta => Ok(a),
+            _ => Err(crate::diagnostics::Diagnostic::file(&meta.source, "changed since lede last read it: it is read again with the next change").into()),
+        }
     }
 
     /// The related articles of each article, by position in the library.
