@@ -263,7 +263,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let recovered = output.recovered().len();
     let record = fingerprint.map(|f| f.record(site.library().next_due));
     output.record_articles(site.library().articles.len())?;
-    if let Some(cache) = inputs.as_ref().and_then(|i| cache::snapshot_of(i, &site)) {
+    // With search on nothing starts from it (the index needs every article's text).
+    if let Some(cache) = inputs.as_ref().filter(|_| !site.config().search).and_then(|i| cache::snapshot_of(i, &site)) {
         output.write_cache(cache::CACHE_FILE, &cache)?;
     }
     let changes = output.commit_noting(record.as_deref())?;
