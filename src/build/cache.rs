@@ -24,12 +24,12 @@ use super::{BuildOptions, Steps, Summary};
 use crate::content::{Article, ArticleMeta, Item, Library, Selection};
 use crate::diagnostics::{Diagnostic, Result};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
+use crate::output::{Opening, Patch};
+use crate::site::{Edit, Setup, Site, Update};
+use crate::urls;
 
 /// Where articles are, below the site root.
 const ARTICLES_DIR: &str = "content/articles";
-use crate::output::{Opening, Patch};
-use crate::site::{Edit, Setup, Site};
-use crate::urls;
 
 /// The cache's file, in the output beside the ledger.
 pub const CACHE_FILE: &str = ".lede-library";
@@ -142,38 +142,55 @@ pub enum Patched {
     Whole(Opening),
 }
 
+/// The site the cache in `out` describes, brought up to date with the
+/// articles edited since (its other articles unread), with the edited
+/// files and what their edit touched: none wherever the cache cannot
+/// vouch for the site. That is another lede, other settings, templates or
+/// static files, a page or bio or other file edited, too many edits, an
+/// article due since, search on (its index is made from every article's
+/// text, which the cache does not keep), an output that `vouched` (asked
+/// once the cache is found usable) does not vouch for, a site left with
+/// no article (refused, or allowed, by the whole build) and anything
+/// unexpected on the way.
+fn from_cache(root: &Path, out: &Path, selection: Selection, inputs: &Inputs, vouched: impl FnOnce() -> bool) -> Result<Option<Started>> {
+    let Some((snapshot, articles)) = read(out).filter(|(s, _)| Some(s.fixed) == inputs.fixed) else { return Ok(None) };
+    if snapshot.held.iter().any(|(_, due)| due.is_some_and(|d| d <= selection.now)) || !vouched() {
+        return Ok(None);
+    }
+    let Some(edited) = edited(&snapshot, inputs).filter(|e| e.len() <= MOST_EDITS.min(articles.len() / 100).max(16)) else { return Ok(None) };
+    let setup = Setup::load(root, selection)?;
+    if setup.config().search {
+        return Ok(None);
+    }
+    let Some(mut site) = site_of(setup, snapshot, articles, inputs, &edited) else { return Ok(None) };
+    let statics = BTreeSet::new();
+    let Ok(update) = site.update(Edit { content: &edited, templates: false, statics: &statics }) else { return Ok(None) };
+    if site.library().articles.is_empty() || site.hold_edited(&edited).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(Started { site, update, edited }))
+}
+
+/// A site taken from the cache ([`from_cache`]).
+struct Started {
+    site: Site,
+    /// What the edits since the cache was written touched.
+    update: Update,
+    /// The files edited since.
+    edited: BTreeSet<PathBuf>,
+}
+
 /// Brings the output up to date from its cache, when only articles
-/// changed since the build that wrote it, and few of them. Anything the
-/// cache cannot vouch for (another lede, other settings, templates or
-/// static files, a page or bio or other file edited, an output someone
-/// changed, an article due since) and anything unexpected on the way
-/// hands the output back for a whole build, which also reports problems
-/// with every file.
+/// changed since the build that wrote it, and few of them (see
+/// [`from_cache`]); otherwise hands the output back for a whole build,
+/// which also reports problems with every file.
 pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs: &Inputs, steps: &mut Steps) -> Result<Patched> {
     let out = opening.out().to_path_buf();
-    let Some((snapshot, articles)) = read(&out).filter(|(s, _)| Some(s.fixed) == inputs.fixed) else { return Ok(Patched::Whole(opening)) };
-    if snapshot.held.iter().any(|(_, due)| due.is_some_and(|d| d <= selection.now)) || opening.ledger_as_noted().is_none() {
+    let Some(Started { mut site, update, edited }) = from_cache(&opts.root, &out, selection, inputs, || opening.output_as_noted())? else {
         return Ok(Patched::Whole(opening));
-    }
-    let Some(edited) = edited(&snapshot, inputs) else { return Ok(Patched::Whole(opening)) };
-    if edited.len() > MOST_EDITS.min(articles.len() / 100).max(16) {
-        return Ok(Patched::Whole(opening));
-    }
-    steps.lap("compare the inputs and the output with the last build's");
-    let setup = Setup::load(&opts.root, selection)?;
-    if setup.config().search {
-        // The index is made from every article's text, which the cache does not keep.
-        return Ok(Patched::Whole(opening));
-    }
-    let Some(mut site) = site_of(setup, snapshot, articles, inputs, &edited) else { return Ok(Patched::Whole(opening)) };
-    let statics = BTreeSet::new();
-    let Ok(update) = site.update(Edit { content: &edited, templates: false, statics: &statics }) else { return Ok(Patched::Whole(opening)) };
-    // A site left with no article is refused (or allowed) by the whole build.
-    if site.library().articles.is_empty() || site.hold_edited(&edited).is_err() {
-        return Ok(Patched::Whole(opening));
-    }
+    };
     let Ok(bodies) = site.read_bodies(&site.bodies_for(&update.jobs)) else { return Ok(Patched::Whole(opening)) };
-    steps.lap("read and render the edited articles");
+    steps.lap("read the last build's cache and the articles the edit touched");
     let recovered = opening.recovered();
     let patch = match opening.patch() {
         Ok(patch) => patch,
@@ -203,26 +220,15 @@ pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs
 }
 
 /// The site as the last `lede build` into `out` left it, brought up to
-/// date with the articles edited since, with every article unread: the
-/// preview starts from it without reading every article (each is read when
-/// its page is asked for). None wherever [`patch`] would build the whole
-/// site, and where search is on (its index is made from every article's text).
+/// date with the articles edited since, with every other article unread:
+/// the preview starts from it without reading every article (each is read
+/// when its page is asked for). None wherever [`patch`] would build the
+/// whole site.
 pub fn cached_site(root: &Path, out: &Path, drafts: bool, future: bool, selection: Selection) -> Option<Site> {
     let opts = BuildOptions { root: root.to_path_buf(), out: out.to_path_buf(), drafts, future, ..BuildOptions::default() };
     let inputs = Inputs::take(&opts, std::time::SystemTime::now())?;
-    let (snapshot, articles) = read(out).filter(|(s, _)| Some(s.fixed) == inputs.fixed)?;
-    if snapshot.held.iter().any(|(_, due)| due.is_some_and(|d| d <= selection.now)) {
-        return None;
-    }
-    let edited = edited(&snapshot, &inputs).filter(|e| e.len() <= MOST_EDITS.min(articles.len() / 100).max(16))?;
-    let setup = Setup::load(root, selection).ok().filter(|s| !s.config().search)?;
-    let mut site = site_of(setup, snapshot, articles, &inputs, &edited)?;
-    if !edited.is_empty() {
-        let statics = BTreeSet::new();
-        site.update(Edit { content: &edited, templates: false, statics: &statics }).ok()?;
-        site.hold_edited(&edited).ok()?;
-    }
-    (!site.library().articles.is_empty()).then_some(site)
+    // The preview never reads the output's pages: only its cache.
+    from_cache(root, out, selection, &inputs, || true).ok().flatten().map(|started| started.site)
 }
 
 /// The articles changed, added or removed since the snapshot's build, by
@@ -235,7 +241,7 @@ fn edited(snapshot: &Snapshot, inputs: &Inputs) -> Option<BTreeSet<PathBuf>> {
         .content
         .iter()
         // A time of 0 is a file that had just changed: it is read again.
-        .filter(|(p, len, mtime)| *mtime == 0 || before.get(p.as_os_str()).is_none_or(|&(l, m)| l != *len || m != *mtime || m == 0))
+        .filter(|(p, len, mtime)| *mtime == 0 || before.get(p.as_os_str()).is_none_or(|&(l, m)| l != *len || m != *mtime))
         .map(|(p, ..)| p.clone())
         .collect();
     edited.extend(snapshot.files().filter(|p| !now.contains(p.as_os_str())).map(Path::to_path_buf));

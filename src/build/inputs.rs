@@ -117,16 +117,12 @@ impl Fingerprint {
 
     /// Whether `recorded` is this fingerprint's record, with nothing due by `now`.
     pub fn matches(&self, recorded: &str, now: jiff::Timestamp) -> bool {
-        recorded.split_once(' ').is_some_and(|(hash, _)| hash == format!("{:032x}", self.0)) && !due_passed(recorded, now)
-    }
-}
-
-/// Whether an article the ledger's record `recorded` says was held back is due by `now` (or the record cannot be read).
-pub fn due_passed(recorded: &str, now: jiff::Timestamp) -> bool {
-    match recorded.split_once(' ') {
-        Some((_, "-")) => false,
-        Some((_, secs)) => secs.parse::<i64>().map_or(true, |s| now.as_second() >= s),
-        None => true,
+        let Some((hash, due)) = recorded.split_once(' ') else { return false };
+        let due_passed = match due {
+            "-" => false,
+            secs => secs.parse::<i64>().map_or(true, |s| now.as_second() >= s),
+        };
+        hash == format!("{:032x}", self.0) && !due_passed
     }
 }
 

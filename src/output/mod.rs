@@ -77,9 +77,9 @@ impl Opening {
         self.held.recovered().len()
     }
 
-    /// The live output's ledger, when it has one this lede wrote and every file it notes is there as noted.
-    pub fn ledger_as_noted(&self) -> Option<&Ledger> {
-        self.live.as_ref().filter(|l| l.as_noted(self.held.out()))
+    /// Whether the live output has a ledger this lede wrote and every file it notes is there as noted.
+    pub fn output_as_noted(&self) -> bool {
+        self.live.as_ref().is_some_and(|l| l.as_noted(self.held.out()))
     }
 
     /// Starts changing the live output in place (see [`Patch`]), when it has a ledger.

@@ -37,11 +37,6 @@ impl Patch {
         Patch { held, live, files: Mutex::default(), removed: Mutex::default() }
     }
 
-    /// The output's files as its ledger notes them.
-    pub fn live(&self) -> &HashMap<String, Stamp> {
-        &self.live.files
-    }
-
     /// Removes the file at `path` in both trees, unless this build writes it.
     pub fn remove(&self, path: &str) {
         let mut removed = self.removed.lock().unwrap_or_else(PoisonError::into_inner);

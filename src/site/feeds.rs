@@ -10,19 +10,30 @@ use crate::render::views::SiteView;
 use crate::target::Target;
 use crate::urls::{self, TermKind};
 
+/// The listing whose newest articles the site's feed (`None`) or a column's carries.
+fn feed_key(column: Option<&str>) -> ListingKey {
+    match column {
+        Some(slug) => ListingKey::Term(TermKind::Column, slug.to_string()),
+        None => ListingKey::Home,
+    }
+}
+
 impl Site {
+    /// The articles (by position) the site's feed (`None`) or a column's carries: the newest of its listing.
+    pub(super) fn feed_articles(&self, column: Option<&str>) -> &[usize] {
+        let articles = self.index.listings.get(&feed_key(column)).map_or(&[][..], |l| l.articles.as_slice());
+        &articles[..articles.len().min(self.setup.config.feed_limit)]
+    }
+
     /// A feed of the newest articles (of one column, when given). Public
     /// feeds carry the public part; the members feed (if enabled) the whole.
     pub(super) fn render_feed(&self, target: Target, column: Option<&str>) -> Result<Option<(String, String)>> {
         let config = &self.setup.config;
         let site = SiteView::new(config, target, &self.setup.assets);
-        let key = match column {
-            Some(slug) => ListingKey::Term(TermKind::Column, slug.to_string()),
-            None => ListingKey::Home,
-        };
+        let key = feed_key(column);
         let Some(listing) = self.index.listings.get(&key) else { return Ok(None) };
-        // A large build holds the HTML compressed: the few a feed carries are unpacked.
-        let texts = listing.articles.iter().take(config.feed_limit).map(|&i| self.article_text(i)).collect::<Result<Vec<_>>>()?;
+        // A large build holds the HTML aside: the few a feed carries are unpacked.
+        let texts = self.feed_articles(column).iter().map(|&i| self.article_text(i)).collect::<Result<Vec<_>>>()?;
         let entries = texts
             .iter()
             .map(|a| {

@@ -212,19 +212,12 @@ impl Site {
     /// The articles whose bodies rendering `jobs` needs: the articles of
     /// the article jobs and the newest of each feed rendered.
     pub fn bodies_for(&self, jobs: &[Job]) -> Vec<usize> {
-        let limit = self.setup.config.feed_limit;
         let mut at: Vec<usize> = jobs
             .iter()
             .flat_map(|job| -> Vec<usize> {
                 match job {
                     Job::Article(source) => self.position(source).into_iter().collect(),
-                    Job::Feed(column) => {
-                        let key = match column {
-                            Some(slug) => crate::content::ListingKey::Term(crate::urls::TermKind::Column, slug.clone()),
-                            None => crate::content::ListingKey::Home,
-                        };
-                        self.index.listings.get(&key).map(|l| l.articles.iter().take(limit).copied().collect()).unwrap_or_default()
-                    }
+                    Job::Feed(column) => self.feed_articles(column.as_deref()).to_vec(),
                     _ => Vec::new(),
                 }
             })
