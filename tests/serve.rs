@@ -94,6 +94,15 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits until the server has printed `text` (its report of a load comes after it starts serving).
+    fn wait_stdout(&self, text: &str) {
+        let started = Instant::now();
+        while !self.stdout().contains(text) {
+            assert!(started.elapsed() < DEADLINE, "{text:?} not printed in time; stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn rebuilds(&self) -> usize {
         self.stdout().matches(": rebuilt").count() + self.stderr().matches("still serving the last good build").count()
     }
@@ -1048,7 +1057,7 @@ fn a_preview_starts_from_the_last_builds_cache_and_serves_the_same_pages() {
         "/sitemap.xml",
     ];
     let cached = Server::start(&site, &[]);
-    assert!(cached.stdout().contains("took the site from the last build's cache in dist/"), "{}", cached.stdout());
+    cached.wait_stdout("took the site from the last build's cache in dist/");
     let from_cache: Vec<String> = pages.iter().map(|p| comparable(&cached.get(p).body, cached.addr)).collect();
     assert!(from_cache[1].contains("Edited After The Build"));
     assert!(from_cache[4].contains("MORE-PAID-3") && !from_cache[3].contains("MORE-PAID-3"), "the members page has the paid text, the public one not");
@@ -1062,7 +1071,7 @@ fn a_preview_starts_from_the_last_builds_cache_and_serves_the_same_pages() {
 
     std::fs::remove_file(site.path("dist/.lede-library")).expect("remove the cache");
     let read_all = Server::start(&site, &[]);
-    assert!(read_all.stdout().contains("built the site"), "{}", read_all.stdout());
+    read_all.wait_stdout("built the site");
     for (i, page) in pages.iter().enumerate() {
         let body = comparable(&read_all.get(page).body, read_all.addr);
         assert_eq!(from_cache[i], body, "{page} differs between a preview from the cache and one that read every article");

@@ -19,6 +19,8 @@ use crate::output::Sink;
 use crate::target::{PerTarget, Target};
 use crate::urls;
 
+use xxhash_rust::xxh3::Xxh3;
+
 pub use text::push_text;
 
 /// The folder of each tree that holds its index, and the search page's.
@@ -33,6 +35,12 @@ pub const SEARCH_DIR: &str = "search/";
 /// wherever the tree is served (its address, the preview's, a copy on a
 /// laptop) and is the same in the preview and the build.
 const FROM_SEARCH_PAGE: &str = "";
+
+/// Adds `text` to `hash` with its length, so that fields cannot run into each other.
+fn hash_field(hash: &mut Xxh3, text: &str) {
+    hash.update(&(text.len() as u64).to_le_bytes());
+    hash.update(text.as_bytes());
+}
 
 /// An index's files, by path under the tree, with their bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -52,32 +60,59 @@ pub struct Record {
     column_slug: Option<String>,
     teaser: String,
     paywalled: bool,
+    /// A hash of what the public text is made from, and of what the paid
+    /// text is: the index cache's key, so a record taken without its text
+    /// finds the index one taken with it made.
+    sources: [u128; 2],
+    /// The text, where it was taken: a build takes it only for the indexes
+    /// it must make again, as pulling the words out of every article's HTML
+    /// costs a tenth of a build whose indexes all come from the cache.
+    text: Option<Text>,
+}
+
+/// An article's words, as its indexes hold them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Text {
     /// Title, teaser, column, bylines, tags and the free part.
-    public_text: String,
+    public: String,
     /// The paid part's text, for the members index; empty for a free article.
-    paid_text: String,
+    paid: String,
 }
 
 impl Record {
-    /// The record of `article`, taken while its members text is still loaded.
+    /// The record of `article` with its text, taken while its members text is still loaded.
     pub fn of(article: &Article) -> Record {
-        let m = &article.meta;
-        let mut public_text = String::with_capacity(article.public.html.len() / 2 + 256);
-        for field in [m.title.as_str(), m.teaser.as_str(), m.column.as_deref().unwrap_or_default()]
-            .into_iter()
-            .chain(m.authors.iter().map(String::as_str))
-            .chain(m.tags.iter().map(String::as_str))
-        {
-            public_text.push_str(field);
-            public_text.push_str(". ");
+        let fields = Self::fields(article);
+        let mut public = String::with_capacity(article.public.html.len() / 2 + 256);
+        for field in &fields {
+            public.push_str(field);
+            public.push_str(". ");
         }
-        push_text(&article.public.html, &mut public_text);
-        push_text(&article.public.footnotes_html, &mut public_text);
-        let mut paid_text = String::new();
+        push_text(&article.public.html, &mut public);
+        push_text(&article.public.footnotes_html, &mut public);
+        let mut paid = String::new();
         if let Some(full) = &article.members {
             // The free blocks are the public text's already: only what follows the cut.
-            push_text(full.html.get(full.paid_from..).unwrap_or_default(), &mut paid_text);
-            push_text(&full.footnotes_html, &mut paid_text);
+            push_text(full.html.get(full.paid_from..).unwrap_or_default(), &mut paid);
+            push_text(&full.footnotes_html, &mut paid);
+        }
+        Record { text: Some(Text { public, paid }), ..Self::without_text(article) }
+    }
+
+    /// The record of `article` without its text: what the index cache needs
+    /// to find its indexes.
+    pub fn without_text(article: &Article) -> Record {
+        let m = &article.meta;
+        let mut public = Xxh3::new();
+        for field in Self::fields(article) {
+            hash_field(&mut public, field);
+        }
+        hash_field(&mut public, &article.public.html);
+        hash_field(&mut public, &article.public.footnotes_html);
+        let mut paid = Xxh3::new();
+        if let Some(full) = &article.members {
+            hash_field(&mut paid, full.html.get(full.paid_from..).unwrap_or_default());
+            hash_field(&mut paid, &full.footnotes_html);
         }
         Record {
             slug: m.slug.clone(),
@@ -89,18 +124,48 @@ impl Record {
             column_slug: m.column_slug.clone(),
             teaser: m.teaser.clone(),
             paywalled: m.paywalled,
-            public_text,
-            paid_text,
+            sources: [public.digest128(), paid.digest128()],
+            text: None,
         }
     }
 
-    /// The text `target`'s index holds.
-    fn text(&self, target: Target) -> String {
-        match target {
-            Target::Public => self.public_text.clone(),
-            Target::Members if self.paid_text.is_empty() => self.public_text.clone(),
-            Target::Members => format!("{} {}", self.public_text, self.paid_text),
-        }
+    /// The fields the public text starts with.
+    fn fields(article: &Article) -> Vec<&str> {
+        let m = &article.meta;
+        [m.title.as_str(), m.teaser.as_str(), m.column.as_deref().unwrap_or_default()]
+            .into_iter()
+            .chain(m.authors.iter().map(String::as_str))
+            .chain(m.tags.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The article's slug, by which a build finds it to take its text.
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    /// Whether it holds its text.
+    pub fn has_text(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// Whether `other` was taken from the same article as it was (the same fields and sources).
+    pub fn same_as(&self, other: &Record) -> bool {
+        // Every field but the text.
+        let Record { slug, title, date, date_long, year, column, column_slug, teaser, paywalled, sources, text: _ } = self;
+        (slug, title, date, date_long, year, column, column_slug, teaser)
+            == (&other.slug, &other.title, &other.date, &other.date_long, &other.year, &other.column, &other.column_slug, &other.teaser)
+            && (*paywalled, *sources) == (other.paywalled, other.sources)
+    }
+
+    /// The text `target`'s index holds (none for a record taken without it).
+    fn text(&self, target: Target) -> Option<String> {
+        let text = self.text.as_ref()?;
+        Some(match target {
+            Target::Public => text.public.clone(),
+            Target::Members if text.paid.is_empty() => text.public.clone(),
+            Target::Members => format!("{} {}", text.public, text.paid),
+        })
     }
 
     /// What a result shows: Pagefind's `meta`.
@@ -185,6 +250,9 @@ fn wanted(name: &str) -> bool {
 /// search's download): its files, by path under the tree.
 pub fn index(records: &[Arc<Record>], config: &Config, target: Target) -> Result<Files> {
     let failed = |e: &dyn std::fmt::Display| Diagnostic::file("content", format!("building the {} search index failed: {e}", target.dir()));
+    if let Some(bare) = records.iter().find(|r| !r.has_text()) {
+        return Err(failed(&format_args!("the record of {} was taken without its text", bare.slug)).into());
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| failed(&e))?;
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(config.language.clone()).build();
     let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| failed(&e))?;
@@ -193,7 +261,7 @@ pub fn index(records: &[Arc<Record>], config: &Config, target: Target) -> Result
             index
                 .add_custom_record(
                     urls::article_url(FROM_SEARCH_PAGE, &record.slug),
-                    record.text(target),
+                    record.text(target).unwrap_or_default(),
                     config.language.clone(),
                     Some(record.meta()),
                     Some(record.filters()),
@@ -254,13 +322,20 @@ fn shards(records: &[Arc<Record>], target: Target) -> Vec<Shard> {
 
 /// A shard's index: from the site's cache when its records are what it was
 /// last built from, else built and kept there. Says which.
-fn cached_index(shard: &Shard, config: &Config, root: &Path) -> Result<(Files, bool, String)> {
+fn cached_index(shard: &Shard, config: &Config, root: &Path, fill: &Fill) -> Result<(Files, bool, String)> {
     let name = format!("{}-{}", shard.target.dir(), shard.dir.trim_start_matches(BUNDLE_DIR).trim_end_matches('/'));
     let key = format!("{name}-{}", cache::key(&shard.records, config, shard.target));
     if let Some(files) = cache::load(root, &key) {
         return Ok((files, true, key));
     }
-    let files = index(&shard.records, config, shard.target)?
+    let filled;
+    let records = if shard.records.iter().all(|r| r.has_text()) {
+        &shard.records
+    } else {
+        filled = fill(&shard.records)?;
+        &filled
+    };
+    let files = index(records, config, shard.target)?
         .into_iter()
         .map(|(path, bytes)| (format!("{}{}", shard.dir, path.trim_start_matches(BUNDLE_DIR)), bytes))
         .collect::<Files>();
@@ -268,16 +343,21 @@ fn cached_index(shard: &Shard, config: &Config, root: &Path) -> Result<(Files, b
     Ok((files, false, key))
 }
 
+/// Gives records taken without their text again with it (in the same
+/// order), for an index that must be made again.
+pub type Fill<'a> = dyn Fn(&[Arc<Record>]) -> Result<Vec<Arc<Record>>> + Sync + 'a;
+
 /// Builds both trees' indexes of `records` (or takes them from the cache
-/// under the site folder `root`) and writes them into `sink`.
-pub fn write(mut records: Vec<Arc<Record>>, config: &Config, root: &Path, sink: &dyn Sink) -> Result<Report> {
+/// under the site folder `root`) and writes them into `sink`; `fill` gives
+/// the text of the records taken without it where an index is made again.
+pub fn write(mut records: Vec<Arc<Record>>, config: &Config, root: &Path, sink: &dyn Sink, fill: &Fill) -> Result<Report> {
     use rayon::prelude::*;
     let started = Instant::now();
     records.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     let mut all = shards(&records, Target::Public);
     all.extend(shards(&records, Target::Members));
     // One per core at a time: each holds its words in memory while it builds.
-    let built: Vec<Result<(Files, bool, String)>> = all.par_iter().map(|shard| cached_index(shard, config, root)).collect();
+    let built: Vec<Result<(Files, bool, String)>> = all.par_iter().map(|shard| cached_index(shard, config, root, fill)).collect();
     let mut report = Report { articles: records.len(), cached: true, ..Report::default() };
     let mut keys = Vec::new();
     for (shard, result) in all.iter().zip(built) {

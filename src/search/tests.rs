@@ -22,12 +22,12 @@ const PAYWALLED: &str = "+++\ntitle = \"Ports & Tariffs\"\ndate = 2025-04-02\nco
 fn the_public_text_is_what_the_public_page_shows() {
     let article = &articles(&[("ports", PAYWALLED)])[0];
     let record = Record::of(article);
-    let public = record.text(Target::Public);
+    let public = record.text(Target::Public).expect("text");
     for shown in ["Ports & Tariffs", "Who pays.", "Trade Desk", "Ana Ruiz", "Shipping", "Free opening", "Free note"] {
         assert!(public.contains(shown), "{shown:?} in {public:?}");
     }
     assert!(!public.contains("zqpaid") && !public.contains("zqnote"), "{public:?}");
-    let members = record.text(Target::Members);
+    let members = record.text(Target::Members).expect("text");
     assert!(members.contains("Free opening") && members.contains("zqpaid analysis") && members.contains("Paid zqnote"), "{members:?}");
 }
 
@@ -35,8 +35,8 @@ fn the_public_text_is_what_the_public_page_shows() {
 fn a_free_article_is_indexed_whole_in_both_trees() {
     let article = &articles(&[("free", "+++\ntitle = \"Free\"\ndate = 2025-04-02\npaywall = false\n+++\nOne.\n\nTwo zqwhole.\n")])[0];
     let record = Record::of(article);
-    assert!(record.text(Target::Public).contains("zqwhole"));
-    assert_eq!(record.text(Target::Public), record.text(Target::Members));
+    assert!(record.text(Target::Public).expect("text").contains("zqwhole"));
+    assert_eq!(record.text(Target::Public).expect("text"), record.text(Target::Members).expect("text"));
 }
 
 #[test]
@@ -65,4 +65,30 @@ fn an_index_keeps_the_search_files_and_not_pagefinds_own_interface() {
     assert!(!names.iter().any(|n| n.contains("-ui") || n.contains("worker")), "{names:?}");
     // The same records make the same files.
     assert_eq!(index(&records, &config, Target::Public).expect("index"), files);
+}
+
+#[test]
+fn a_record_taken_without_its_text_finds_the_index_one_with_it_made() {
+    let config = Config::parse(CONFIG).expect("config");
+    let article = &articles(&[("ports", PAYWALLED)])[0];
+    let (full, bare) = (Arc::new(Record::of(article)), Arc::new(Record::without_text(article)));
+    assert!(full.same_as(&bare) && !bare.has_text());
+    for target in [Target::Public, Target::Members] {
+        assert_eq!(cache::key(std::slice::from_ref(&full), &config, target), cache::key(std::slice::from_ref(&bare), &config, target));
+    }
+    let err = index(&[bare], &config, Target::Public).expect_err("no text, no index");
+    assert!(err.to_string().contains("ports was taken without its text"), "{err}");
+}
+
+#[test]
+fn an_edit_to_either_part_changes_the_key_of_the_indexes_that_hold_it() {
+    let config = Config::parse(CONFIG).expect("config");
+    let key = |text: &str, target| cache::key(&[Arc::new(Record::without_text(&articles(&[("ports", text)])[0]))], &config, target);
+    let paid_edit = PAYWALLED.replace("Paid zqpaid", "Paid zqother");
+    let free_edit = PAYWALLED.replace("Free <em>open</em>ing", "Free opening");
+    assert_eq!(key(&paid_edit, Target::Public), key(PAYWALLED, Target::Public), "the public index holds no paid word");
+    assert_ne!(key(&paid_edit, Target::Members), key(PAYWALLED, Target::Members));
+    for target in [Target::Public, Target::Members] {
+        assert_ne!(key(&free_edit, target), key(PAYWALLED, target));
+    }
 }

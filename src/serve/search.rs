@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::diagnostics::Diagnostic;
 use crate::output::MemorySink;
 use crate::search::{self, Record};
 
@@ -72,7 +73,9 @@ fn run(rx: &Receiver<Job>, state: &State) {
         }
         searches_then = state.searches();
         let sink = MemorySink::new();
-        match search::write(job.records, &job.config, &job.root, &sink) {
+        match search::write(job.records, &job.config, &job.root, &sink, &|_| {
+            Err(Diagnostic::file("content", "the preview's search records lack their text").into())
+        }) {
             Ok(report) => {
                 state.replace_under_quietly(search::BUNDLE_DIR, sink.into_trees());
                 println!("{report}");

@@ -250,6 +250,11 @@ impl Site {
         if article.is_read() { article.unpacked() } else { Ok(std::borrow::Cow::Owned(self.read_again(&article.meta)?)) }
     }
 
+    /// Article `i` read again from its file, which must give the same metadata.
+    pub fn article_again(&self, i: usize) -> Result<Article> {
+        self.read_again(&self.library.articles[i].meta)
+    }
+
     /// The article `meta` describes, read again from its file, which must give the same metadata.
     fn read_again(&self, meta: &crate::content::ArticleMeta) -> Result<Article> {
         let setup = &self.setup;
