@@ -470,37 +470,54 @@ fn article_edit(site: &Site, rng: &mut Rng, counter: &mut usize) -> (String, boo
 #[test]
 fn cached_rebuilds_over_random_article_edits_equal_clean_builds() {
     for seed in [0x6a09_e667_f3bc_c908_u64, 0xbb67_ae85_84ca_a73b, 0x3c6e_f372_fe94_f82b, 0xa54f_f53a_5f1d_36f1] {
-        let site = Site::new();
-        let config = common::CONFIG.replace("https://members.fixture.example", "https://fixture.example/members");
-        let config = format!(
-            "{CACHED_CONFIG}{config}\n[search]\nenabled = false\n\n[deploy]\nhosts = [\"nginx\", \"netlify\"]\ncheck_url = \"http://127.0.0.1:9/check\"\nroot = \"/srv/fixture\"\n"
-        );
-        site.write("config.toml", config);
-        let mut rng = Rng(seed);
-        for i in 0..8 {
-            site.write(&format!("content/articles/first-{i}.md"), article_text(&mut rng, 1000 + i));
-        }
-        site.write("content/about.md", "+++\ntitle = \"About\"\n+++\nWho we are.\n");
-        settle(&site);
-        site.build_ok();
-        let mut counter = 0;
-        let mut cached = 0;
-        for step in 0..16 {
-            let (mut done, mut articles_only) = article_edit(&site, &mut rng, &mut counter);
-            if rng.below(3) == 0 {
-                let (more, only) = article_edit(&site, &mut rng, &mut counter);
-                done = format!("{done}, then {more}");
-                articles_only &= only;
-            }
-            let what = format!("step {step} of seed {seed:#x}: {done}");
-            settle(&site);
-            let said = rebuild_and_compare(&site, &site.path("clean"), &what);
-            // A rebuild right after a whole one (the cache then holds every file) starts from it.
-            assert_eq!(said.contains(FROM_CACHE), articles_only, "after {what}: {said}");
-            cached += usize::from(articles_only);
-        }
-        assert!(cached >= 8, "seed {seed:#x}: only {cached} of 16 rebuilds started from the cache");
+        random_cached_rebuilds(seed, false, 16);
     }
+}
+
+/// The same with search on: each index whose articles an edit changed is
+/// made again (its articles read again) and the others left as they are,
+/// and the output is still a clean build's, its search files too.
+#[test]
+fn cached_rebuilds_with_search_equal_clean_builds() {
+    for seed in [0x510e_527f_ade6_82d1_u64, 0x9b05_688c_2b3e_6c1f] {
+        random_cached_rebuilds(seed, true, 10);
+    }
+}
+
+fn random_cached_rebuilds(seed: u64, search: bool, steps: usize) {
+    let site = Site::new();
+    let config = common::CONFIG.replace("https://members.fixture.example", "https://fixture.example/members");
+    let config = format!(
+        "{CACHED_CONFIG}{config}\n[search]\nenabled = {search}\n\n[deploy]\nhosts = [\"nginx\", \"netlify\"]\ncheck_url = \"http://127.0.0.1:9/check\"\nroot = \"/srv/fixture\"\n"
+    );
+    site.write("config.toml", config);
+    let mut rng = Rng(seed);
+    for i in 0..8 {
+        site.write(&format!("content/articles/first-{i}.md"), article_text(&mut rng, 1000 + i));
+    }
+    site.write("content/about.md", "+++\ntitle = \"About\"\n+++\nWho we are.\n");
+    settle(&site);
+    site.build_ok();
+    let mut counter = 0;
+    let mut cached = 0;
+    for step in 0..steps {
+        let (mut done, mut articles_only) = article_edit(&site, &mut rng, &mut counter);
+        if rng.below(3) == 0 {
+            let (more, only) = article_edit(&site, &mut rng, &mut counter);
+            done = format!("{done}, then {more}");
+            articles_only &= only;
+        }
+        let what = format!("step {step} of seed {seed:#x}: {done}");
+        settle(&site);
+        let said = rebuild_and_compare(&site, &site.path("clean"), &what);
+        // A rebuild right after a whole one (the cache then holds every file) starts from it.
+        assert_eq!(said.contains(FROM_CACHE), articles_only, "after {what}: {said}");
+        if search && articles_only {
+            assert!(said.contains("Search: "), "after {what}: {said}");
+        }
+        cached += usize::from(articles_only);
+    }
+    assert!(cached >= steps / 2, "seed {seed:#x}: only {cached} of {steps} rebuilds started from the cache");
 }
 
 /// A site whose rebuilds after an edit of articles start from the cache, built once with its files settled.

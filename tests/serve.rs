@@ -1016,6 +1016,28 @@ fn settle(site: &Site) {
     }
 }
 
+/// With search on the preview starts from the build's cache too: the
+/// index it builds then (a small site's, at start) reads each article's
+/// words from its file, and is the build's own.
+#[test]
+fn a_preview_from_the_cache_builds_the_search_index_the_build_made() {
+    let site = fixture();
+    settle(&site);
+    site.build_ok();
+    let server = Server::start(&site, &[]);
+    server.wait_stdout("took the site from the last build's cache in dist/");
+    server.wait_stdout("Search: 2 articles");
+    for (file, path) in [
+        ("dist/public/pagefind/pagefind-entry.json", "/pagefind/pagefind-entry.json"),
+        ("dist/members/pagefind/2026/pagefind-entry.json", "/_members/pagefind/2026/pagefind-entry.json"),
+    ] {
+        let built = site.read(file);
+        assert!(built.contains("\"page_count\":2"), "{file}: {built}");
+        assert_eq!(server.get(path).body, built, "{path} is the index the build made");
+    }
+    assert!(!server.stderr().contains("could not be built"), "{}", server.stderr());
+}
+
 /// `body` with the preview's address and its live-reload version (which differs between two previews) taken out.
 fn comparable(body: &str, addr: SocketAddr) -> String {
     let body = body.replace(&addr.to_string(), "ADDR");

@@ -1,15 +1,17 @@
 //! The build cache: the library as the last build left it (each article's
 //! metadata and warnings, the files held back as drafts or scheduled, each
-//! article's related articles, and every content file's length and time),
-//! kept in the output beside its ledger. A build that finds only a few
+//! article's related articles, each search index's cache key, and every
+//! content file's length and time), kept in the output beside its ledger. A build that finds only a few
 //! articles changed since then starts from it: it reads and renders those
 //! articles, works out what their edit touches as the preview does (the
 //! articles whose related sections show them, the listings, feeds and
 //! sitemap they appear in), reads the bodies of just the articles whose
-//! pages it renders again, and changes only the files whose bytes changed
-//! (see `output::Patch`).
+//! pages it renders again, makes again the search indexes whose articles
+//! changed, and changes only the files whose bytes changed (see
+//! `output::Patch`).
 //!
-//! It holds no paid text (an article's metadata never does), and goes with
+//! It holds no paid text (an article's metadata never does: only a hash of
+//! the words each tree shows, which never leaves the cache), and goes with
 //! its output: deleting it, or the ledger, costs one whole build.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -59,6 +61,8 @@ struct Snapshot {
     held: Vec<(PathBuf, Option<Timestamp>)>,
     /// Each article's related articles, by position.
     related: Related,
+    /// The search indexes, by folder (`members/pagefind/2025/`), with their cache keys.
+    indexes: Vec<(String, String)>,
 }
 
 /// [`Snapshot`] as it is written, borrowing from the site: a copy of a
@@ -72,6 +76,7 @@ struct SnapshotOf<'a> {
     articles: Vec<Vec<u8>>,
     held: &'a [(PathBuf, Option<Timestamp>)],
     related: Related,
+    indexes: &'a [(String, String)],
 }
 
 /// Each article's related articles, by position: how many each has, and all of them in a row.
@@ -89,13 +94,13 @@ impl Snapshot {
 }
 
 fn header() -> String {
-    format!("lede-library 1 {}", env!("CARGO_PKG_VERSION"))
+    format!("lede-library 2 {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The cache of a build that read `inputs` and made `site`, as bytes for
-/// its output folder; none when it cannot be written down (a path that is
-/// not UTF-8).
-pub fn snapshot_of(inputs: &Inputs, site: &Site) -> Option<Vec<u8>> {
+/// The cache of a build that read `inputs` and made `site` and the search
+/// `indexes` (by folder, with their keys), as bytes for its output folder;
+/// none when it cannot be written down (a path that is not UTF-8).
+pub fn snapshot_of(inputs: &Inputs, site: &Site, indexes: &[(String, String)]) -> Option<Vec<u8>> {
     let library = site.library();
     let snapshot = SnapshotOf {
         header: header(),
@@ -109,6 +114,7 @@ pub fn snapshot_of(inputs: &Inputs, site: &Site) -> Option<Vec<u8>> {
             .collect::<Option<_>>()?,
         held: &library.held,
         related: Related { counts: site.related().iter().map(|r| r.len() as u32).collect(), all: site.related().iter().flatten().map(|&j| j as u32).collect() },
+        indexes,
     };
     postcard::to_stdvec(&snapshot).ok()
 }
@@ -147,28 +153,25 @@ pub enum Patched {
 /// files and what their edit touched: none wherever the cache cannot
 /// vouch for the site. That is another lede, other settings, templates or
 /// static files, a page or bio or other file edited, too many edits, an
-/// article due since, search on (its index is made from every article's
-/// text, which the cache does not keep), an output that `vouched` (asked
+/// article due since, an output that `vouched` (asked
 /// once the cache is found usable) does not vouch for, a site left with
 /// no article (refused, or allowed, by the whole build) and anything
 /// unexpected on the way.
 fn from_cache(root: &Path, out: &Path, selection: Selection, inputs: &Inputs, vouched: impl FnOnce() -> bool) -> Result<Option<Started>> {
-    let Some((snapshot, articles)) = read(out).filter(|(s, _)| Some(s.fixed) == inputs.fixed) else { return Ok(None) };
+    let Some((mut snapshot, articles)) = read(out).filter(|(s, _)| Some(s.fixed) == inputs.fixed) else { return Ok(None) };
     if snapshot.held.iter().any(|(_, due)| due.is_some_and(|d| d <= selection.now)) || !vouched() {
         return Ok(None);
     }
     let Some(edited) = edited(&snapshot, inputs).filter(|e| e.len() <= MOST_EDITS.min(articles.len() / 100).max(16)) else { return Ok(None) };
     let setup = Setup::load(root, selection)?;
-    if setup.config().search {
-        return Ok(None);
-    }
+    let indexes = std::mem::take(&mut snapshot.indexes);
     let Some(mut site) = site_of(setup, snapshot, articles, inputs, &edited) else { return Ok(None) };
     let statics = BTreeSet::new();
     let Ok(update) = site.update(Edit { content: &edited, templates: false, statics: &statics }) else { return Ok(None) };
     if site.library().articles.is_empty() || site.hold_edited(&edited).is_err() {
         return Ok(None);
     }
-    Ok(Some(Started { site, update, edited }))
+    Ok(Some(Started { site, update, edited, indexes }))
 }
 
 /// A site taken from the cache ([`from_cache`]).
@@ -178,6 +181,8 @@ struct Started {
     update: Update,
     /// The files edited since.
     edited: BTreeSet<PathBuf>,
+    /// The search indexes the output holds, by folder, with their cache keys.
+    indexes: Vec<(String, String)>,
 }
 
 /// Brings the output up to date from its cache, when only articles
@@ -186,7 +191,7 @@ struct Started {
 /// which also reports problems with every file.
 pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs: &Inputs, steps: &mut Steps) -> Result<Patched> {
     let out = opening.out().to_path_buf();
-    let Some(Started { mut site, update, edited }) = from_cache(&opts.root, &out, selection, inputs, || opening.output_as_noted())? else {
+    let Some(Started { mut site, update, edited, indexes }) = from_cache(&opts.root, &out, selection, inputs, || opening.output_as_noted())? else {
         return Ok(Patched::Whole(opening));
     };
     let Ok(bodies) = site.read_bodies(&site.bodies_for(&update.jobs)) else { return Ok(Patched::Whole(opening)) };
@@ -201,9 +206,11 @@ pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs
     crate::deploy::write(&site, &out, &patch)?;
     remove_gone(&site, &patch, &update.removed, &rendered);
     steps.lap("render and write what the edit touched");
+    let (indexes, line) = if site.config().search { search_indexes(&site, &opts.root, &patch, &indexes)? } else { (Vec::new(), None) };
+    steps.lap("build the search indexes");
     let library = site.library();
     let record = inputs.fingerprint().map(|f| f.record(library.next_due));
-    let cache = snapshot_of(inputs, &site);
+    let cache = snapshot_of(inputs, &site, &indexes);
     let (changes, written) = patch.commit(record.as_deref(), library.articles.len(), &[(CACHE_FILE, cache.as_deref())])?;
     steps.lap("write the changed files, the cache and the ledger");
     let changed = if opts.list_changed { Some(super::write_changed(site.config(), &out, &changes.list())?) } else { None };
@@ -214,9 +221,35 @@ pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs
     summary.deploy = site.config().deploy.hosts.iter().map(|h| h.name()).collect();
     summary.images = site.images().take_counts();
     summary.from_cache = Some((edited.len(), bodies));
+    summary.lines.extend(line);
     // Freeing 100,000 articles' metadata is nothing anyone waits for: `lede build` exits right after.
     std::thread::spawn(move || drop(site));
     Ok(Patched::Done(Box::new(summary)))
+}
+
+/// Brings the search indexes of the output up to date with `site`: an
+/// index whose cache key is the one `before` notes for its folder is left
+/// as it is; another is taken from the index cache, or made from its
+/// articles read again, and the files of the one it replaces removed, as
+/// are those of an index that is gone. Its indexes by folder with their
+/// keys, and the summary's line.
+fn search_indexes(site: &Site, root: &Path, patch: &Patch, before: &[(String, String)]) -> Result<(crate::search::Indexes, Option<String>)> {
+    let records = site.library().articles.iter().map(|a| std::sync::Arc::new(crate::search::Record::bare(&a.meta))).collect();
+    let before: HashMap<&str, &str> = before.iter().map(|(dir, key)| (dir.as_str(), key.as_str())).collect();
+    let report = crate::search::write(records, site.config(), root, patch, &|records| super::search::with_text(site, records), &|dir, key| {
+        before.get(dir) == Some(&key)
+    })?;
+    let kept: Vec<String> = report.made.iter().filter(|(_, _, written)| !written).map(|(dir, ..)| dir.clone()).collect();
+    let replaced: Vec<String> = report
+        .made
+        .iter()
+        .filter(|(_, _, written)| *written)
+        .map(|(dir, ..)| dir.clone())
+        .chain(before.keys().filter(|dir| !report.made.iter().any(|(d, ..)| d == *dir)).map(|dir| dir.to_string()))
+        .collect();
+    patch.remove_below(&replaced, &kept);
+    let line = report.to_string();
+    Ok((report.made.into_iter().map(|(dir, key, _)| (dir, key)).collect(), Some(line)))
 }
 
 /// The site as the last `lede build` into `out` left it, brought up to
@@ -228,6 +261,7 @@ pub fn cached_site(root: &Path, out: &Path, drafts: bool, future: bool, selectio
     let opts = BuildOptions { root: root.to_path_buf(), out: out.to_path_buf(), drafts, future, ..BuildOptions::default() };
     let inputs = Inputs::take(&opts, std::time::SystemTime::now())?;
     // The preview never reads the output's pages: only its cache.
+    // Its search index is built from the site when a search page asks for it.
     from_cache(root, out, selection, &inputs, || true).ok().flatten().map(|started| started.site)
 }
 

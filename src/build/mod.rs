@@ -190,6 +190,10 @@ struct Done {
     files: usize,
     /// A line for the summary.
     line: Option<String>,
+    /// The search indexes, by folder (`members/pagefind/2025/`), with their
+    /// cache keys: the build cache keeps them, so that a rebuild from it
+    /// leaves the indexes that did not change as they are.
+    indexes: Vec<(String, String)>,
 }
 
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.
@@ -244,6 +248,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     // Every check reports, though an earlier one found something.
     let mut problems = Diagnostics::new();
     let mut lines = Vec::new();
+    let mut indexes = Vec::new();
     for extra in extras {
         let step = extra.step();
         progress.stage(step);
@@ -251,6 +256,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
             Ok(done) => {
                 files += done.files;
                 lines.extend(done.line);
+                indexes.extend(done.indexes);
             }
             Err(found) => problems.append(found),
         }
@@ -263,8 +269,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let recovered = output.recovered().len();
     let record = fingerprint.map(|f| f.record(site.library().next_due));
     output.record_articles(site.library().articles.len())?;
-    // With search on nothing starts from it (the index needs every article's text).
-    if let Some(cache) = inputs.as_ref().filter(|_| !site.config().search).and_then(|i| cache::snapshot_of(i, &site)) {
+    if let Some(cache) = inputs.as_ref().and_then(|i| cache::snapshot_of(i, &site, &indexes)) {
         output.write_cache(cache::CACHE_FILE, &cache)?;
     }
     let changes = output.commit_noting(record.as_deref())?;

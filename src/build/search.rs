@@ -1,10 +1,9 @@
-//! The search indexes as a build's extra step: each article's record is
-//! taken as it loads (while its members text is still in memory), without
-//! its text, and both trees' indexes are found in the cache or built once
-//! every page is written, from the articles read again.
+//! The search indexes as a build's extra step: once every page is
+//! written, each article's record is taken from its metadata (which holds
+//! a hash of its words), and both trees' indexes are found in the cache or
+//! built from the articles read again.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use super::{Done, Extra};
 use crate::content::Article;
@@ -13,22 +12,19 @@ use crate::output::Staging;
 use crate::search::{self, Record};
 use crate::site::Site;
 
-/// The records, collecting as the articles load.
+/// The search indexes' step.
 #[derive(Default)]
-pub(super) struct SearchIndex {
-    records: Mutex<Vec<Arc<Record>>>,
-}
+pub(super) struct SearchIndex;
 
 impl Extra for SearchIndex {
-    fn article(&self, article: &Article) {
-        let record = Arc::new(Record::without_text(article));
-        self.records.lock().unwrap_or_else(PoisonError::into_inner).push(record);
-    }
+    // The metadata has all a record needs.
+    fn article(&self, _: &Article) {}
 
     fn finish(self: Box<Self>, site: &Site, staging: &Staging) -> Result<Done> {
-        let records = self.records.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let report = search::write(records, site.config(), site.root(), staging.sink(), &|records| with_text(site, records))?;
-        Ok(Done { files: report.files, line: Some(report.to_string()) })
+        let records = site.library().articles.iter().map(|a| Arc::new(Record::bare(&a.meta))).collect();
+        let report = search::write(records, site.config(), site.root(), staging.sink(), &|records| with_text(site, records), &|_, _| false)?;
+        let indexes = report.made.iter().map(|(dir, key, _)| (dir.clone(), key.clone())).collect();
+        Ok(Done { files: report.files, line: Some(report.to_string()), indexes })
     }
 
     fn step(&self) -> &'static str {
@@ -39,22 +35,16 @@ impl Extra for SearchIndex {
 /// `records` with their text, from their articles read again, which must
 /// give the records taken as the build loaded them: a file saved during the
 /// build is refused rather than indexed with words its pages do not have.
-fn with_text(site: &Site, records: &[Arc<Record>]) -> Result<Vec<Arc<Record>>> {
+pub(super) fn with_text(site: &Site, records: &[Arc<Record>]) -> Result<Vec<Arc<Record>>> {
     use rayon::prelude::*;
-    let articles = &site.library().articles;
-    let by_slug: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.meta.slug.as_str(), i)).collect();
     records
         .par_iter()
         .map(|record| {
-            let Some(&i) = by_slug.get(record.slug()) else {
-                return Err(Diagnostic::file("content", format!("the article {} went missing while the search index was built", record.slug())).into());
-            };
+            let changed = || Diagnostic::file(record.source(), "changed while lede built the site: build again");
+            // The build has let go of the members text it wrote: the file is read again.
+            let i = site.position(record.source()).ok_or_else(changed)?;
             let full = Record::of(&site.article_again(i)?);
-            if !full.same_as(record) {
-                let source = &articles[i].meta.source;
-                return Err(Diagnostic::file(source, "changed while lede built the site: build again").into());
-            }
-            Ok(Arc::new(full))
+            if full.same_as(record) { Ok(Arc::new(full)) } else { Err(changed().into()) }
         })
         .collect()
 }
@@ -77,7 +67,7 @@ mod tests {
     fn the_text_is_taken_from_the_article_read_again() {
         let dir = tempfile::tempdir().expect("dir");
         let site = site(dir.path());
-        let bare = Arc::new(Record::without_text(&site.library().articles[0]));
+        let bare = Arc::new(Record::bare(&site.library().articles[0].meta));
         let filled = with_text(&site, std::slice::from_ref(&bare)).expect("filled");
         assert!(filled[0].has_text() && filled[0].same_as(&bare));
         assert_eq!(*filled[0], Record::of(&site.library().articles[0]));
@@ -87,10 +77,10 @@ mod tests {
     fn an_article_saved_while_the_site_builds_is_refused_rather_than_indexed() {
         let dir = tempfile::tempdir().expect("dir");
         let site = site(dir.path());
-        let bare = Arc::new(Record::without_text(&site.library().articles[0]));
+        let bare = Arc::new(Record::bare(&site.library().articles[0].meta));
         // The paid part only: the metadata the build holds is the same, the words are not.
         std::fs::write(dir.path().join("content/articles/ports.md"), ARTICLE.replace("zqfirst", "zqsecond")).expect("edit");
         let err = with_text(&site, &[bare]).expect_err("refused").to_string();
-        assert!(err.contains("content/articles/ports.md") && err.contains("changed while lede built the site"), "{err}");
+        assert!(err.contains("content/articles/ports.md: changed while lede"), "{err}");
     }
 }

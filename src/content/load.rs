@@ -327,9 +327,12 @@ fn load_article(
         canonical: fm.canonical,
         image: fm.image,
         doi: fm.doi,
+        text_hash: [0; 2],
     };
     let assets = if is_bundle_index(rel) { bundle_files(root, rel) } else { Vec::new() };
-    Ok(Item::Article(Article { meta, public: rendered.public, members: rendered.members, assets, images: with_variants(&local), notes, packed: None }))
+    let mut article = Article { meta, public: rendered.public, members: rendered.members, assets, images: with_variants(&local), notes, packed: None };
+    article.meta.text_hash = super::text_hash(&article);
+    Ok(Item::Article(article))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -78,6 +78,43 @@ pub struct ArticleMeta {
     pub image: Option<String>,
     /// The DOI, for citations.
     pub doi: Option<String>,
+    /// A hash of the words each tree shows of it ([`text_hash`]): what the
+    /// search indexes are keyed by, and what an article read again must
+    /// give back. Kept in the build's cache, never written into a tree.
+    pub text_hash: [u128; 2],
+}
+
+/// The fields of an article that its cards show as words, in the order its
+/// search text starts with them: title, teaser, column, bylines, tags.
+pub fn shown_fields(m: &ArticleMeta) -> impl Iterator<Item = &str> {
+    [m.title.as_str(), m.teaser.as_str(), m.column.as_deref().unwrap_or_default()]
+        .into_iter()
+        .chain(m.authors.iter().map(String::as_str))
+        .chain(m.tags.iter().map(String::as_str))
+}
+
+/// A hash of what `article`'s words in each tree are made from: the fields
+/// its cards show and its free part (with their notes), then its paid
+/// part's (zero-length for a free article). The search record's text is
+/// made from exactly these.
+pub fn text_hash(article: &Article) -> [u128; 2] {
+    use xxhash_rust::xxh3::Xxh3;
+    fn field(hash: &mut Xxh3, text: &str) {
+        hash.update(&(text.len() as u64).to_le_bytes());
+        hash.update(text.as_bytes());
+    }
+    let mut public = Xxh3::new();
+    for text in shown_fields(&article.meta) {
+        field(&mut public, text);
+    }
+    field(&mut public, &article.public.html);
+    field(&mut public, &article.public.footnotes_html);
+    let mut paid = Xxh3::new();
+    if let Some(full) = &article.members {
+        field(&mut paid, full.html.get(full.paid_from..).unwrap_or_default());
+        field(&mut paid, &full.footnotes_html);
+    }
+    [public.digest128(), paid.digest128()]
 }
 
 /// An old address that redirects to an article or page, and where it is written.

@@ -57,6 +57,20 @@ impl Patch {
         removed.extend(self.live.files.keys().filter(|k| prefixes.iter().any(|p| k.starts_with(p.as_str())) && !keep.contains(*k)).cloned());
     }
 
+    /// Removes every file of the output below the folders `dirs` (by path
+    /// below the output: `members/pagefind/2025/`), but those this build
+    /// writes and those below the folders `except` (`public/pagefind/` holds
+    /// `public/pagefind/2025/` where the public index is one a year).
+    pub fn remove_below(&self, dirs: &[String], except: &[String]) {
+        if dirs.is_empty() {
+            return;
+        }
+        let mut removed = self.removed.lock().unwrap_or_else(PoisonError::into_inner);
+        removed.extend(
+            self.live.files.keys().filter(|k| dirs.iter().any(|d| k.starts_with(d.as_str())) && !except.iter().any(|e| k.starts_with(e.as_str()))).cloned(),
+        );
+    }
+
     /// Writes what was gathered into the output, records `inputs` in its
     /// ledger and `articles` in its marker, and says what changed and how
     /// many files it wrote. Files whose bytes are the ones the output has

@@ -38,9 +38,9 @@ pub fn key(records: &[std::sync::Arc<Record>], config: &Config, target: Target) 
         hash_field(&mut hash, r.column_slug.as_deref().unwrap_or("\u{0}"));
         hash_field(&mut hash, if r.paywalled { "paid" } else { "free" });
         // What the text is made from, not the text, which a build takes only for an index it makes.
-        hash.update(&r.sources[0].to_le_bytes());
+        hash.update(&r.text_hash[0].to_le_bytes());
         if target == Target::Members {
-            hash.update(&r.sources[1].to_le_bytes());
+            hash.update(&r.text_hash[1].to_le_bytes());
         }
     }
     format!("{:032x}", hash.digest128())

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::content::Article;
+use crate::content::{Article, ArticleMeta};
 use crate::diagnostics::{Diagnostic, Result};
 use crate::output::Sink;
 use crate::target::{PerTarget, Target};
@@ -49,6 +49,8 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// pages show, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
+    /// The article's Markdown file, relative to the site root: where its text is read again.
+    source: std::path::PathBuf,
     slug: String,
     title: String,
     /// `2026-03-17`: the index's order and `<time datetime>`.
@@ -60,10 +62,9 @@ pub struct Record {
     column_slug: Option<String>,
     teaser: String,
     paywalled: bool,
-    /// A hash of what the public text is made from, and of what the paid
-    /// text is: the index cache's key, so a record taken without its text
-    /// finds the index one taken with it made.
-    sources: [u128; 2],
+    /// The article's [`crate::content::text_hash`]: the index cache's key,
+    /// so a record taken without its text finds the index one taken with it made.
+    text_hash: [u128; 2],
     /// The text, where it was taken: a build takes it only for the indexes
     /// it must make again, as pulling the words out of every article's HTML
     /// costs a tenth of a build whose indexes all come from the cache.
@@ -82,9 +83,8 @@ struct Text {
 impl Record {
     /// The record of `article` with its text, taken while its members text is still loaded.
     pub fn of(article: &Article) -> Record {
-        let fields = Self::fields(article);
         let mut public = String::with_capacity(article.public.html.len() / 2 + 256);
-        for field in &fields {
+        for field in crate::content::shown_fields(&article.meta) {
             public.push_str(field);
             public.push_str(". ");
         }
@@ -96,25 +96,14 @@ impl Record {
             push_text(full.html.get(full.paid_from..).unwrap_or_default(), &mut paid);
             push_text(&full.footnotes_html, &mut paid);
         }
-        Record { text: Some(Text { public, paid }), ..Self::without_text(article) }
+        Record { text: Some(Text { public, paid }), ..Self::bare(&article.meta) }
     }
 
-    /// The record of `article` without its text: what the index cache needs
-    /// to find its indexes.
-    pub fn without_text(article: &Article) -> Record {
-        let m = &article.meta;
-        let mut public = Xxh3::new();
-        for field in Self::fields(article) {
-            hash_field(&mut public, field);
-        }
-        hash_field(&mut public, &article.public.html);
-        hash_field(&mut public, &article.public.footnotes_html);
-        let mut paid = Xxh3::new();
-        if let Some(full) = &article.members {
-            hash_field(&mut paid, full.html.get(full.paid_from..).unwrap_or_default());
-            hash_field(&mut paid, &full.footnotes_html);
-        }
+    /// The record of the article `m` describes, without its text: what the
+    /// index cache needs to find its indexes.
+    pub fn bare(m: &ArticleMeta) -> Record {
         Record {
+            source: m.source.clone(),
             slug: m.slug.clone(),
             title: m.title.clone(),
             date: m.date.iso_date(),
@@ -124,24 +113,14 @@ impl Record {
             column_slug: m.column_slug.clone(),
             teaser: m.teaser.clone(),
             paywalled: m.paywalled,
-            sources: [public.digest128(), paid.digest128()],
+            text_hash: m.text_hash,
             text: None,
         }
     }
 
-    /// The fields the public text starts with.
-    fn fields(article: &Article) -> Vec<&str> {
-        let m = &article.meta;
-        [m.title.as_str(), m.teaser.as_str(), m.column.as_deref().unwrap_or_default()]
-            .into_iter()
-            .chain(m.authors.iter().map(String::as_str))
-            .chain(m.tags.iter().map(String::as_str))
-            .collect()
-    }
-
-    /// The article's slug, by which a build finds it to take its text.
-    pub fn slug(&self) -> &str {
-        &self.slug
+    /// The article's Markdown file, by which a build finds it to take its text.
+    pub fn source(&self) -> &Path {
+        &self.source
     }
 
     /// Whether it holds its text.
@@ -149,13 +128,14 @@ impl Record {
         self.text.is_some()
     }
 
-    /// Whether `other` was taken from the same article as it was (the same fields and sources).
+    /// Whether `other` was taken from the same article as it was (the same fields and text hash).
     pub fn same_as(&self, other: &Record) -> bool {
         // Every field but the text.
-        let Record { slug, title, date, date_long, year, column, column_slug, teaser, paywalled, sources, text: _ } = self;
+        let Record { source, slug, title, date, date_long, year, column, column_slug, teaser, paywalled, text_hash, text: _ } = self;
         (slug, title, date, date_long, year, column, column_slug, teaser)
             == (&other.slug, &other.title, &other.date, &other.date_long, &other.year, &other.column, &other.column_slug, &other.teaser)
-            && (*paywalled, *sources) == (other.paywalled, other.sources)
+            && (*paywalled, *text_hash) == (other.paywalled, other.text_hash)
+            && *source == other.source
     }
 
     /// The text `target`'s index holds (none for a record taken without it).
@@ -211,10 +191,26 @@ pub struct Report {
     pub cached: bool,
     /// Wall time.
     pub elapsed: Duration,
+    /// Each index, as `public/pagefind/` or `members/pagefind/2025/`, with
+    /// its cache key and whether it was written (not left as the output had it).
+    pub made: Vec<(String, String, bool)>,
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let left = self.made.iter().filter(|(_, _, written)| !written).count();
+        if left > 0 {
+            let again = self.made.len() - left;
+            return write!(
+                f,
+                "Search: {} article{}; {left} of {} indexes as they were, {again} {} in {:.2} s",
+                self.articles,
+                if self.articles == 1 { "" } else { "s" },
+                self.made.len(),
+                if self.cached { "from the cache" } else { "made again" },
+                self.elapsed.as_secs_f64()
+            );
+        }
         write!(
             f,
             "Search: {} article{} {} in {:.2} s ({} public, {} for members)",
@@ -284,49 +280,103 @@ pub fn index(records: &[Arc<Record>], config: &Config, target: Target) -> Result
     Ok(files)
 }
 
+/// How many articles an index holds at most, so that building one stays
+/// within a laptop's memory: Pagefind holds every word of what it indexes
+/// until the index is written (at 10,000 articles of the benchmark's 1,770
+/// words, one at a time: 2.66 GB at the peak, the public index of all of
+/// them; a members index takes about 0.7 MB an article).
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    /// The public index is one while the site has at most this many
+    /// articles (a first search downloads one index); above, it is one a
+    /// year, a year of more in parts of this many.
+    pub public: usize,
+    /// The members index is one a year, a year of more in parts of this many.
+    pub members: usize,
+}
+
+/// The parts every site's indexes are split in.
+pub const PARTS: Parts = Parts { public: 10_000, members: 2_000 };
+
+impl Parts {
+    /// The folders of `target`'s indexes, with a trailing slash, newest
+    /// first, for a site whose years (newest first) hold `years`' counts
+    /// of articles: the search page asks the first and merges the others
+    /// in. A year's first part is `pagefind/2025/`, its next ones
+    /// `pagefind/2025-2/` and on, its newest articles first.
+    ///
+    /// The public index is one while it can be: a first search must stay
+    /// small, and it holds only the free parts. The members index is one a
+    /// year, so an edit rebuilds its year's (or its year's parts) only.
+    pub fn dirs<'a>(self, target: Target, years: impl IntoIterator<Item = (&'a str, usize)>) -> Vec<String> {
+        let years: Vec<(&str, usize)> = years.into_iter().filter(|(_, n)| *n > 0).collect();
+        if years.is_empty() {
+            return Vec::new();
+        }
+        let most = match target {
+            Target::Public if years.iter().map(|(_, n)| n).sum::<usize>() <= self.public => return vec![BUNDLE_DIR.to_string()],
+            Target::Public => self.public,
+            Target::Members => self.members,
+        };
+        years
+            .into_iter()
+            .flat_map(|(year, n)| {
+                (1..=n.div_ceil(most.max(1)).max(1)).map(move |k| if k == 1 { format!("{BUNDLE_DIR}{year}/") } else { format!("{BUNDLE_DIR}{year}-{k}/") })
+            })
+            .collect()
+    }
+
+    /// `records` (newest first) in `target`'s indexes, as [`Parts::dirs`] names them.
+    fn shards(self, records: &[Arc<Record>], target: Target) -> Vec<Shard> {
+        let mut years: Vec<(&str, usize)> = Vec::new();
+        for record in records {
+            match years.last_mut() {
+                // Records are newest first, so a year's are together.
+                Some((year, n)) if *year == record.year => *n += 1,
+                _ => years.push((&record.year, 1)),
+            }
+        }
+        let dirs = self.dirs(target, years.iter().copied());
+        if dirs.len() == 1 {
+            return vec![Shard { dir: dirs.into_iter().next().unwrap_or_default(), records: records.to_vec(), target }];
+        }
+        let most = match target {
+            Target::Public => self.public,
+            Target::Members => self.members,
+        };
+        let mut dirs = dirs.into_iter();
+        let mut rest = records;
+        let mut shards = Vec::new();
+        for (_, n) in years {
+            let (year, after) = rest.split_at(n);
+            rest = after;
+            for part in year.chunks(most.max(1)) {
+                shards.push(Shard { dir: dirs.next().unwrap_or_default(), records: part.to_vec(), target });
+            }
+        }
+        shards
+    }
+}
+
 /// One index of a tree: its folder under the tree and its records.
 struct Shard {
-    /// `pagefind/`, or `pagefind/2025/` for a year of the members index.
+    /// `pagefind/`, `pagefind/2025/` for a year, `pagefind/2025-2/` for a year's second part.
     dir: String,
     records: Vec<Arc<Record>>,
     target: Target,
 }
 
-/// The folders of `target`'s indexes, each with a trailing slash, newest
-/// first: the search page asks the first and merges the others in.
-///
-/// The public tree has one index: a first search must stay small, and it
-/// holds only the free parts. The members index is one per year: Pagefind
-/// holds every word of what it indexes in memory (about 0.8 MB an article of
-/// 2,300 words), so a 10,000-article archive in one index needs 8 GB; a
-/// year's takes a tenth, and an edit rebuilds its year's index only.
-pub fn bundle_dirs<'a>(target: Target, years: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    match target {
-        Target::Public => vec![BUNDLE_DIR.to_string()],
-        Target::Members => years.into_iter().map(|y| format!("{BUNDLE_DIR}{y}/")).collect(),
-    }
-}
-
-fn shards(records: &[Arc<Record>], target: Target) -> Vec<Shard> {
-    let mut by_dir: Vec<Shard> = Vec::new();
-    for record in records {
-        let dir = bundle_dirs(target, [record.year.as_str()]).remove(0);
-        match by_dir.last_mut() {
-            // Records are newest first, so a year's are together.
-            Some(last) if last.dir == dir => last.records.push(record.clone()),
-            _ => by_dir.push(Shard { dir, records: vec![record.clone()], target }),
-        }
-    }
-    by_dir
-}
-
 /// A shard's index: from the site's cache when its records are what it was
-/// last built from, else built and kept there. Says which.
-fn cached_index(shard: &Shard, config: &Config, root: &Path, fill: &Fill) -> Result<(Files, bool, String)> {
+/// last built from, else built and kept there; none where `as_it_was`
+/// says the output already holds the index of that key. Says which, and the key.
+fn cached_index(shard: &Shard, config: &Config, root: &Path, fill: &Fill, as_it_was: &AsItWas) -> Result<(Option<Files>, bool, String)> {
     let name = format!("{}-{}", shard.target.dir(), shard.dir.trim_start_matches(BUNDLE_DIR).trim_end_matches('/'));
     let key = format!("{name}-{}", cache::key(&shard.records, config, shard.target));
+    if as_it_was(&format!("{}/{}", shard.target.dir(), shard.dir), &key) {
+        return Ok((None, true, key));
+    }
     if let Some(files) = cache::load(root, &key) {
-        return Ok((files, true, key));
+        return Ok((Some(files), true, key));
     }
     let filled;
     let records = if shard.records.iter().all(|r| r.has_text()) {
@@ -340,35 +390,65 @@ fn cached_index(shard: &Shard, config: &Config, root: &Path, fill: &Fill) -> Res
         .map(|(path, bytes)| (format!("{}{}", shard.dir, path.trim_start_matches(BUNDLE_DIR)), bytes))
         .collect::<Files>();
     cache::store(root, &key, &files);
-    Ok((files, false, key))
+    Ok((Some(files), false, key))
 }
 
 /// Gives records taken without their text again with it (in the same
 /// order), for an index that must be made again.
 pub type Fill<'a> = dyn Fn(&[Arc<Record>]) -> Result<Vec<Arc<Record>>> + Sync + 'a;
 
+/// What became of one index.
+struct Wrote {
+    /// Whether it came from the cache (or was left as the output had it).
+    cached: bool,
+    key: String,
+    /// Whether its files were written (not left as the output had them).
+    written: bool,
+    bytes: u64,
+    count: usize,
+}
+
+/// Each index by folder (`members/pagefind/2025/`), with its cache key.
+pub type Indexes = Vec<(String, String)>;
+
+/// Whether the output already holds the index at a folder
+/// (`members/pagefind/2025/`) made with a cache key: it is left as it is.
+pub type AsItWas<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
+
 /// Builds both trees' indexes of `records` (or takes them from the cache
-/// under the site folder `root`) and writes them into `sink`; `fill` gives
-/// the text of the records taken without it where an index is made again.
-pub fn write(mut records: Vec<Arc<Record>>, config: &Config, root: &Path, sink: &dyn Sink, fill: &Fill) -> Result<Report> {
+/// under the site folder `root`) and writes them into `sink`, but those
+/// `as_it_was` says the output holds; `fill` gives the text of the records
+/// taken without it where an index is made again.
+pub fn write(mut records: Vec<Arc<Record>>, config: &Config, root: &Path, sink: &dyn Sink, fill: &Fill, as_it_was: &AsItWas) -> Result<Report> {
     use rayon::prelude::*;
     let started = Instant::now();
     records.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    let mut all = shards(&records, Target::Public);
-    all.extend(shards(&records, Target::Members));
-    // One per core at a time: each holds its words in memory while it builds.
-    let built: Vec<Result<(Files, bool, String)>> = all.par_iter().map(|shard| cached_index(shard, config, root, fill)).collect();
+    let mut all = PARTS.shards(&records, Target::Public);
+    all.extend(PARTS.shards(&records, Target::Members));
+    // One per core at a time: each holds its words in memory while it
+    // builds, and its files until they are written.
+    let done: Vec<Result<Wrote>> = all
+        .par_iter()
+        .map(|shard| {
+            let (files, cached, key) = cached_index(shard, config, root, fill, as_it_was)?;
+            let (mut bytes, mut count) = (0, 0);
+            for (path, contents) in files.iter().flatten() {
+                bytes += contents.len() as u64;
+                count += 1;
+                sink.write(shard.target, path, contents)?;
+            }
+            Ok(Wrote { cached, key, written: files.is_some(), bytes, count })
+        })
+        .collect();
     let mut report = Report { articles: records.len(), cached: true, ..Report::default() };
     let mut keys = Vec::new();
-    for (shard, result) in all.iter().zip(built) {
-        let (files, cached, key) = result?;
+    for (shard, result) in all.iter().zip(done) {
+        let Wrote { cached, key, written, bytes, count } = result?;
         report.cached &= cached;
+        report.bytes[shard.target] += bytes;
+        report.files += count;
+        report.made.push((format!("{}/{}", shard.target.dir(), shard.dir), key.clone(), written));
         keys.push(key);
-        for (path, bytes) in files {
-            report.bytes[shard.target] += bytes.len() as u64;
-            report.files += 1;
-            sink.write(shard.target, &path, &bytes)?;
-        }
     }
     cache::retain(root, &keys);
     report.elapsed = started.elapsed();

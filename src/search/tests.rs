@@ -71,7 +71,7 @@ fn an_index_keeps_the_search_files_and_not_pagefinds_own_interface() {
 fn a_record_taken_without_its_text_finds_the_index_one_with_it_made() {
     let config = Config::parse(CONFIG).expect("config");
     let article = &articles(&[("ports", PAYWALLED)])[0];
-    let (full, bare) = (Arc::new(Record::of(article)), Arc::new(Record::without_text(article)));
+    let (full, bare) = (Arc::new(Record::of(article)), Arc::new(Record::bare(&article.meta)));
     assert!(full.same_as(&bare) && !bare.has_text());
     for target in [Target::Public, Target::Members] {
         assert_eq!(cache::key(std::slice::from_ref(&full), &config, target), cache::key(std::slice::from_ref(&bare), &config, target));
@@ -83,7 +83,7 @@ fn a_record_taken_without_its_text_finds_the_index_one_with_it_made() {
 #[test]
 fn an_edit_to_either_part_changes_the_key_of_the_indexes_that_hold_it() {
     let config = Config::parse(CONFIG).expect("config");
-    let key = |text: &str, target| cache::key(&[Arc::new(Record::without_text(&articles(&[("ports", text)])[0]))], &config, target);
+    let key = |text: &str, target| cache::key(&[Arc::new(Record::bare(&articles(&[("ports", text)])[0].meta))], &config, target);
     let paid_edit = PAYWALLED.replace("Paid zqpaid", "Paid zqother");
     let free_edit = PAYWALLED.replace("Free <em>open</em>ing", "Free opening");
     assert_eq!(key(&paid_edit, Target::Public), key(PAYWALLED, Target::Public), "the public index holds no paid word");
@@ -91,4 +91,59 @@ fn an_edit_to_either_part_changes_the_key_of_the_indexes_that_hold_it() {
     for target in [Target::Public, Target::Members] {
         assert_ne!(key(&free_edit, target), key(PAYWALLED, target));
     }
+}
+
+/// A record of `year` without text, as a build takes it.
+fn bare(year: &str, i: usize) -> Arc<Record> {
+    Arc::new(Record {
+        source: format!("content/articles/a{year}-{i}.md").into(),
+        slug: format!("a{year}-{i}"),
+        title: format!("A {i}"),
+        date: format!("{year}-01-01"),
+        date_long: String::new(),
+        year: year.to_string(),
+        column: None,
+        column_slug: None,
+        teaser: String::new(),
+        paywalled: true,
+        text_hash: [i as u128, 0],
+        text: None,
+    })
+}
+
+#[test]
+fn indexes_are_split_in_parts_that_the_search_page_names_alike() {
+    let parts = Parts { public: 6, members: 2 };
+    // Newest first: 2026 has 3 articles, 2025 has 1, 2024 has 2.
+    let records: Vec<Arc<Record>> = [("2026", 3), ("2025", 1), ("2024", 2)].iter().flat_map(|&(y, n)| (0..n).map(move |i| bare(y, i))).collect();
+    let years = [("2026", 3), ("2025", 1), ("2024", 2)];
+    let members = parts.shards(&records, Target::Members);
+    let dirs: Vec<&str> = members.iter().map(|s| s.dir.as_str()).collect();
+    assert_eq!(dirs, ["pagefind/2026/", "pagefind/2026-2/", "pagefind/2025/", "pagefind/2024/"]);
+    assert_eq!(parts.dirs(Target::Members, years), dirs, "the page asks for the indexes the build made");
+    assert_eq!(members.iter().map(|s| s.records.len()).collect::<Vec<_>>(), [2, 1, 1, 2]);
+    let slugs: Vec<&str> = members.iter().flat_map(|s| s.records.iter().map(|r| r.slug.as_str())).collect();
+    assert_eq!(slugs, records.iter().map(|r| r.slug.as_str()).collect::<Vec<_>>(), "every article once, in order");
+    // The public index stays one up to its limit, and is one a year above.
+    let public = parts.shards(&records, Target::Public);
+    assert_eq!(public.iter().map(|s| (s.dir.as_str(), s.records.len())).collect::<Vec<_>>(), [("pagefind/", 6)]);
+    assert_eq!(parts.dirs(Target::Public, years), ["pagefind/"]);
+    let parts = Parts { public: 2, members: 2 };
+    let public = parts.shards(&records, Target::Public);
+    assert_eq!(
+        public.iter().map(|s| (s.dir.as_str(), s.records.len())).collect::<Vec<_>>(),
+        [("pagefind/2026/", 2), ("pagefind/2026-2/", 1), ("pagefind/2025/", 1), ("pagefind/2024/", 2)]
+    );
+    assert_eq!(parts.dirs(Target::Public, years), public.iter().map(|s| s.dir.as_str()).collect::<Vec<_>>());
+    // No article, no index.
+    assert!(parts.shards(&[], Target::Public).is_empty() && parts.dirs(Target::Public, []).is_empty());
+}
+
+#[test]
+fn the_sites_parts_keep_a_ten_thousand_article_site_as_it_was() {
+    // One public index, and the members index one a year for the benchmark's thousand articles a year.
+    let years: Vec<(String, usize)> = (2016..2026).rev().map(|y| (y.to_string(), 1000)).collect();
+    let years = || years.iter().map(|(y, n)| (y.as_str(), *n));
+    assert_eq!(PARTS.dirs(Target::Public, years()), ["pagefind/"]);
+    assert_eq!(PARTS.dirs(Target::Members, years()), (2016..2026).rev().map(|y| format!("pagefind/{y}/")).collect::<Vec<_>>());
 }

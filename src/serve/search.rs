@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Result};
 use crate::output::MemorySink;
 use crate::search::{self, Record};
 
@@ -73,9 +73,7 @@ fn run(rx: &Receiver<Job>, state: &State) {
         }
         searches_then = state.searches();
         let sink = MemorySink::new();
-        match search::write(job.records, &job.config, &job.root, &sink, &|_| {
-            Err(Diagnostic::file("content", "the preview's search records lack their text").into())
-        }) {
+        match search::write(job.records, &job.config, &job.root, &sink, &|records| with_text(state, records), &|_, _| false) {
             Ok(report) => {
                 state.replace_under_quietly(search::BUNDLE_DIR, sink.into_trees());
                 println!("{report}");
@@ -84,4 +82,25 @@ fn run(rx: &Receiver<Job>, state: &State) {
             Err(problems) => eprintln!("the search index could not be built: {problems}"),
         }
     }
+}
+
+/// `records` with their text, each from its article as the loaded site
+/// holds it (read from its file where the preview took the site from the
+/// build's cache). The site is held for one article at a time, so an edit
+/// goes ahead meanwhile; an article edited since its record was taken
+/// fails the index, which the edit's own index follows.
+fn with_text(state: &State, records: &[Arc<Record>]) -> Result<Vec<Arc<Record>>> {
+    use rayon::prelude::*;
+    records
+        .par_iter()
+        .map(|record| {
+            let changed = || Diagnostic::file(record.source(), "changed while the search index was built: it is built again");
+            let loaded = state.site();
+            let site = loaded.as_ref().ok_or_else(changed)?;
+            let i = site.position(record.source()).ok_or_else(changed)?;
+            let full = Record::of(&*site.article_text(i)?);
+            drop(loaded);
+            if full.same_as(record) { Ok(Arc::new(full)) } else { Err(changed().into()) }
+        })
+        .collect()
 }

@@ -245,7 +245,7 @@ impl Site {
     /// Article `i` with its HTML in place: unpacked where it is held aside,
     /// read again from its file where it was left unread (a preview that
     /// starts from a build's cache reads an article when its page is asked for).
-    pub(super) fn article_text(&self, i: usize) -> Result<std::borrow::Cow<'_, Article>> {
+    pub fn article_text(&self, i: usize) -> Result<std::borrow::Cow<'_, Article>> {
         let article = &self.library.articles[i];
         if article.is_read() { article.unpacked() } else { Ok(std::borrow::Cow::Owned(self.read_again(&article.meta)?)) }
     }
@@ -261,7 +261,11 @@ impl Site {
         let abs = setup.root.join(&meta.source);
         match crate::content::load_file_with(&setup.root, &abs, &setup.config, setup.selection, &setup.images, Some(setup.shortcodes()))? {
             crate::content::Item::Article(a) if a.meta == *meta => Ok(a),
-            _ => Err(crate::diagnostics::Diagnostic::file(&meta.source, "changed since lede last read it: it is read again with the next change").into()),
+            _ => Err(crate::diagnostics::Diagnostic::file(
+                &meta.source,
+                "changed while lede was using it: build again (the preview reads it again once it is saved)",
+            )
+            .into()),
         }
     }
 
@@ -279,7 +283,7 @@ impl Site {
     }
 
     /// Where the article of the Markdown file `source` is in the library.
-    pub(super) fn position(&self, source: &Path) -> Option<usize> {
+    pub fn position(&self, source: &Path) -> Option<usize> {
         // Keyed by a hash of the path's bytes: made again after every edit, a
         // map of the paths themselves took 30 ms at 100,000 articles (a
         // copy of each, and `Path`'s hash walks its components).

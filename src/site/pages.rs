@@ -405,11 +405,10 @@ impl Site {
         let site = SiteView::new(&setup.config, target, &setup.assets);
         let seo = setup.seo_for(setup.page_title("Search"), "", crate::search::SEARCH_DIR);
         let mut ctx = setup.context(target, &seo);
-        let names = |kind: TermKind| -> Vec<&str> {
-            self.index.listings.iter().filter_map(|(k, l)| matches!(k, ListingKey::Term(k2, _) if *k2 == kind).then_some(l.name.as_str())).collect()
-        };
-        let mut years = names(TermKind::Year);
-        years.sort_unstable_by(|a, b| b.cmp(a));
+        let listings = |kind: TermKind| self.index.listings.iter().filter(move |(k, _)| matches!(k, ListingKey::Term(k2, _) if *k2 == kind)).map(|(_, l)| l);
+        let names = |kind: TermKind| -> Vec<&str> { listings(kind).map(|l| l.name.as_str()).collect() };
+        let mut years: Vec<(&str, usize)> = listings(TermKind::Year).map(|l| (l.name.as_str(), l.articles.len())).collect();
+        years.sort_unstable_by(|a, b| b.0.cmp(a.0));
         let page = SearchPage {
             title: "Search",
             url: urls::url(site.url, crate::search::SEARCH_DIR),
@@ -418,10 +417,10 @@ impl Site {
             bundles: if self.library.articles.is_empty() {
                 String::new()
             } else {
-                crate::search::bundle_dirs(target, years.iter().copied()).iter().map(|dir| format!("../{dir}")).collect::<Vec<_>>().join(" ")
+                crate::search::PARTS.dirs(target, years.iter().copied()).iter().map(|dir| format!("../{dir}")).collect::<Vec<_>>().join(" ")
             },
             columns: names(TermKind::Column),
-            years,
+            years: years.into_iter().map(|(year, _)| year).collect(),
         };
         ctx.insert("page", &page);
         Ok((urls::index_of(crate::search::SEARCH_DIR), setup.renderer.render_page("search.html", &ctx, PAGE_CAPACITY)?))
