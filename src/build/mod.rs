@@ -228,7 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let mut extras: Vec<Box<dyn Extra>> = Vec::new();
     // First: the checks after it read what it writes.
     if setup.config().search {
-        extras.push(Box::new(search::SearchIndex::default()));
+        extras.push(Box::new(search::SearchIndex));
     }
     if opts.check_leaks {
         extras.push(Box::new(leaks::LeakScan::default()));

@@ -13,7 +13,6 @@ use crate::search::{self, Record};
 use crate::site::Site;
 
 /// The search indexes' step.
-#[derive(Default)]
 pub(super) struct SearchIndex;
 
 impl Extra for SearchIndex {
