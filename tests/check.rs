@@ -84,3 +84,24 @@ fn links_to_other_hosts_are_requested_only_when_asked() {
     assert!(text.contains("content/articles/a.md:6:") && text.contains(&format!("{host}/gone: answered 404")), "{text}");
     assert!(!text.contains(&format!("{host}/ok:")), "{text}");
 }
+
+/// A note that both parts refer to is public; a paid note after it is not,
+/// and a run of words from the end of the one into the start of the other
+/// is nobody's text. The public page ends the public note where the
+/// subscribe box's heading begins ("To read more, subscribe"): when the
+/// paid note began "To", the check once took that run for a leak.
+#[test]
+fn a_public_note_before_a_paid_note_is_no_leak_and_a_paid_note_shown_is() {
+    let site = Site::new();
+    site.article(
+        "notes",
+        "title = \"Notes\"\ndate = 2025-01-02\npaywall = 1",
+        "Free claim.[^a]\n\nPaid claim.[^a] Another.[^b]\n\n[^a]: Seven public words end this shared note here.\n[^b]: To zqpaidnote the subscribers alone read in this longer note.\n",
+    );
+    let (ok, text) = check(&site, &[]);
+    assert!(ok, "{text}");
+    // The paid note on the public page is still found.
+    site.write("static/leak.txt", "To zqpaidnote the subscribers alone read in this longer note.\n");
+    let (ok, text) = check(&site, &[]);
+    assert!(!ok && text.contains("content/articles/notes.md") && text.contains("leak.txt"), "{text}");
+}

@@ -43,7 +43,12 @@ impl Extra for LeakScan {
 /// anyone may read that the paid text may repeat without leaking.
 struct ArticleTexts {
     source: PathBuf,
-    paid: String,
+    /// The paid blocks, and each note only the members page shows, apart:
+    /// a run of words across two of them is nobody's text (a note the
+    /// public page shows too, ending where a paid note begins, once made a
+    /// run of seven free words and the paid note's first, which the public
+    /// page had as well).
+    paid: Vec<String>,
     public: String,
 }
 
@@ -60,11 +65,32 @@ impl ArticleTexts {
             public.push('\n');
         }
         let paid = match &article.members {
-            Some(full) => format!("{}\n{}", full.html.get(full.paid_from..).unwrap_or_default(), full.footnotes_html),
-            None => String::new(),
+            Some(full) => std::iter::once(full.html.get(full.paid_from..).unwrap_or_default().to_string())
+                .chain(members_only_notes(&full.footnotes_html, &article.public.footnotes_html))
+                .collect(),
+            None => Vec::new(),
         };
         ArticleTexts { source: m.source.clone(), paid, public }
     }
+}
+
+/// The notes of `members` (the members page's notes, as lede renders them:
+/// `<li id="fn-…">` items) that `public` (the public page's) does not have,
+/// each on its own; all of `members` where it holds no such item.
+fn members_only_notes(members: &str, public: &str) -> Vec<String> {
+    const ITEM: &str = "<li id=\"";
+    if !members.contains(ITEM) {
+        return if members.trim().is_empty() { Vec::new() } else { vec![members.to_string()] };
+    }
+    members
+        .split(ITEM)
+        .skip(1)
+        .filter(|item| {
+            let id = item.split('"').next().unwrap_or_default();
+            !public.contains(&format!("{ITEM}{id}\""))
+        })
+        .map(|item| format!("{ITEM}{item}"))
+        .collect()
 }
 
 /// Looks for the paid text of `texts` in every file of `public_dir`, the
@@ -74,8 +100,8 @@ fn check_leaks(site: &Site, texts: Vec<ArticleTexts>, public_dir: &Path) -> Resu
         .par_iter()
         .fold(LeakCheck::new, |mut check, t| {
             check.add_public(&t.public);
-            if !t.paid.is_empty() {
-                check.add_paid(&t.source, &t.paid);
+            for part in t.paid.iter().filter(|p| !p.is_empty()) {
+                check.add_paid(&t.source, part);
             }
             check
         })
@@ -90,8 +116,8 @@ fn check_leaks(site: &Site, texts: Vec<ArticleTexts>, public_dir: &Path) -> Resu
         check.add_public(&bio.html);
     }
     let index = check.finish();
-    let paid: HashMap<&Path, &str> = texts.iter().map(|t| (t.source.as_path(), t.paid.as_str())).collect();
-    let lookup = |source: &Path| paid.get(source).map(|t| t.to_string());
+    let paid: HashMap<&Path, &[String]> = texts.iter().map(|t| (t.source.as_path(), t.paid.as_slice())).collect();
+    let lookup = |source: &Path| paid.get(source).map(|parts| parts.join("\n"));
     let leaks = index.scan_tree(public_dir, &lookup)?;
     if leaks.is_empty() {
         return Ok(());
