@@ -27,6 +27,7 @@ use crate::content::{Article, ArticleMeta, Item, Library, Selection};
 use crate::diagnostics::{Diagnostic, Result};
 use crate::layout::{CONTENT_DIR, ContentKind, content_kind};
 use crate::output::{Opening, Patch};
+use crate::search::Indexes;
 use crate::site::{Edit, Setup, Site, Update};
 use crate::urls;
 
@@ -62,7 +63,7 @@ struct Snapshot {
     /// Each article's related articles, by position.
     related: Related,
     /// The search indexes, by folder (`members/pagefind/2025/`), with their cache keys.
-    indexes: Vec<(String, String)>,
+    indexes: Indexes,
 }
 
 /// [`Snapshot`] as it is written, borrowing from the site: a copy of a
@@ -100,7 +101,7 @@ fn header() -> String {
 /// The cache of a build that read `inputs` and made `site` and the search
 /// `indexes` (by folder, with their keys), as bytes for its output folder;
 /// none when it cannot be written down (a path that is not UTF-8).
-pub fn snapshot_of(inputs: &Inputs, site: &Site, indexes: &[(String, String)]) -> Option<Vec<u8>> {
+pub fn snapshot_of(inputs: &Inputs, site: &Site, indexes: &Indexes) -> Option<Vec<u8>> {
     let library = site.library();
     let snapshot = SnapshotOf {
         header: header(),
@@ -182,7 +183,7 @@ struct Started {
     /// The files edited since.
     edited: BTreeSet<PathBuf>,
     /// The search indexes the output holds, by folder, with their cache keys.
-    indexes: Vec<(String, String)>,
+    indexes: Indexes,
 }
 
 /// Brings the output up to date from its cache, when only articles
@@ -233,7 +234,7 @@ pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs
 /// articles read again, and the files of the one it replaces removed, as
 /// are those of an index that is gone. Its indexes by folder with their
 /// keys, and the summary's line.
-fn search_indexes(site: &Site, root: &Path, patch: &Patch, before: &[(String, String)]) -> Result<(crate::search::Indexes, Option<String>)> {
+fn search_indexes(site: &Site, root: &Path, patch: &Patch, before: &Indexes) -> Result<(Indexes, Option<String>)> {
     let records = site.library().articles.iter().map(|a| std::sync::Arc::new(crate::search::Record::bare(&a.meta))).collect();
     let before: HashMap<&str, &str> = before.iter().map(|(dir, key)| (dir.as_str(), key.as_str())).collect();
     let report = crate::search::write(records, site.config(), root, patch, &|records| super::search::with_text(site, records), &|dir, key| {
@@ -313,9 +314,7 @@ fn site_of(setup: Setup, snapshot: Snapshot, articles: Vec<Kept>, inputs: &Input
     }
     library.pages.sort_by(|a, b| a.path.cmp(&b.path));
     library.articles = articles.into_iter().map(|(meta, notes)| Article::unread(meta, notes)).collect();
-    library.held_back = snapshot.held.len();
-    library.next_due = snapshot.held.iter().filter_map(|(_, due)| *due).min();
-    library.held = snapshot.held;
+    library.set_held(snapshot.held);
     let mut all = snapshot.related.all.iter().map(|&j| j as usize);
     let related = snapshot.related.counts.iter().map(|&n| all.by_ref().take(n as usize).collect()).collect();
     Some(Site::new(setup, library, None, Some(related)))

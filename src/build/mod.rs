@@ -193,7 +193,7 @@ struct Done {
     /// The search indexes, by folder (`members/pagefind/2025/`), with their
     /// cache keys: the build cache keeps them, so that a rebuild from it
     /// leaves the indexes that did not change as they are.
-    indexes: Vec<(String, String)>,
+    indexes: crate::search::Indexes,
 }
 
 /// Builds the site at `opts.root` into `opts.out`, or reports every problem and leaves `out` alone.

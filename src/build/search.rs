@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{Done, Extra};
 use crate::content::Article;
-use crate::diagnostics::{Diagnostic, Result};
+use crate::diagnostics::Result;
 use crate::output::Staging;
 use crate::search::{self, Record};
 use crate::site::Site;
@@ -35,17 +35,9 @@ impl Extra for SearchIndex {
 /// give the records taken as the build loaded them: a file saved during the
 /// build is refused rather than indexed with words its pages do not have.
 pub(super) fn with_text(site: &Site, records: &[Arc<Record>]) -> Result<Vec<Arc<Record>>> {
-    use rayon::prelude::*;
-    records
-        .par_iter()
-        .map(|record| {
-            let changed = || Diagnostic::file(record.source(), "changed while lede built the site: build again");
-            // The build has let go of the members text it wrote: the file is read again.
-            let i = site.position(record.source()).ok_or_else(changed)?;
-            let full = Record::of(&site.article_again(i)?);
-            if full.same_as(record) { Ok(Arc::new(full)) } else { Err(changed().into()) }
-        })
-        .collect()
+    // The build has let go of the members text it wrote: the file is read again.
+    let read = |source: &std::path::Path| site.position(source).map(|i| site.article_again(i).map(|a| Record::of(&a))).transpose();
+    search::with_text(records, read, "changed while lede built the site: build again")
 }
 
 #[cfg(test)]

@@ -206,6 +206,13 @@ pub struct Library {
 }
 
 impl Library {
+    /// Sets the files held back as drafts or scheduled (with when each is due), and what follows from them.
+    pub fn set_held(&mut self, held: Vec<(PathBuf, Option<Timestamp>)>) {
+        self.held_back = held.len();
+        self.next_due = held.iter().filter_map(|(_, due)| *due).min();
+        self.held = held;
+    }
+
     /// Every warning of the articles and pages, in file order.
     pub fn notes(&self) -> Vec<crate::diagnostics::Diagnostic> {
         let mut notes: Vec<_> = self.articles.iter().flat_map(|a| a.notes.iter()).chain(self.pages.iter().flat_map(|p| p.notes.iter())).cloned().collect();

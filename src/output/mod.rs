@@ -64,7 +64,7 @@ impl Opening {
     /// Whether the output is as its last build left it, by a build whose
     /// inputs `same_inputs` accepts (given what that build recorded of them).
     pub fn unchanged(&self, same_inputs: impl FnOnce(&str) -> bool) -> bool {
-        self.live.as_ref().is_some_and(|l| l.inputs.as_deref().is_some_and(same_inputs) && l.as_noted(self.held.out()))
+        self.live.as_ref().is_some_and(|l| l.inputs.as_deref().is_some_and(same_inputs)) && self.output_as_noted()
     }
 
     /// The output.

@@ -53,8 +53,7 @@ impl Patch {
             return;
         }
         let prefixes: Vec<String> = dirs.iter().flat_map(|d| Target::ALL.map(|t| format!("{}/{d}", t.dir()))).collect();
-        let mut removed = self.removed.lock().unwrap_or_else(PoisonError::into_inner);
-        removed.extend(self.live.files.keys().filter(|k| prefixes.iter().any(|p| k.starts_with(p.as_str())) && !keep.contains(*k)).cloned());
+        self.remove_live(|k| prefixes.iter().any(|p| k.starts_with(p.as_str())) && !keep.contains(k));
     }
 
     /// Removes every file of the output below the folders `dirs` (by path
@@ -65,10 +64,13 @@ impl Patch {
         if dirs.is_empty() {
             return;
         }
+        self.remove_live(|k| dirs.iter().any(|d| k.starts_with(d.as_str())) && !except.iter().any(|e| k.starts_with(e.as_str())));
+    }
+
+    /// Removes every file of the live output whose path below it `doomed` picks, but those this build writes.
+    fn remove_live(&self, doomed: impl Fn(&str) -> bool) {
         let mut removed = self.removed.lock().unwrap_or_else(PoisonError::into_inner);
-        removed.extend(
-            self.live.files.keys().filter(|k| dirs.iter().any(|d| k.starts_with(d.as_str())) && !except.iter().any(|e| k.starts_with(e.as_str()))).cloned(),
-        );
+        removed.extend(self.live.files.keys().filter(|k| doomed(k)).cloned());
     }
 
     /// Writes what was gathered into the output, records `inputs` in its

@@ -393,6 +393,21 @@ fn cached_index(shard: &Shard, config: &Config, root: &Path, fill: &Fill, as_it_
     Ok((Some(files), false, key))
 }
 
+/// `records` with their text, each made by `read` from its article (found
+/// by its Markdown file) as the caller holds it, which must give the same
+/// record: where it does not, or the article is gone, the article changed
+/// since the record was taken, and the error at its file says `changed`.
+pub fn with_text(records: &[Arc<Record>], read: impl Fn(&Path) -> Result<Option<Record>> + Sync, changed: &str) -> Result<Vec<Arc<Record>>> {
+    use rayon::prelude::*;
+    records
+        .par_iter()
+        .map(|record| match read(record.source())? {
+            Some(full) if full.same_as(record) => Ok(Arc::new(full)),
+            _ => Err(Diagnostic::file(record.source(), changed).into()),
+        })
+        .collect()
+}
+
 /// Gives records taken without their text again with it (in the same
 /// order), for an index that must be made again.
 pub type Fill<'a> = dyn Fn(&[Arc<Record>]) -> Result<Vec<Arc<Record>>> + Sync + 'a;

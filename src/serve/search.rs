@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Result};
+use crate::diagnostics::Result;
 use crate::output::MemorySink;
 use crate::search::{self, Record};
 
@@ -90,17 +90,10 @@ fn run(rx: &Receiver<Job>, state: &State) {
 /// goes ahead meanwhile; an article edited since its record was taken
 /// fails the index, which the edit's own index follows.
 fn with_text(state: &State, records: &[Arc<Record>]) -> Result<Vec<Arc<Record>>> {
-    use rayon::prelude::*;
-    records
-        .par_iter()
-        .map(|record| {
-            let changed = || Diagnostic::file(record.source(), "changed while the search index was built: it is built again");
-            let loaded = state.site();
-            let site = loaded.as_ref().ok_or_else(changed)?;
-            let i = site.position(record.source()).ok_or_else(changed)?;
-            let full = Record::of(&*site.article_text(i)?);
-            drop(loaded);
-            if full.same_as(record) { Ok(Arc::new(full)) } else { Err(changed().into()) }
-        })
-        .collect()
+    let read = |source: &std::path::Path| {
+        let loaded = state.site();
+        let Some(site) = loaded.as_ref() else { return Ok(None) };
+        site.position(source).map(|i| site.article_text(i).map(|a| Record::of(&a))).transpose()
+    };
+    search::with_text(records, read, "changed while the search index was built: it is built again")
 }

@@ -191,9 +191,7 @@ impl Site {
 
     /// Sets the files held back as drafts or scheduled (with when each is due).
     pub fn set_held(&mut self, held: Vec<(PathBuf, Option<jiff::Timestamp>)>) {
-        self.library.held_back = held.len();
-        self.library.next_due = held.iter().filter_map(|(_, due)| *due).min();
-        self.library.held = held;
+        self.library.set_held(held);
     }
 
     /// Writes the files beside the pages of the article jobs among `jobs`
