@@ -47,11 +47,14 @@ fn a_wordpress_export_becomes_a_site_that_builds() {
     assert!(said.contains("Made a new site"), "{said}");
     assert!(read(&site, "config.toml").contains("title = \"The Brief & Friends\""));
     assert!(read(&site, "config.toml").contains("base_url = \"https://example.org\""));
-    // The password-protected post is for members, its excerpt the public teaser.
+    // The password-protected post is for members; its excerpt, which
+    // WordPress showed no reader, is not made public.
     let briefing = read(&site, "content/articles/members-briefing.md");
-    assert!(briefing.contains("paywall = 0") && briefing.contains("teaser = \"The public summary of the briefing.\""), "{briefing}");
+    assert!(briefing.contains("paywall = 0") && briefing.contains("teaser = \"This analysis is for subscribers.\""), "{briefing}");
     let public = read(&site, "dist/public/articles/members-briefing/index.html");
-    assert!(!public.contains("Everything here is for subscribers") && !public.contains("Still for subscribers"), "{public}");
+    for private in ["Everything here is for subscribers", "Still for subscribers", "The public summary of the briefing"] {
+        assert!(!public.contains(private), "{private}: {public}");
+    }
     assert!(read(&site, "dist/members/articles/members-briefing/index.html").contains("Still for subscribers"));
     // Old permalinks redirect.
     let redirect = read(&site, "dist/public/2021/01/05/members-briefing/index.html");
@@ -69,7 +72,8 @@ fn a_wordpress_export_becomes_a_site_that_builds() {
     ] {
         assert!(report.contains(heading), "{heading:?} missing from the report:\n{report}");
     }
-    assert_eq!(report.matches("post 12: members only").count(), 1, "each decision once:\n{report}");
+    assert_eq!(report.matches("post 12: members only (paywall = 0").count(), 1, "each decision once:\n{report}");
+    assert!(report.contains("post 12: members only with no public excerpt in the source"), "the placeholder teaser is reported:\n{report}");
     // lede check runs on the result and reports.
     let check = lede(&site, &["check"]);
     assert!(!text(&check).contains("panicked"), "{}", text(&check));

@@ -500,7 +500,7 @@ fn post_text(post: &Post, today: PubDate, prefix: &str, report: &mut Report) -> 
                 report.note(
                     &post.origin,
                     Topic::Paywall,
-                    format!("members only with no excerpt in the source: its public teaser is {PLACEHOLDER_TEASER:?}; write a better one"),
+                    format!("members only with no public excerpt in the source: its public teaser is {PLACEHOLDER_TEASER:?}; write a better one"),
                 );
                 teaser = Some(PLACEHOLDER_TEASER.to_string());
             }

@@ -70,7 +70,17 @@ pub fn post(item: &Item, cx: &Context, report: &mut Report) -> Option<Post> {
         report.note(&origin, Topic::Slug, format!("{why}: written as `{slug}`"));
     }
     let (column, tags) = taxonomy(item, &cx.export.terms, &origin, report);
-    let teaser = fields::teaser(&item.excerpt);
+    let mut teaser = fields::teaser(&item.excerpt);
+    // WordPress shows no reader the excerpt of a post with a password
+    // ("There is no excerpt because this is a protected post."): it may
+    // say what only the password gave, so it is not made public here.
+    if !item.password.is_empty() && teaser.take().is_some() {
+        report.note(
+            &origin,
+            Topic::Dropped,
+            "excerpt dropped: WordPress showed it to no reader while the post had a password, so it is not made the public teaser; copy it into `teaser` if it may be public",
+        );
+    }
     let (access, access_reason) = access(item, cx.options, &origin, report);
     report.note(&origin, Topic::Paywall, format!("{}: {access_reason}", access.describe()));
     dropped(item, &origin, report);

@@ -97,14 +97,21 @@ fn a_classic_post_keeps_its_more_comment_free_and_its_later_revision() {
 }
 
 #[test]
-fn a_password_protected_post_is_for_members_with_its_excerpt_as_teaser() {
+fn a_password_protected_post_is_for_members_and_its_excerpt_stays_private() {
     let archive = read_fixture("export.xml", &Options::default());
     let p = post(&archive, "post 12");
     assert_eq!(p.title, "Members\u{2019} Briefing");
     assert_eq!((&p.access, p.access_reason.as_str()), (&Access::MembersOnly, "password-protected in WordPress"));
-    assert_eq!(p.teaser.as_deref(), Some("The public summary of the briefing."));
+    // WordPress never showed it while the post had a password.
+    assert_eq!(p.teaser, None);
     assert_eq!((p.status, p.date), (Status::Published, date("2021-01-05T08:00:00Z")));
     assert_eq!(notes(&archive, "post 12", Topic::Paywall), ["members only (paywall = 0, the teaser alone is public): password-protected in WordPress"]);
+    assert_eq!(
+        notes(&archive, "post 12", Topic::Dropped),
+        [
+            "excerpt dropped: WordPress showed it to no reader while the post had a password, so it is not made the public teaser; copy it into `teaser` if it may be public"
+        ]
+    );
 }
 
 #[test]
