@@ -586,3 +586,32 @@ fn a_cached_rebuild_refuses_a_broken_edit_and_mends_an_output_changed_by_hand_or
     assert!(refused.contains("publishes no articles"), "{refused}");
     assert_eq!(whole_output(&site), before);
 }
+
+#[test]
+fn an_edit_undone_takes_its_search_index_from_the_cache() {
+    let site = Site::new();
+    site.write("config.toml", format!("{CACHED_CONFIG}{}\n[search]\nenabled = true\n", common::CONFIG));
+    let mut rng = Rng(0x2b99_f2e1_0c6a_1d35);
+    for i in 0..4 {
+        site.write(&format!("content/articles/first-{i}.md"), article_text(&mut rng, 1000 + i));
+    }
+    settle(&site);
+    site.build_ok();
+    let trees = || [site.files_under("dist/public"), site.files_under("dist/members")];
+    let clean = trees();
+    let path = "content/articles/first-2.md";
+    let before = site.read(path);
+    // An edit to the end of the paid part, then the edit undone.
+    site.write(path, format!("{before}\nA closing paragraph the editor cut again.\n"));
+    settle(&site);
+    let edited = site.build_ok();
+    assert!(edited.contains(FROM_CACHE) && edited.contains("made again"), "{edited}");
+    site.write(path, &before);
+    settle(&site);
+    let undone = site.build_ok();
+    assert!(undone.contains(FROM_CACHE), "{undone}");
+    assert!(undone.contains("indexes as they were, 1 from the cache"), "the index of before the edit is kept: {undone}");
+    assert!(!undone.contains("made again"), "{undone}");
+    // Both trees as the first build wrote them (the ledger and the cache note other times).
+    assert!(trees() == clean, "the trees are as the first build wrote them");
+}
