@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -154,13 +155,31 @@ pub enum Patched {
 /// files and what their edit touched: none wherever the cache cannot
 /// vouch for the site. That is another lede, other settings, templates or
 /// static files, a page or bio or other file edited, too many edits, an
-/// article due since, an output that `vouched` (asked
-/// once the cache is found usable) does not vouch for, a site left with
-/// no article (refused, or allowed, by the whole build) and anything
-/// unexpected on the way.
-fn from_cache(root: &Path, out: &Path, selection: Selection, inputs: &Inputs, vouched: impl FnOnce() -> bool) -> Result<Option<Started>> {
+/// article due since, an output that `vouched` does not vouch for, a site
+/// left with no article (refused, or allowed, by the whole build) and
+/// anything unexpected on the way.
+///
+/// `vouched` runs on its own thread while the cache is read and the site
+/// brought up to date, as neither needs the other (at 100,000 articles
+/// each takes about half a second); it is told to stop, through its flag,
+/// once the cache is found unusable, so a whole build does not wait on it.
+fn from_cache(root: &Path, out: &Path, selection: Selection, inputs: &Inputs, vouched: impl FnOnce(&AtomicBool) -> bool + Send) -> Result<Option<Started>> {
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let check = scope.spawn(|| vouched(&stop));
+        let started = from_cache_unchecked(root, out, selection, inputs);
+        if !matches!(started, Ok(Some(_))) {
+            stop.store(true, Ordering::Relaxed);
+        }
+        let vouched = check.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(started?.filter(|_| vouched))
+    })
+}
+
+/// [`from_cache`] but for the output's check.
+fn from_cache_unchecked(root: &Path, out: &Path, selection: Selection, inputs: &Inputs) -> Result<Option<Started>> {
     let Some((mut snapshot, articles)) = read(out).filter(|(s, _)| Some(s.fixed) == inputs.fixed) else { return Ok(None) };
-    if snapshot.held.iter().any(|(_, due)| due.is_some_and(|d| d <= selection.now)) || !vouched() {
+    if snapshot.held.iter().any(|(_, due)| due.is_some_and(|d| d <= selection.now)) {
         return Ok(None);
     }
     let Some(edited) = edited(&snapshot, inputs).filter(|e| e.len() <= MOST_EDITS.min(articles.len() / 100).max(16)) else { return Ok(None) };
@@ -192,7 +211,8 @@ struct Started {
 /// which also reports problems with every file.
 pub fn patch(opts: &BuildOptions, selection: Selection, opening: Opening, inputs: &Inputs, steps: &mut Steps) -> Result<Patched> {
     let out = opening.out().to_path_buf();
-    let Some(Started { mut site, update, edited, indexes }) = from_cache(&opts.root, &out, selection, inputs, || opening.output_as_noted())? else {
+    let Some(Started { mut site, update, edited, indexes }) = from_cache(&opts.root, &out, selection, inputs, |stop| opening.output_as_noted_unless(stop))?
+    else {
         return Ok(Patched::Whole(opening));
     };
     let Ok(bodies) = site.read_bodies(&site.bodies_for(&update.jobs)) else { return Ok(Patched::Whole(opening)) };
@@ -263,7 +283,7 @@ pub fn cached_site(root: &Path, out: &Path, drafts: bool, future: bool, selectio
     let inputs = Inputs::take(&opts, std::time::SystemTime::now())?;
     // The preview never reads the output's pages: only its cache.
     // Its search index is built from the site when a search page asks for it.
-    from_cache(root, out, selection, &inputs, || true).ok().flatten().map(|started| started.site)
+    from_cache(root, out, selection, &inputs, |_| true).ok().flatten().map(|started| started.site)
 }
 
 /// The articles changed, added or removed since the snapshot's build, by

@@ -203,8 +203,14 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let selection = Selection { drafts: opts.drafts, future: opts.future, now: jiff::Timestamp::now() };
     let out = absolute(&opts.out);
     layout::check_output_place(&opts.root, &out, &opts.out)?;
-    let opening = Opening::take(&out)?;
-    let inputs = inputs::Inputs::take(opts, started);
+    // The output's ledger and the inputs' metadata are read side by side
+    // (at 100,000 articles about 0.3 s each).
+    let (opening, inputs) = std::thread::scope(|scope| {
+        let inputs = scope.spawn(|| inputs::Inputs::take(opts, started));
+        let opening = Opening::take(&out);
+        (opening, inputs.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let opening = opening?;
     let fingerprint = inputs.as_ref().and_then(|i| i.fingerprint().cloned());
     // The checks look at what a build writes: asked for, they run.
     let checks = opts.check_leaks || opts.check_links != LinkCheck::Off;

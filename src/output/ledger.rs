@@ -174,6 +174,13 @@ impl Ledger {
         self.files.par_iter().all(|(path, s)| s.on_disk(&out, path))
     }
 
+    /// [`Ledger::as_noted`], giving up (false) once `stop` is set: for a
+    /// check that runs beside other work, which may find it is not needed.
+    pub fn as_noted_unless(&self, out: &Path, stop: &std::sync::atomic::AtomicBool) -> bool {
+        let out = Below::open(out);
+        self.files.par_iter().all(|(path, s)| !stop.load(std::sync::atomic::Ordering::Relaxed) && s.on_disk(&out, path))
+    }
+
     /// Keeps only the files still below `dir` with the length and time noted.
     pub fn keep_as_noted(&mut self, dir: &Path) {
         let dir = Below::open(dir);

@@ -82,6 +82,11 @@ impl Opening {
         self.live.as_ref().is_some_and(|l| l.as_noted(self.held.out()))
     }
 
+    /// [`Opening::output_as_noted`], giving up (false) once `stop` is set.
+    pub fn output_as_noted_unless(&self, stop: &std::sync::atomic::AtomicBool) -> bool {
+        self.live.as_ref().is_some_and(|l| l.as_noted_unless(self.held.out(), stop))
+    }
+
     /// Starts changing the live output in place (see [`Patch`]), when it has a ledger.
     pub fn patch(self) -> std::result::Result<Patch, Box<Opening>> {
         match self.live {

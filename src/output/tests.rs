@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use super::staging::OUTPUT_MARKER;
 use super::*;
@@ -284,11 +285,15 @@ fn a_ledger_notes_every_file_and_sees_what_others_changed() {
     assert_eq!(paths, ["deploy/nginx/site.conf", "members/a/index.html", "public/a/index.html"]);
     assert_eq!(ledger.files["public/a/index.html"].len, 3);
     assert!(ledger.as_noted(&out));
+    let (go, stop) = (AtomicBool::new(false), AtomicBool::new(true));
+    assert!(ledger.as_noted_unless(&out, &go));
+    assert!(!ledger.as_noted_unless(&out, &stop), "a check told to stop vouches for nothing");
 
     // Changed by someone else: the same length, a later time.
     std::thread::sleep(std::time::Duration::from_millis(20));
     fs::write(out.join("public/a/index.html"), b"two").unwrap();
     assert!(!ledger.as_noted(&out));
+    assert!(!ledger.as_noted_unless(&out, &go));
     let mut kept = ledger.clone();
     kept.keep_as_noted(&out);
     assert!(!kept.files.contains_key("public/a/index.html"), "a file changed by someone else is no longer vouched for");
