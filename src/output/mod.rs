@@ -79,7 +79,7 @@ impl Opening {
 
     /// Whether the live output has a ledger this lede wrote and every file it notes is there as noted.
     pub fn output_as_noted(&self) -> bool {
-        self.live.as_ref().is_some_and(|l| l.as_noted(self.held.out()))
+        self.output_as_noted_unless(&std::sync::atomic::AtomicBool::new(false))
     }
 
     /// [`Opening::output_as_noted`], giving up (false) once `stop` is set.
