@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
 use crate::dates::PubDate;
@@ -98,23 +99,24 @@ pub fn shown_fields(m: &ArticleMeta) -> impl Iterator<Item = &str> {
 /// part's (zero-length for a free article). The search record's text is
 /// made from exactly these.
 pub fn text_hash(article: &Article) -> [u128; 2] {
-    use xxhash_rust::xxh3::Xxh3;
-    fn field(hash: &mut Xxh3, text: &str) {
-        hash.update(&(text.len() as u64).to_le_bytes());
-        hash.update(text.as_bytes());
-    }
     let mut public = Xxh3::new();
     for text in shown_fields(&article.meta) {
-        field(&mut public, text);
+        hash_field(&mut public, text);
     }
-    field(&mut public, &article.public.html);
-    field(&mut public, &article.public.footnotes_html);
+    hash_field(&mut public, &article.public.html);
+    hash_field(&mut public, &article.public.footnotes_html);
     let mut paid = Xxh3::new();
     if let Some(full) = &article.members {
-        field(&mut paid, full.html.get(full.paid_from..).unwrap_or_default());
-        field(&mut paid, &full.footnotes_html);
+        hash_field(&mut paid, full.html.get(full.paid_from..).unwrap_or_default());
+        hash_field(&mut paid, &full.footnotes_html);
     }
     [public.digest128(), paid.digest128()]
+}
+
+/// Adds `text` to `hash` with its length, so that fields cannot run into each other.
+pub fn hash_field(hash: &mut Xxh3, text: &str) {
+    hash.update(&(text.len() as u64).to_le_bytes());
+    hash.update(text.as_bytes());
 }
 
 /// An old address that redirects to an article or page, and where it is written.

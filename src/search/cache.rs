@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{Files, Record, hash_field};
+use super::{Files, Record};
 use crate::config::Config;
+use crate::content::hash_field;
 use crate::target::Target;
 
 /// Changed with how a record's text is made from its article's HTML

@@ -19,8 +19,6 @@ use crate::output::Sink;
 use crate::target::{PerTarget, Target};
 use crate::urls;
 
-use xxhash_rust::xxh3::Xxh3;
-
 pub use text::push_text;
 
 /// The folder of each tree that holds its index, and the search page's.
@@ -35,12 +33,6 @@ pub const SEARCH_DIR: &str = "search/";
 /// wherever the tree is served (its address, the preview's, a copy on a
 /// laptop) and is the same in the preview and the build.
 const FROM_SEARCH_PAGE: &str = "";
-
-/// Adds `text` to `hash` with its length, so that fields cannot run into each other.
-fn hash_field(hash: &mut Xxh3, text: &str) {
-    hash.update(&(text.len() as u64).to_le_bytes());
-    hash.update(text.as_bytes());
-}
 
 /// An index's files, by path under the tree, with their bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -313,17 +305,25 @@ impl Parts {
         if years.is_empty() {
             return Vec::new();
         }
-        let most = match target {
-            Target::Public if years.iter().map(|(_, n)| n).sum::<usize>() <= self.public => return vec![BUNDLE_DIR.to_string()],
-            Target::Public => self.public,
-            Target::Members => self.members,
-        };
+        if target == Target::Public && years.iter().map(|(_, n)| n).sum::<usize>() <= self.public {
+            return vec![BUNDLE_DIR.to_string()];
+        }
+        let most = self.most(target);
         years
             .into_iter()
             .flat_map(|(year, n)| {
-                (1..=n.div_ceil(most.max(1)).max(1)).map(move |k| if k == 1 { format!("{BUNDLE_DIR}{year}/") } else { format!("{BUNDLE_DIR}{year}-{k}/") })
+                (1..=n.div_ceil(most).max(1)).map(move |k| if k == 1 { format!("{BUNDLE_DIR}{year}/") } else { format!("{BUNDLE_DIR}{year}-{k}/") })
             })
             .collect()
+    }
+
+    /// The most articles one of `target`'s indexes holds once they are split (never 0).
+    fn most(self, target: Target) -> usize {
+        match target {
+            Target::Public => self.public,
+            Target::Members => self.members,
+        }
+        .max(1)
     }
 
     /// `records` (newest first) in `target`'s indexes, as [`Parts::dirs`] names them.
@@ -340,17 +340,14 @@ impl Parts {
         if dirs.len() == 1 {
             return vec![Shard { dir: dirs.into_iter().next().unwrap_or_default(), records: records.to_vec(), target }];
         }
-        let most = match target {
-            Target::Public => self.public,
-            Target::Members => self.members,
-        };
+        let most = self.most(target);
         let mut dirs = dirs.into_iter();
         let mut rest = records;
         let mut shards = Vec::new();
         for (_, n) in years {
             let (year, after) = rest.split_at(n);
             rest = after;
-            for part in year.chunks(most.max(1)) {
+            for part in year.chunks(most) {
                 shards.push(Shard { dir: dirs.next().unwrap_or_default(), records: part.to_vec(), target });
             }
         }
